@@ -1,0 +1,123 @@
+#include "block_stream.h"
+
+#include <cmark-gfm-core-extensions.h>
+
+#include <mutex>
+#include <vector>
+
+namespace epicsync::markdown {
+namespace {
+
+struct Candidate {
+  size_t offset;  // first byte of the line
+  size_t end;     // one past the line's end, line ending included
+  int line;       // 1-based
+};
+
+bool heading_like(std::string_view text, size_t at) {
+  size_t hashes = 0;
+  while (at + hashes < text.size() && text[at + hashes] == '#') ++hashes;
+  if (hashes == 0 || hashes > 3) return false;
+  if (at + hashes == text.size()) return true;
+  char next = text[at + hashes];
+  return next == ' ' || next == '\t' || next == '\n' || next == '\r';
+}
+
+std::vector<Candidate> find_candidates(std::string_view text) {
+  std::vector<Candidate> out;
+  int line = 1;
+  size_t start = 0;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    bool eol = i == text.size() || text[i] == '\n' ||
+               (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
+    if (!eol) continue;
+    size_t end = i < text.size() ? i + 1 : i;
+    if (start > 0 && heading_like(text, start)) out.push_back({start, end, line});
+    ++line;
+    start = end;
+    if (start >= text.size()) break;
+  }
+  return out;
+}
+
+class ChunkParser {
+ public:
+  explicit ChunkParser(CmarkArena& arena) : arena_(arena) {
+    static std::once_flag once;
+    std::call_once(once, [] { cmark_gfm_core_extensions_ensure_registered(); });
+  }
+  ~ChunkParser() { release(); }
+
+  cmark_node* parse(std::string_view chunk) {
+    release();
+    parser_ = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, arena_.mem());
+    for (const char* name : {"table", "tasklist", "strikethrough"}) {
+      cmark_parser_attach_syntax_extension(parser_, cmark_find_syntax_extension(name));
+    }
+    cmark_parser_feed(parser_, chunk.data(), chunk.size());
+    doc_ = cmark_parser_finish(parser_);
+    return doc_;
+  }
+
+  void release() {
+    if (arena_.owns_memory()) {
+      arena_.reset();
+    } else {
+      if (doc_ != nullptr) cmark_node_free(doc_);
+      if (parser_ != nullptr) cmark_parser_free(parser_);
+    }
+    doc_ = nullptr;
+    parser_ = nullptr;
+  }
+
+ private:
+  CmarkArena& arena_;
+  cmark_parser* parser_ = nullptr;
+  cmark_node* doc_ = nullptr;
+};
+
+void visit_children(cmark_node* doc, int line_offset, cmark_node* stop,
+                    const std::function<void(const Block&)>& visit) {
+  for (cmark_node* c = cmark_node_first_child(doc); c != nullptr && c != stop;
+       c = cmark_node_next(c)) {
+    visit(Block{c, line_offset});
+  }
+}
+
+}  // namespace
+
+void for_each_block(std::string_view text, CmarkArena& arena,
+                    const std::function<void(const Block&)>& visit) {
+  ChunkParser parser(arena);
+  // "]:" is in every link reference definition; without one anywhere, chunks are independent.
+  const bool may_have_references = text.find("]:") != std::string_view::npos;
+  std::vector<Candidate> candidates;
+  if (!may_have_references) candidates = find_candidates(text);
+
+  size_t start = 0;
+  int start_line = 1;
+  size_t next = 0;
+  while (next < candidates.size()) {
+    const Candidate& cand = candidates[next];
+    cmark_node* doc = parser.parse(text.substr(start, cand.end - start));
+    const int offset = start_line - 1;
+    cmark_node* last = cmark_node_last_child(doc);
+    if (last != nullptr && cmark_node_get_type(last) == CMARK_NODE_HEADING &&
+        cmark_node_get_start_line(last) + offset == cand.line) {
+      visit_children(doc, offset, last, visit);
+      start = cand.offset;
+      start_line = cand.line;
+      ++next;
+      continue;
+    }
+    // The line is inside a fenced code or HTML block. Look twice as far ahead next time, so a
+    // long block full of heading-like lines costs O(n log n), not O(n^2).
+    const size_t reach = cand.offset + (cand.offset - start);
+    while (next < candidates.size() && candidates[next].offset <= reach) ++next;
+  }
+  cmark_node* doc = parser.parse(text.substr(start));
+  visit_children(doc, start_line - 1, nullptr, visit);
+  parser.release();
+}
+
+}  // namespace epicsync::markdown

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "cmark_arena.h"
+#include "cmark_nodes.h"
+
+namespace epicsync::markdown {
+
+// Feeds every top-level block of a document to `visit`, in order, parsing the document in chunks
+// so that only one chunk's syntax tree is alive at a time.
+//
+// A chunk ends just before a line that starts with #, ## or ### and that cmark itself parses as a
+// top-level heading. CommonMark decides a line's block structure from the lines before it only,
+// so the blocks before such a heading parse the same alone as in the whole document. The one
+// whole-document dependency, link reference definitions, is handled by not chunking at all when
+// the text could contain one.
+void for_each_block(std::string_view text, CmarkArena& arena,
+                    const std::function<void(const Block&)>& visit);
+
+}  // namespace epicsync::markdown

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "model/diagnostic.h"
+#include "model/epic.h"
+
+namespace epicsync::markdown {
+
+struct ParseOptions {
+  bool strict = false;  // warnings become errors
+};
+
+struct ParseResult {
+  model::Epic epic;
+  std::vector<model::Diagnostic> diagnostics;  // in file order
+  bool ok() const { return !model::has_errors(diagnostics); }
+};
+
+// Parses an epic markdown file's text (see docs/markdown-format.md). Never throws for bad input:
+// every problem is a diagnostic with its position.
+ParseResult parse_epic(std::string_view text, const ParseOptions& options = {});
+
+}  // namespace epicsync::markdown

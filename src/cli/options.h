@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.h"
+
+namespace epicsync::cli {
+
+enum class OutputFormat { kText, kJson };
+enum class Mode { kValidate };
+
+struct Options {
+  Mode mode = Mode::kValidate;
+  std::string markdown_path;
+  bool strict = false;
+  OutputFormat output = OutputFormat::kText;
+  bool quiet = false;
+  bool no_color = false;
+};
+
+// What the command line asked for: options to run with, or text already answered (--help,
+// --version) with its exit code.
+struct ParsedCommandLine {
+  std::optional<Options> options;
+  std::string answer;  // printed on stdout when options is empty
+};
+
+Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& args);
+
+// Whether the arguments ask for JSON, looked up before a full parse so that even a usage error
+// is reported as one JSON document.
+bool wants_json(const std::vector<std::string>& args);
+
+}  // namespace epicsync::cli

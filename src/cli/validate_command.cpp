@@ -1,0 +1,173 @@
+#include "cli/validate_command.h"
+
+#include <iomanip>
+#include <sstream>
+
+#include "cli/error_report.h"
+#include "cli/terminal.h"
+#include "epic_parser.h"
+#include "input_file.h"
+#include "report/model_json.h"
+
+namespace epicsync::cli {
+namespace {
+
+std::string meaning_name(model::StatusMeaning m) {
+  switch (m) {
+    case model::StatusMeaning::kToDo:
+      return "To Do";
+    case model::StatusMeaning::kInProgress:
+      return "In Progress";
+    case model::StatusMeaning::kInReview:
+      return "In Review";
+    case model::StatusMeaning::kDone:
+      return "Done";
+    case model::StatusMeaning::kCancelled:
+      return "Cancelled";
+  }
+  return "?";
+}
+
+std::string meaning_name(model::PriorityMeaning m) {
+  switch (m) {
+    case model::PriorityMeaning::kHighest:
+      return "Highest";
+    case model::PriorityMeaning::kHigh:
+      return "High";
+    case model::PriorityMeaning::kMedium:
+      return "Medium";
+    case model::PriorityMeaning::kLow:
+      return "Low";
+    case model::PriorityMeaning::kLowest:
+      return "Lowest";
+  }
+  return "?";
+}
+
+template <typename W>
+std::string written_name(const std::optional<W>& w) {
+  return w ? meaning_name(w->meaning) : std::string("-");
+}
+
+std::string points_text(const std::optional<double>& p) {
+  if (!p) return "-";
+  std::ostringstream s;
+  s << *p;
+  return s.str();
+}
+
+std::string pad(std::string_view s, size_t width) {
+  std::string out(s);
+  size_t w = display_width(s);
+  if (w < width) out.append(width - w, ' ');
+  return out;
+}
+
+struct Totals {
+  size_t subtasks = 0, criteria = 0, commits = 0, comments = 0, errors = 0, warnings = 0;
+};
+
+Totals count(const markdown::ParseResult& r) {
+  Totals t;
+  for (const auto& s : r.epic.stories) {
+    t.subtasks += s.subtasks.size();
+    t.criteria += s.acceptance_criteria.size();
+    t.commits += s.commits.size();
+    t.comments += s.comments.size();
+  }
+  for (const auto& d : r.diagnostics) {
+    (d.severity == model::Severity::kError ? t.errors : t.warnings)++;
+  }
+  return t;
+}
+
+std::string plural(size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+void render_text(const Options& o, const markdown::ParseResult& r, std::ostream& out) {
+  const Style style = detect_style(o.no_color);
+  const Totals t = count(r);
+  const auto& e = r.epic;
+  if (!o.quiet) {
+    out << style.bold("Epic") << "  " << (e.title.empty() ? "(untitled)" : e.title);
+    std::vector<std::string> facts;
+    if (e.key) facts.push_back("key " + *e.key);
+    if (e.status) facts.push_back(meaning_name(e.status->meaning));
+    if (e.priority) facts.push_back(meaning_name(e.priority->meaning));
+    for (size_t i = 0; i < facts.size(); ++i) out << (i == 0 ? "  (" : ", ") << facts[i];
+    out << (facts.empty() ? "" : ")") << "\n";
+    out << plural(e.stories.size(), "story", "stories") << ", "
+        << plural(t.subtasks, "subtask", "subtasks") << ", "
+        << plural(t.criteria, "criterion", "criteria") << ", "
+        << plural(t.commits, "commit", "commits") << ", "
+        << plural(t.comments, "comment", "comments") << "\n";
+    if (!e.stories.empty()) {
+      size_t id_w = 2, title_w = 5;
+      for (const auto& s : e.stories) {
+        id_w = std::max(id_w, display_width(s.id));
+        title_w = std::max(title_w, std::min<size_t>(display_width(s.title), 44));
+      }
+      out << "\n  "
+          << style.dim(pad("ID", id_w) + "  " + pad("Title", title_w) +
+                       "  SP    Priority  Status       Subtasks  Criteria  Commits  "
+                       "Comments")
+          << "\n";
+      for (const auto& s : e.stories) {
+        out << "  " << pad(s.id, id_w) << "  " << pad(fit(s.title, 44), title_w) << "  "
+            << pad(points_text(s.points), 4) << "  " << pad(written_name(s.priority), 8) << "  "
+            << pad(written_name(s.status), 11) << "  " << pad(std::to_string(s.subtasks.size()), 8)
+            << "  " << pad(std::to_string(s.acceptance_criteria.size()), 8) << "  "
+            << pad(std::to_string(s.commits.size()), 7) << "  " << s.comments.size() << "\n";
+      }
+    }
+    if (!r.diagnostics.empty()) out << "\n";
+  }
+  for (const auto& d : r.diagnostics) {
+    const bool is_error = d.severity == model::Severity::kError;
+    out << o.markdown_path << ":" << d.pos.line << ":" << d.pos.column << ": "
+        << (is_error ? style.red("error") : style.yellow("warning")) << ": " << d.message << "\n";
+    if (!d.hint.empty()) out << "  " << style.dim("hint: " + d.hint) << "\n";
+  }
+  if (!o.quiet) out << "\n";
+  if (t.errors == 0) {
+    out << style.green("valid") << ": " << plural(e.stories.size(), "story", "stories") << ", "
+        << plural(t.warnings, "warning", "warnings") << "\n";
+  } else {
+    out << style.red("invalid") << ": " << plural(t.errors, "error", "errors") << ", "
+        << plural(t.warnings, "warning", "warnings") << "\n";
+  }
+}
+
+}  // namespace
+
+int run_validate(const Options& o, std::ostream& out, std::ostream& err) {
+  auto text = read_input_file(o.markdown_path);
+  if (!text) return report_error(o.output, text.error(), out, err);
+  auto result = markdown::parse_epic(*text, {o.strict});
+  const Totals t = count(result);
+  if (o.output == OutputFormat::kJson) {
+    nlohmann::json doc = {
+        {"ok", result.ok()},
+        {"file", o.markdown_path},
+        {"summary",
+         {{"stories", result.epic.stories.size()},
+          {"subtasks", t.subtasks},
+          {"errors", t.errors},
+          {"warnings", t.warnings}}},
+        {"diagnostics", report::diagnostics_to_json(result.diagnostics)},
+        {"epic", report::epic_to_json(result.epic)},
+    };
+    if (!result.ok()) {
+      doc["error"] = {{"kind", error_id(ErrorKind::kInvalidMarkdown)},
+                      {"code", exit_code(ErrorKind::kInvalidMarkdown)},
+                      {"message", "the markdown is invalid"}};
+    }
+    out << doc.dump(2) << "\n";
+  } else {
+    render_text(o, result, out);
+  }
+  return result.ok() ? 0 : exit_code(ErrorKind::kInvalidMarkdown);
+}
+
+}  // namespace epicsync::cli

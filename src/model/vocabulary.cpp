@@ -1,0 +1,56 @@
+#include "model/vocabulary.h"
+
+#include <array>
+#include <utility>
+
+namespace epicsync::model {
+namespace {
+
+constexpr std::array<std::pair<StatusMeaning, std::string_view>, 5> kStatusIds{{
+    {StatusMeaning::kToDo, "todo"},
+    {StatusMeaning::kInProgress, "in_progress"},
+    {StatusMeaning::kInReview, "in_review"},
+    {StatusMeaning::kDone, "done"},
+    {StatusMeaning::kCancelled, "cancelled"},
+}};
+
+constexpr std::array<std::pair<PriorityMeaning, std::string_view>, 5> kPriorityIds{{
+    {PriorityMeaning::kHighest, "highest"},
+    {PriorityMeaning::kHigh, "high"},
+    {PriorityMeaning::kMedium, "medium"},
+    {PriorityMeaning::kLow, "low"},
+    {PriorityMeaning::kLowest, "lowest"},
+}};
+
+template <typename Table, typename Meaning>
+std::string_view id_of(const Table& table, Meaning m) {
+  for (const auto& [meaning, id] : table) {
+    if (meaning == m) return id;
+  }
+  return "unknown";
+}
+
+template <typename Meaning, typename Table>
+std::optional<Meaning> meaning_of(const Table& table, std::string_view id) {
+  for (const auto& [meaning, known] : table) {
+    if (known == id) return meaning;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string_view to_id(StatusMeaning m) {
+  return id_of(kStatusIds, m);
+}
+std::string_view to_id(PriorityMeaning m) {
+  return id_of(kPriorityIds, m);
+}
+std::optional<StatusMeaning> status_from_id(std::string_view id) {
+  return meaning_of<StatusMeaning>(kStatusIds, id);
+}
+std::optional<PriorityMeaning> priority_from_id(std::string_view id) {
+  return meaning_of<PriorityMeaning>(kPriorityIds, id);
+}
+
+}  // namespace epicsync::model

@@ -1,0 +1,131 @@
+#include "report/model_json.h"
+
+namespace epicsync::report {
+namespace {
+
+using nlohmann::json;
+
+json pos_json(const model::SourcePos& pos) {
+  return {{"line", pos.line}, {"column", pos.column}};
+}
+
+template <typename Meaning>
+json written_json(const std::optional<model::Written<Meaning>>& w) {
+  if (!w) return nullptr;
+  return {{"meaning", model::to_id(w->meaning)}, {"text", w->text}};
+}
+
+template <typename T>
+json optional_json(const std::optional<T>& v) {
+  if (!v) return nullptr;
+  return json(*v);
+}
+
+const char* kind_id(model::SectionKind kind) {
+  switch (kind) {
+    case model::SectionKind::kDescription:
+      return "description";
+    case model::SectionKind::kAcceptanceCriteria:
+      return "acceptance_criteria";
+    case model::SectionKind::kTechnicalNotes:
+      return "technical_notes";
+    case model::SectionKind::kOther:
+      return "other";
+  }
+  return "other";
+}
+
+json story_json(const model::Story& s) {
+  json j = {
+      {"id", s.id},
+      {"title", s.title},
+      {"position", pos_json(s.pos)},
+      {"points", optional_json(s.points)},
+      {"priority", written_json(s.priority)},
+      {"status", written_json(s.status)},
+      {"assignee", optional_json(s.assignee)},
+      {"labels", optional_json(s.labels)},
+      {"tracker_key", optional_json(s.tracker_key)},
+      {"description", s.description},
+      {"technical_notes", s.technical_notes},
+  };
+  j["acceptance_criteria"] = json::array();
+  for (const auto& c : s.acceptance_criteria) {
+    j["acceptance_criteria"].push_back(
+        {{"text", c.text}, {"checked", c.checked}, {"position", pos_json(c.pos)}});
+  }
+  j["sections"] = json::array();
+  for (const auto& p : s.description_parts) {
+    j["sections"].push_back({{"kind", kind_id(p.kind)},
+                             {"heading", p.section.heading},
+                             {"markdown", p.section.markdown},
+                             {"position", pos_json(p.section.pos)}});
+  }
+  j["subtasks"] = json::array();
+  for (const auto& st : s.subtasks) {
+    j["subtasks"].push_back({{"number", optional_json(st.number)},
+                             {"name", st.name},
+                             {"description", st.description},
+                             {"points", optional_json(st.points)},
+                             {"status", written_json(st.status)},
+                             {"tracker_key", optional_json(st.tracker_key)},
+                             {"local_id", optional_json(st.local_id)},
+                             {"position", pos_json(st.pos)}});
+  }
+  j["commits"] = json::array();
+  for (const auto& c : s.commits) {
+    j["commits"].push_back({{"sha", c.sha}, {"message", c.message}, {"position", pos_json(c.pos)}});
+  }
+  j["comments"] = json::array();
+  for (const auto& c : s.comments) {
+    j["comments"].push_back(
+        {{"author", c.author}, {"date", c.date}, {"body", c.body}, {"position", pos_json(c.pos)}});
+  }
+  j["links"] = json::array();
+  for (const auto& l : s.links) {
+    j["links"].push_back({{"type", l.type}, {"target", l.target}, {"position", pos_json(l.pos)}});
+  }
+  j["attachments"] = json::array();
+  for (const auto& a : s.attachments) {
+    j["attachments"].push_back({{"name", a.name}, {"path", a.path}, {"position", pos_json(a.pos)}});
+  }
+  j["unknown_fields"] = json::array();
+  for (const auto& f : s.unknown_fields) {
+    j["unknown_fields"].push_back(
+        {{"name", f.name}, {"value", f.value}, {"position", pos_json(f.pos)}});
+  }
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json epic_to_json(const model::Epic& epic) {
+  json j = {
+      {"title", epic.title},
+      {"key", optional_json(epic.key)},
+      {"description", epic.description},
+      {"status", written_json(epic.status)},
+      {"priority", written_json(epic.priority)},
+  };
+  j["metadata"] = json::array();
+  for (const auto& f : epic.metadata) {
+    j["metadata"].push_back({{"name", f.name}, {"value", f.value}, {"position", pos_json(f.pos)}});
+  }
+  j["stories"] = json::array();
+  for (const auto& s : epic.stories) j["stories"].push_back(story_json(s));
+  return j;
+}
+
+nlohmann::json diagnostics_to_json(const std::vector<model::Diagnostic>& diagnostics) {
+  json out = json::array();
+  for (const auto& d : diagnostics) {
+    out.push_back({{"severity", d.severity == model::Severity::kError ? "error" : "warning"},
+                   {"line", d.pos.line},
+                   {"column", d.pos.column},
+                   {"message", d.message},
+                   {"hint", d.hint}});
+  }
+  return out;
+}
+
+}  // namespace epicsync::report
