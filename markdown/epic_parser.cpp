@@ -283,9 +283,12 @@ class EpicBuilder {
       role_ = Role::kImplicitDescription;
     }
     if (role_ == Role::kImplicitDescription) {
-      section_runs_.add(b.first_line(), b.last_line());
+      if (type != CMARK_NODE_THEMATIC_BREAK) section_runs_.add(b.first_line(), b.last_line());
       return;
     }
+    // A separator inside a section is content, a trailing one is decoration: it joins the run
+    // only if more content follows it.
+    if (type == CMARK_NODE_THEMATIC_BREAK) return;
     switch (section_role_) {
       case SectionRole::kDescription:
       case SectionRole::kTechnicalNotes:

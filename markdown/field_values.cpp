@@ -176,6 +176,11 @@ std::optional<model::PriorityMeaning> parse_priority(std::string_view value) {
 
 std::optional<double> parse_points(std::string_view value) {
   std::string v = strip_decoration(value);
+  // A minus sign is decoration to strip_decoration, but here it makes the value negative.
+  if (auto digit = value.find(v); digit != std::string_view::npos && digit > 0 &&
+                                  value.substr(0, digit).find('-') != std::string_view::npos) {
+    return std::nullopt;
+  }
   std::string_view s = v;
   size_t i = 0;
   while (i < s.size() && (is_digit(s[i]) || s[i] == '.')) ++i;

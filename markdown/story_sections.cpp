@@ -129,6 +129,17 @@ std::string SectionReader::cell_markdown(const Block& b, cmark_node* cell) const
                                  cmark_node_get_end_column(cell)));
 }
 
+model::SourcePos SectionReader::cell_pos(const Block& b, cmark_node* cell) const {
+  model::SourcePos pos = b.pos_of(cell);
+  std::string_view line = src.line(pos.line);
+  while (pos.column >= 1 && static_cast<size_t>(pos.column) <= line.size() &&
+         (line[static_cast<size_t>(pos.column - 1)] == ' ' ||
+          line[static_cast<size_t>(pos.column - 1)] == '\t')) {
+    ++pos.column;
+  }
+  return pos;
+}
+
 void SectionReader::read_criteria(const Block& list, std::vector<model::Criterion>& out) const {
   for (cmark_node* item : children(list.node)) {
     cmark_node* para = cmark_node_first_child(item);
@@ -167,7 +178,7 @@ bool SectionReader::read_subtask_table(const Block& b, std::vector<model::Subtas
     for (size_t c = 0; c < rows[r].size() && c < columns.size(); ++c) {
       cmark_node* cell = rows[r][c];
       std::string plain(trim(plain_text(cell)));
-      auto pos = b.pos_of(cell);
+      auto pos = cell_pos(b, cell);
       switch (columns[c]) {
         case Column::kNumber:
           if (!plain.empty()) st.number = parse_int(strip_decoration(plain));
@@ -391,7 +402,7 @@ bool SectionReader::read_links(const Block& b, std::vector<model::IssueLink>& ou
                              ? plain_text(row[static_cast<size_t>(type_col)])
                              : std::string();
       add(type, cell_markdown(b, row[static_cast<size_t>(key_col)]),
-          b.pos_of(row[static_cast<size_t>(key_col)]));
+          cell_pos(b, row[static_cast<size_t>(key_col)]));
     }
     return true;
   }

@@ -56,6 +56,8 @@ struct SectionReader {
   std::string paragraph_markdown(const Block& context, cmark_node* paragraph) const;
   // The source of a table cell, byte for byte between the pipes, trimmed.
   std::string cell_markdown(const Block& context, cmark_node* cell) const;
+  // Where a cell's content starts (cmark's cell column is the blank after the pipe).
+  model::SourcePos cell_pos(const Block& context, cmark_node* cell) const;
 };
 
 // Table rows as lists of cells; the header row first.

@@ -1,0 +1,180 @@
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "support/subprocess.h"
+
+namespace epicsync::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+ProcessResult epicsync(std::vector<std::string> args, ProcessOptions options = {}) {
+  args.insert(args.begin(), EPICSYNC_PATH);
+  options.timeout = std::chrono::seconds(30);
+  return run_process(args, options);
+}
+
+std::string fixture(const std::string& name) {
+  return std::string(FIXTURES_DIR) + "/epics/" + name;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "epicsync-test-XXXXXX").string();
+    path_ = mkdtemp(tmpl.data());
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string write(const std::string& name, const std::string& content) const {
+    std::string p = path_ + "/" + name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(CliValidate, ValidFileSummarisesEveryStory) {
+  auto r = epicsync({"--validate", "--markdown", fixture("checkout.md")});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Checkout Revamp"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("SHOP-101  Guest checkout"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("3 stories, 8 subtasks, 7 criteria, 2 commits, 2 comments"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("valid: 3 stories, 1 warning"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\x1b["), std::string::npos) << "no colour when stdout is a pipe";
+}
+
+TEST(CliValidate, InvalidFileExitsSixWithFileLineAndColumn) {
+  auto r = epicsync({"--validate", "-m", fixture("invalid.md")});
+  EXPECT_EQ(r.exit_code, 6);
+  const std::string path = fixture("invalid.md");
+  EXPECT_NE(r.out.find(path + ":7:1: error: Story Points: 'lots' is not a number of points"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(path + ":10:1: error: duplicate story id BAD-1 (first at line 3)"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("hint: "), std::string::npos);
+  EXPECT_NE(r.out.find("invalid: 4 errors"), std::string::npos);
+}
+
+TEST(CliValidate, AliasesForTheFileFlag) {
+  EXPECT_EQ(epicsync({"--validate", "--input", fixture("mixed-formats.md")}).exit_code, 0);
+  EXPECT_EQ(epicsync({"--validate", "-f", fixture("mixed-formats.md")}).exit_code, 0);
+}
+
+TEST(CliValidate, JsonOutputIsOneDocumentWithTheModel) {
+  auto r = epicsync({"--validate", "-m", fixture("mixed-formats.md"), "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["ok"], true);
+  EXPECT_EQ(doc["summary"]["stories"], 3);
+  const auto& ops7 = doc["epic"]["stories"][0];
+  EXPECT_EQ(ops7["id"], "OPS-7");
+  EXPECT_EQ(ops7["status"]["meaning"], "in_review");
+  EXPECT_EQ(ops7["labels"], nlohmann::json({"security", "database"}));
+  EXPECT_TRUE(ops7["assignee"].is_null());
+  EXPECT_EQ(ops7["subtasks"][0]["points"], 3);
+  EXPECT_EQ(ops7["position"]["line"], 7);
+}
+
+TEST(CliValidate, JsonOutputForInvalidMarkdown) {
+  auto r = epicsync({"--validate", "-m", fixture("invalid.md"), "-o", "json"});
+  EXPECT_EQ(r.exit_code, 6);
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["ok"], false);
+  EXPECT_EQ(doc["error"]["kind"], "invalid_markdown");
+  EXPECT_EQ(doc["diagnostics"].size(), 4u);
+  EXPECT_EQ(doc["diagnostics"][0]["line"], 7);
+}
+
+TEST(CliValidate, MissingFileExitsThreeInTextAndJson) {
+  auto r = epicsync({"--validate", "-m", "/nonexistent/epic.md"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("/nonexistent/epic.md: no such file"), std::string::npos) << r.err;
+  auto j = epicsync({"--validate", "-m", "/nonexistent/epic.md", "--output=json"});
+  EXPECT_EQ(j.exit_code, 3);
+  auto doc = nlohmann::json::parse(j.out);
+  EXPECT_EQ(doc["ok"], false);
+  EXPECT_EQ(doc["error"]["kind"], "input_file");
+  EXPECT_EQ(doc["error"]["code"], 3);
+}
+
+TEST(CliValidate, DirectoryAndUnreadableFilesExitThree) {
+  TempDir dir;
+  EXPECT_EQ(epicsync({"--validate", "-m", dir.path()}).exit_code, 3);
+  if (geteuid() != 0) {  // root reads anything
+    auto p = dir.write("locked.md", "### US-1: T\n");
+    chmod(p.c_str(), 0);
+    EXPECT_EQ(epicsync({"--validate", "-m", p}).exit_code, 3);
+  }
+}
+
+TEST(CliValidate, EmptyAndNonUtf8FilesAreClearErrors) {
+  TempDir dir;
+  auto empty = epicsync({"--validate", "-m", dir.write("empty.md", "")});
+  EXPECT_EQ(empty.exit_code, 6);
+  EXPECT_NE(empty.out.find("empty.md:1:1: error: the file is empty"), std::string::npos);
+  auto latin1 = epicsync({"--validate", "-m", dir.write("latin1.md", "### US-1: Caf\xE9\n")});
+  EXPECT_EQ(latin1.exit_code, 6);
+  EXPECT_NE(latin1.out.find("latin1.md:1:14: error: the file is not valid UTF-8"),
+            std::string::npos)
+      << latin1.out;
+}
+
+TEST(CliValidate, StrictTurnsWarningsIntoErrors) {
+  EXPECT_EQ(epicsync({"--validate", "-m", fixture("checkout.md")}).exit_code, 0);
+  auto r = epicsync({"--validate", "-m", fixture("checkout.md"), "--strict"});
+  EXPECT_EQ(r.exit_code, 6);
+  EXPECT_NE(r.out.find("error: unknown epic field 'Target Release'"), std::string::npos);
+}
+
+TEST(CliValidate, QuietPrintsOnlyProblemsAndTheSummary) {
+  auto r = epicsync({"--validate", "-q", "-m", fixture("checkout.md")});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.find("SHOP-101"), std::string::npos);
+  EXPECT_NE(r.out.find("warning: unknown epic field"), std::string::npos);
+  EXPECT_NE(r.out.find("valid: 3 stories"), std::string::npos);
+}
+
+TEST(CliUsage, HelpListsOnlyWhatWorks) {
+  auto r = epicsync({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* flag :
+       {"--validate", "--markdown", "--strict", "--output", "--quiet", "--no-color", "--version"}) {
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+  }
+  for (const char* missing : {"--execute", "--rollback", "--epic"}) {
+    EXPECT_EQ(r.out.find(missing), std::string::npos) << missing << " is not built yet";
+  }
+}
+
+TEST(CliUsage, VersionPrintsTheVersion) {
+  auto r = epicsync({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("epicsync ", 0), 0u) << r.out;
+}
+
+TEST(CliUsage, UnknownFlagAndMissingArgumentsExitTwo) {
+  auto unknown = epicsync({"--frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--help"), std::string::npos) << unknown.err;
+  EXPECT_EQ(epicsync({"--validate"}).exit_code, 2);
+  EXPECT_EQ(epicsync({}).exit_code, 2);
+  EXPECT_EQ(epicsync({"--validate", "-m", fixture("checkout.md"), "-o", "xml"}).exit_code, 2);
+  auto json = epicsync({"--frobnicate", "--output", "json"});
+  EXPECT_EQ(json.exit_code, 2);
+  EXPECT_EQ(nlohmann::json::parse(json.out)["error"]["kind"], "usage");
+}
+
+}  // namespace
+}  // namespace epicsync::testing

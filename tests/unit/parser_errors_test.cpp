@@ -1,0 +1,107 @@
+#include <gtest/gtest.h>
+
+#include "parse_helpers.h"
+
+namespace epicsync::testing {
+namespace {
+
+TEST(Errors, InvalidUtf8PointsAtTheByte) {
+  auto r = parse("### US-1: T\nok line\nbad \xC3\x28 here\n");
+  EXPECT_EQ(diagnostics_text(r), "3:5 error: the file is not valid UTF-8\n");
+  EXPECT_FALSE(r.ok());
+}
+
+TEST(Errors, OverlongAndSurrogateAreInvalid) {
+  EXPECT_FALSE(parse("### US-1: T\n\xC0\xAF\n").ok());
+  EXPECT_FALSE(parse("### US-1: T\n\xED\xA0\x80\n").ok());
+  EXPECT_FALSE(parse("### US-1: T\n\xF4\x90\x80\x80\n").ok());
+  EXPECT_FALSE(parse("### US-1: T\n\xE2\x82").ok());
+}
+
+TEST(Errors, EmptyAndBlankFiles) {
+  EXPECT_EQ(diagnostics_text(parse("")), "1:1 error: the file is empty\n");
+  EXPECT_EQ(diagnostics_text(parse(" \n\n\t\n")), "1:1 error: the file is empty\n");
+}
+
+TEST(Errors, DuplicateStoryIdNamesBothLines) {
+  auto r = parse("### US-1: A\n\n### US-1: B\n");
+  EXPECT_EQ(diagnostics_text(r), "3:1 error: duplicate story id US-1 (first at line 1)\n");
+}
+
+TEST(Errors, TrackerKeyPinnedTwice) {
+  auto r = parse(
+      "### US-1: A\n**Issue**: PROJ-5\n\n### US-2: B\n#### Subtasks\n| Task | Key |\n|---|---|\n"
+      "| x | PROJ-5 |\n");
+  EXPECT_EQ(diagnostics_text(r),
+            "8:1 error: tracker key PROJ-5 is pinned twice (also at line 2)\n");
+}
+
+TEST(Errors, HeadingWithIdButNoTitle) {
+  auto r = parse("### BAD-3:\n");
+  EXPECT_EQ(diagnostics_text(r), "1:1 error: story BAD-3 has no title\n");
+}
+
+TEST(Errors, ValuesThatCannotBeUnderstood) {
+  auto r = parse(
+      "### US-1: T\n| Field | Value |\n|---|---|\n| Story Points | lots |\n| Status | Sleeping |\n"
+      "| Priority | Urgent-ish |\n| Labels | two words |\n| Issue | not-a-key |\n| Points | -1 "
+      "|\n");
+  EXPECT_EQ(diagnostics_text(r),
+            "4:1 error: Story Points: 'lots' is not a number of points\n"
+            "5:1 error: unknown status 'Sleeping'\n"
+            "6:1 error: unknown priority 'Urgent-ish'\n"
+            "7:1 error: labels cannot contain blanks: 'two words'\n"
+            "8:1 error: 'not-a-key' is not a tracker key\n"
+            "9:1 error: Points: '-1' is not a number of points\n");
+}
+
+TEST(Errors, EveryErrorHasAHint) {
+  auto r = parse("### US-1: T\n**Points**: lots\n### US-1:\n");
+  ASSERT_FALSE(r.diagnostics.empty());
+  for (const auto& d : r.diagnostics) EXPECT_FALSE(d.hint.empty()) << d.message;
+}
+
+TEST(Errors, SubtaskTableWithoutNameColumn) {
+  auto r =
+      parse("### US-1: T\n#### Subtasks\n| # | Description | SP |\n|---|---|---|\n| 1 | d | 1 |\n");
+  EXPECT_EQ(diagnostics_text(r), "3:1 error: subtasks table has no name column\n");
+  EXPECT_TRUE(r.epic.stories.at(0).subtasks.empty());
+}
+
+TEST(Errors, SubtaskRowWithEmptyNameReportsItsLine) {
+  auto r = parse(
+      "### US-1: T\n#### Subtasks\n| Task | SP |\n|---|---|\n| ok | 1 |\n|  | 2 |\n| bad | x |\n");
+  EXPECT_EQ(diagnostics_text(r),
+            "6:1 error: subtask row has an empty name\n"
+            "7:9 error: subtask points 'x' is not a number\n");
+  EXPECT_EQ(r.epic.stories.at(0).subtasks.size(), 1u);
+}
+
+TEST(Warnings, NoStoriesAndStrictMode) {
+  auto r = parse("# Just a title\n\nSome text.\n");
+  EXPECT_EQ(diagnostics_text(r), "1:1 warning: no stories found\n");
+  EXPECT_TRUE(r.ok());
+  auto strict = parse("# Just a title\n\nSome text.\n", /*strict=*/true);
+  EXPECT_FALSE(strict.ok());
+  EXPECT_EQ(count_errors(strict), 1);
+}
+
+TEST(Warnings, UnderstoodNothingInASectionIsReported) {
+  auto r = parse("### US-1: T\n#### Comments\nnot quoted\n");
+  EXPECT_EQ(count_warnings(r), 1);
+  EXPECT_TRUE(r.epic.stories.at(0).comments.empty());
+}
+
+TEST(Robustness, PathologicalInputsDoNotCrash) {
+  std::string deep(5000, '>');
+  EXPECT_NO_FATAL_FAILURE(parse(deep + " ### US-1: x\n"));
+  std::string many;
+  for (int i = 0; i < 2000; ++i) many += "```\n### US-" + std::to_string(i) + ": x\n";
+  auto r = parse(many);
+  EXPECT_EQ(r.epic.stories.size(), 1000u);
+  std::string nul("### US-1: T\n\0body\n", 19);
+  EXPECT_TRUE(parse(nul).ok());
+}
+
+}  // namespace
+}  // namespace epicsync::testing
