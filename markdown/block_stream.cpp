@@ -23,19 +23,14 @@ bool heading_like(std::string_view text, size_t at) {
   return next == ' ' || next == '\t' || next == '\n' || next == '\r';
 }
 
-std::vector<Candidate> find_candidates(std::string_view text) {
+std::vector<Candidate> find_candidates(const SourceText& src) {
   std::vector<Candidate> out;
-  int line = 1;
-  size_t start = 0;
-  for (size_t i = 0; i <= text.size(); ++i) {
-    bool eol = i == text.size() || text[i] == '\n' ||
-               (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
-    if (!eol) continue;
-    size_t end = i < text.size() ? i + 1 : i;
-    if (start > 0 && heading_like(text, start)) out.push_back({start, end, line});
-    ++line;
-    start = end;
-    if (start >= text.size()) break;
+  const std::string_view text = src.text();
+  for (int line = 2; line <= src.line_count(); ++line) {
+    const size_t start = src.line_start(line);
+    if (text[start] != '#' || !heading_like(text, start)) continue;
+    const size_t end = line < src.line_count() ? src.line_start(line + 1) : text.size();
+    out.push_back({start, end, line});
   }
   return out;
 }
@@ -51,7 +46,7 @@ class ChunkParser {
   cmark_node* parse(std::string_view chunk) {
     release();
     parser_ = cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, arena_.mem());
-    for (const char* name : {"table", "tasklist", "strikethrough"}) {
+    for (const char* name : {"table", "tasklist"}) {
       cmark_parser_attach_syntax_extension(parser_, cmark_find_syntax_extension(name));
     }
     cmark_parser_feed(parser_, chunk.data(), chunk.size());
@@ -86,13 +81,14 @@ void visit_children(cmark_node* doc, int line_offset, cmark_node* stop,
 
 }  // namespace
 
-void for_each_block(std::string_view text, CmarkArena& arena,
+void for_each_block(const SourceText& src, CmarkArena& arena,
                     const std::function<void(const Block&)>& visit) {
+  const std::string_view text = src.text();
   ChunkParser parser(arena);
   // "]:" is in every link reference definition; without one anywhere, chunks are independent.
   const bool may_have_references = text.find("]:") != std::string_view::npos;
   std::vector<Candidate> candidates;
-  if (!may_have_references) candidates = find_candidates(text);
+  if (!may_have_references) candidates = find_candidates(src);
 
   size_t start = 0;
   int start_line = 1;

@@ -5,6 +5,7 @@
 
 #include "cmark_arena.h"
 #include "cmark_nodes.h"
+#include "source_text.h"
 
 namespace epicsync::markdown {
 
@@ -16,7 +17,7 @@ namespace epicsync::markdown {
 // so the blocks before such a heading parse the same alone as in the whole document. The one
 // whole-document dependency, link reference definitions, is handled by not chunking at all when
 // the text could contain one.
-void for_each_block(std::string_view text, CmarkArena& arena,
+void for_each_block(const SourceText& src, CmarkArena& arena,
                     const std::function<void(const Block&)>& visit);
 
 }  // namespace epicsync::markdown

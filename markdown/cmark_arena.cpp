@@ -58,6 +58,12 @@ cmark_mem* CmarkArena::mem() {
 }
 
 void CmarkArena::reset() {
+  // cmark wants zeroed memory (it asks for calloc); zeroing what was used in one pass per slab
+  // is much cheaper than a memset per allocation.
+  for (size_t i = 0; i < slabs_.size() && i <= slab_index_; ++i) {
+    std::memset(slabs_[i].data.get(), 0, i == slab_index_ ? used_ : slabs_[i].high_water);
+  }
+  for (auto& slab : slabs_) slab.high_water = 0;
   slab_index_ = 0;
   used_ = 0;
   last_ = nullptr;
@@ -66,22 +72,22 @@ void CmarkArena::reset() {
 void* CmarkArena::allocate(size_t bytes) {
   const size_t need = sizeof(Header) + round_up(bytes);
   while (slab_index_ < slabs_.size() && used_ + need > slabs_[slab_index_].size) {
+    slabs_[slab_index_].high_water = used_;
     ++slab_index_;
     used_ = 0;
   }
   if (slab_index_ == slabs_.size()) {
     const size_t size = need > kSlabSize ? need : kSlabSize;
     // cmark cannot unwind an exception, and its own allocator aborts when memory runs out.
-    auto* data = new (std::nothrow) std::byte[size];
+    auto* data = new (std::nothrow) std::byte[size]();
     if (data == nullptr) std::abort();
-    slabs_.push_back(Slab{std::unique_ptr<std::byte[]>(data), size});
+    slabs_.push_back(Slab{std::unique_ptr<std::byte[]>(data), size, 0});
     used_ = 0;
   }
   auto* header = reinterpret_cast<Header*>(slabs_[slab_index_].data.get() + used_);
   header->size = bytes;
   used_ += need;
   void* out = header + 1;
-  std::memset(out, 0, bytes);
   last_ = out;
   return out;
 }
@@ -99,7 +105,6 @@ void* CmarkArena::reallocate(void* ptr, size_t bytes) {
     auto& slab = slabs_[slab_index_];
     const size_t start = static_cast<size_t>(reinterpret_cast<std::byte*>(ptr) - slab.data.get());
     if (start + round_up(bytes) <= slab.size) {
-      std::memset(static_cast<std::byte*>(ptr) + old, 0, bytes - old);
       header->size = bytes;
       used_ = start + round_up(bytes);
       return ptr;

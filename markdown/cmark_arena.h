@@ -22,7 +22,8 @@ class CmarkArena {
   // The allocator to pass to cmark_parser_new_with_mem. Under AddressSanitizer it is the system
   // allocator, so the sanitizer still sees every cmark buffer.
   cmark_mem* mem();
-  // Forgets everything allocated since the last reset; slabs are kept for the next chunk.
+  // Forgets everything allocated since the last reset; slabs are kept, zeroed, for the next
+  // chunk. Memory handed out is always zero, as cmark's calloc expects.
   void reset();
   bool owns_memory() const;
 
@@ -30,6 +31,7 @@ class CmarkArena {
   struct Slab {
     std::unique_ptr<std::byte[]> data;
     size_t size = 0;
+    size_t high_water = 0;  // bytes handed out before moving to the next slab
   };
   void* allocate(size_t bytes);
   void* reallocate(void* ptr, size_t bytes);

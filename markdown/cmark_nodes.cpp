@@ -76,6 +76,11 @@ std::vector<cmark_node*> children(cmark_node* node) {
 namespace epicsync::markdown {
 
 std::string plain_text_of_markdown(std::string_view inline_markdown) {
+  // Without any character that can start inline markup, the text is already plain; most names
+  // are like that, and a parser per name would dominate the parse of a large epic.
+  if (inline_markdown.find_first_of("*_`[]<>\\&!~|") == std::string_view::npos) {
+    return std::string(inline_markdown);
+  }
   cmark_node* doc = cmark_parse_document(inline_markdown.data(), inline_markdown.size(), 0);
   std::string out;
   for (cmark_node* c = cmark_node_first_child(doc); c != nullptr; c = cmark_node_next(c)) {

@@ -544,7 +544,7 @@ ParseResult parse_epic(std::string_view text, const ParseOptions& options) {
   SourceText src(text);
   CmarkArena arena;
   EpicBuilder builder(src, result.diagnostics);
-  for_each_block(text, arena, [&](const Block& b) { builder.on_block(b); });
+  for_each_block(src, arena, [&](const Block& b) { builder.on_block(b); });
   result.epic = builder.finish();
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
                    [](const model::Diagnostic& a, const model::Diagnostic& b) {

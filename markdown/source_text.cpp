@@ -1,6 +1,7 @@
 #include "source_text.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace epicsync::markdown {
 
@@ -18,6 +19,18 @@ bool is_blank(std::string_view s) {
 SourceText::SourceText(std::string_view text) : text_(text) {
   starts_.reserve(text.size() / 32 + 1);
   starts_.push_back(0);
+  const bool has_cr = text.find('\r') != std::string_view::npos;
+  if (!has_cr) {
+    const char* base = text.data();
+    const char* end = base + text.size();
+    for (const char* p = base; p < end;) {
+      const void* nl = std::memchr(p, '\n', static_cast<size_t>(end - p));
+      if (nl == nullptr) break;
+      p = static_cast<const char*>(nl) + 1;
+      if (p < end) starts_.push_back(static_cast<size_t>(p - base));
+    }
+    return;
+  }
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '\n' || (c == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))) {

@@ -1,0 +1,55 @@
+#include <gtest/gtest.h>
+
+#include "epic_generator.h"
+#include "parse_helpers.h"
+
+namespace epicsync::testing {
+namespace {
+
+// Positions are where the parser found things; the generator's model has none.
+void clear_positions(model::Epic& e) {
+  e.title_pos = {};
+  for (auto& f : e.metadata) f.pos = {};
+  if (e.status) e.status->pos = {};
+  if (e.priority) e.priority->pos = {};
+  for (auto& s : e.stories) {
+    s.pos = s.tracker_key_pos = {};
+    if (s.status) s.status->pos = {};
+    if (s.priority) s.priority->pos = {};
+    for (auto& c : s.acceptance_criteria) c.pos = {};
+    for (auto& p : s.description_parts) p.section.pos = {};
+    for (auto& st : s.subtasks) {
+      st.pos = {};
+      if (st.status) st.status->pos = {};
+    }
+    for (auto& c : s.commits) c.pos = {};
+    for (auto& c : s.comments) c.pos = {};
+    for (auto& f : s.unknown_fields) f.pos = {};
+  }
+}
+
+TEST(RoundTrip, ParsedGeneratedEpicEqualsTheGeneratorsModel) {
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    bench::GeneratorOptions o;
+    o.stories = 1 + static_cast<int>(seed % 9);
+    o.subtasks_per_story = static_cast<int>(seed % 5);
+    o.seed = seed;
+    const model::Epic expected = bench::generate_epic(o);
+    auto r = parse(bench::render_epic(expected));
+    ASSERT_TRUE(r.diagnostics.empty()) << "seed " << seed << "\n" << diagnostics_text(r);
+    clear_positions(r.epic);
+    ASSERT_EQ(r.epic.stories.size(), expected.stories.size());
+    for (size_t i = 0; i < expected.stories.size(); ++i) {
+      const auto& a = r.epic.stories[i];
+      const auto& b = expected.stories[i];
+      EXPECT_EQ(a.description, b.description) << "seed " << seed << " story " << i;
+      EXPECT_EQ(a.subtasks, b.subtasks) << "seed " << seed << " story " << i;
+      EXPECT_EQ(a.description_parts, b.description_parts) << "seed " << seed << " story " << i;
+      EXPECT_EQ(a, b) << "seed " << seed << " story " << i;
+    }
+    EXPECT_EQ(r.epic, expected) << "seed " << seed;
+  }
+}
+
+}  // namespace
+}  // namespace epicsync::testing
