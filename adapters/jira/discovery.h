@@ -1,0 +1,41 @@
+#pragma once
+
+// Choices made from what the tracker reports about itself. Pure, so each rule is testable.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.h"
+#include "jira/issue_json.h"
+#include "tracker/remote_issue.h"
+
+namespace epicsync::jira {
+
+struct IssueTypes {
+  std::string story_id;
+  std::string subtask_id;
+};
+
+// From createmeta/{project}/issuetypes: the Story type and the project's sub-task type (whatever
+// it is called there), never a hard-coded name for the latter.
+epicsync::Result<IssueTypes> choose_issue_types(const nlohmann::json& issuetypes_page);
+
+// The field ids on a createmeta screen (createmeta/{project}/issuetypes/{id}).
+std::vector<std::string> screen_field_ids(const nlohmann::json& fields_page);
+
+// The story points field: the custom numeric fields named like story points (from GET field),
+// narrowed to those on the story screen. An explicit override wins but must exist. Two
+// candidates left is an error that lists them; none is "" (the project does not track points).
+epicsync::Result<std::string> choose_points_field(const nlohmann::json& all_fields,
+                                                  const std::vector<std::string>& on_screen,
+                                                  const std::string& override_id);
+
+// The Epic Link field id when it is on the story screen (company-managed projects), else "".
+std::string choose_epic_link_field(const nlohmann::json& all_fields,
+                                   const std::vector<std::string>& on_screen);
+
+tracker::Deployment deployment_from_server_info(const nlohmann::json& info);
+
+}  // namespace epicsync::jira

@@ -1,0 +1,76 @@
+#include "jira/http_error.h"
+
+namespace epicsync::jira {
+
+std::string_view to_string(ErrorKind k) {
+  switch (k) {
+    case ErrorKind::kConnect:
+      return "cannot connect";
+    case ErrorKind::kDns:
+      return "host not found";
+    case ErrorKind::kTls:
+      return "TLS failure";
+    case ErrorKind::kTimeout:
+      return "timed out";
+    case ErrorKind::kAuth:
+      return "authentication refused";
+    case ErrorKind::kForbidden:
+      return "permission denied";
+    case ErrorKind::kNotFound:
+      return "not found";
+    case ErrorKind::kGone:
+      return "endpoint removed";
+    case ErrorKind::kRejected:
+      return "rejected";
+    case ErrorKind::kRateLimited:
+      return "rate-limited";
+    case ErrorKind::kServer:
+      return "server error";
+    case ErrorKind::kAmbiguousWrite:
+      return "write outcome unknown";
+    case ErrorKind::kInsecureUrl:
+      return "insecure URL";
+    case ErrorKind::kInvalidUrl:
+      return "invalid URL";
+    case ErrorKind::kProtocol:
+      return "protocol error";
+  }
+  return "error";
+}
+
+ErrorKind kind_for_status(int status) {
+  switch (status) {
+    case 401:
+      return ErrorKind::kAuth;
+    case 403:
+      return ErrorKind::kForbidden;
+    case 404:
+      return ErrorKind::kNotFound;
+    case 410:
+      return ErrorKind::kGone;
+    case 429:
+      return ErrorKind::kRateLimited;
+    default:
+      break;
+  }
+  if (status >= 500) return ErrorKind::kServer;
+  if (status >= 400) return ErrorKind::kRejected;
+  return ErrorKind::kProtocol;
+}
+
+std::string HttpError::to_string() const {
+  std::string out;
+  if (!method.empty()) out += method + " " + path + ": ";
+  out += std::string(jira::to_string(kind));
+  if (status != 0) out += " (HTTP " + std::to_string(status) + ")";
+  if (!detail.empty()) out += ": " + detail;
+  for (const auto& m : messages) out += "; " + m;
+  for (const auto& [field, msg] : field_errors) out += "; " + field + ": " + msg;
+  if (messages.empty() && field_errors.empty() && !body_excerpt.empty()) {
+    out += "; " + body_excerpt;
+  }
+  if (retries > 0) out += " (after " + std::to_string(retries) + " retries)";
+  return out;
+}
+
+}  // namespace epicsync::jira

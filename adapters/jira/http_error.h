@@ -1,0 +1,57 @@
+#pragma once
+
+// The one error type every tracker request can return. The CLI maps `kind` to an exit code;
+// `messages`/`field_errors` carry the tracker's own words so users see what Jira said.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "jira/result.h"
+
+namespace epicsync::jira {
+
+enum class ErrorKind {
+  kConnect,         // refused, reset or dropped connection
+  kDns,             // host name did not resolve
+  kTls,             // handshake or certificate verification failed
+  kTimeout,         // connect or total timeout
+  kAuth,            // 401
+  kForbidden,       // 403
+  kNotFound,        // 404
+  kGone,            // 410: the endpoint was removed
+  kRejected,        // other 4xx (400, 409, 422 ...): the tracker refused the content
+  kRateLimited,     // 429 (or 503 with Retry-After) beyond the retry budget
+  kServer,          // 5xx that is not retried or exhausted the budget
+  kAmbiguousWrite,  // a write failed in a way that leaves its effect unknown
+  kInsecureUrl,     // http:// to a non-loopback host without the insecure option
+  kInvalidUrl,      // malformed base URL or unsupported scheme
+  kProtocol,        // anything else: unexpected redirect, malformed response, internal curl error
+};
+
+std::string_view to_string(ErrorKind k);
+
+struct HttpError {
+  ErrorKind kind = ErrorKind::kProtocol;
+  int status = 0;  // 0 when no HTTP response was received
+  std::string method;
+  std::string path;    // redacted, with query
+  std::string detail;  // our own description (libcurl's text, the retry reason ...); redacted
+  // Jira's {"errorMessages":[...],"errors":{"field":"msg"}} verbatim (secrets scrubbed).
+  std::vector<std::string> messages;
+  std::map<std::string, std::string> field_errors;
+  std::string body_excerpt;  // start of a non-JSON error body, for diagnosis
+  int retries = 0;           // attempts made minus one
+
+  // One line for humans: "POST /rest/api/3/issue: rejected (HTTP 400): Summary is required ..."
+  std::string to_string() const;
+};
+
+template <class T>
+using Result = Expected<T, HttpError>;
+
+// Maps an HTTP status (>= 300) to the error kind the CLI understands.
+ErrorKind kind_for_status(int status);
+
+}  // namespace epicsync::jira

@@ -1,0 +1,183 @@
+#include "jira/issue_json.h"
+
+#include "richtext/adf.h"
+#include "richtext/wiki.h"
+
+namespace epicsync::jira {
+namespace {
+
+using nlohmann::json;
+
+std::string str(const json& j, const char* name) {
+  if (!j.is_object()) return {};
+  auto it = j.find(name);
+  if (it == j.end() || !it->is_string()) return {};
+  return it->get<std::string>();
+}
+
+json user_value(const std::string& who, tracker::Deployment d) {
+  if (who.empty()) return nullptr;
+  return d == tracker::Deployment::kCloud ? json{{"accountId", who}} : json{{"name", who}};
+}
+
+void put_common(json& fields, const std::optional<double>& points,
+                const std::optional<std::string>& priority,
+                const std::optional<std::vector<std::string>>& labels,
+                const std::optional<std::string>& assignee, const tracker::TrackerInfo& info,
+                const FieldIds& ids) {
+  if (points && !ids.story_points.empty()) fields[ids.story_points] = *points;
+  if (priority) fields["priority"] = {{"name", *priority}};
+  if (labels) fields["labels"] = *labels;
+  if (assignee) fields["assignee"] = user_value(*assignee, info.deployment);
+}
+
+}  // namespace
+
+std::vector<std::string> search_fields(const FieldIds& ids) {
+  std::vector<std::string> out = {"summary",  "description", "status",    "priority",
+                                  "labels",   "assignee",    "issuetype", "parent",
+                                  "subtasks", "created",     "updated"};
+  if (!ids.story_points.empty()) out.push_back(ids.story_points);
+  if (!ids.epic_link.empty()) out.push_back(ids.epic_link);
+  return out;
+}
+
+tracker::StatusCategory category_from_key(const std::string& key) {
+  if (key == "new") return tracker::StatusCategory::kToDo;
+  if (key == "indeterminate") return tracker::StatusCategory::kInProgress;
+  if (key == "done") return tracker::StatusCategory::kDone;
+  return tracker::StatusCategory::kUnknown;
+}
+
+tracker::RemoteIssue issue_from_json(const json& issue, const FieldIds& ids,
+                                     tracker::Deployment deployment) {
+  tracker::RemoteIssue r;
+  r.id = str(issue, "id");
+  r.key = str(issue, "key");
+  const json empty = json::object();
+  const json& f = issue.contains("fields") && issue["fields"].is_object() ? issue["fields"] : empty;
+  r.summary = str(f, "summary");
+  if (auto d = f.find("description"); d != f.end() && !d->is_null()) {
+    if (d->is_string()) {
+      r.description = {tracker::RichText::Format::kWiki, d->get<std::string>()};
+    } else {
+      r.description = {tracker::RichText::Format::kAdf, d->dump()};
+    }
+  }
+  (void)deployment;
+  if (auto t = f.find("issuetype"); t != f.end() && t->is_object()) {
+    r.type_id = str(*t, "id");
+    r.type_name = str(*t, "name");
+    r.subtask = t->value("subtask", false);
+  }
+  if (auto s = f.find("status"); s != f.end() && s->is_object()) {
+    r.status.id = str(*s, "id");
+    r.status.name = str(*s, "name");
+    if (auto c = s->find("statusCategory"); c != s->end()) {
+      r.status.category = category_from_key(str(*c, "key"));
+    }
+  }
+  if (auto p = f.find("priority"); p != f.end() && p->is_object()) {
+    r.priority_id = str(*p, "id");
+    r.priority_name = str(*p, "name");
+  }
+  if (auto l = f.find("labels"); l != f.end() && l->is_array()) {
+    for (const auto& label : *l) {
+      if (label.is_string()) r.labels.push_back(label.get<std::string>());
+    }
+  }
+  if (auto a = f.find("assignee"); a != f.end() && a->is_object()) {
+    r.assignee = str(*a, "accountId");
+    if (r.assignee.empty()) r.assignee = str(*a, "name");
+    r.assignee_display = str(*a, "displayName");
+  }
+  if (auto p = f.find("parent"); p != f.end() && p->is_object()) r.parent_key = str(*p, "key");
+  if (!ids.epic_link.empty() && r.parent_key.empty()) {
+    if (auto e = f.find(ids.epic_link); e != f.end() && e->is_string()) {
+      r.parent_key = e->get<std::string>();
+    }
+  }
+  if (!ids.story_points.empty()) {
+    if (auto sp = f.find(ids.story_points); sp != f.end() && sp->is_number()) {
+      r.points = sp->get<double>();
+    }
+  }
+  if (auto st = f.find("subtasks"); st != f.end() && st->is_array()) {
+    for (const auto& s : *st) r.subtask_keys.push_back(str(s, "key"));
+  }
+  r.created = str(f, "created");
+  r.updated = str(f, "updated");
+  if (auto props = issue.find("properties"); props != issue.end() && props->is_object()) {
+    for (const auto& [k, v] : props->items()) r.properties[k] = v.dump();
+  }
+  return r;
+}
+
+json rich_text_value(const std::string& markdown, tracker::Deployment deployment) {
+  if (deployment == tracker::Deployment::kCloud) return richtext::markdown_to_adf(markdown);
+  return richtext::markdown_to_wiki(markdown);
+}
+
+json raw_rich_text_value(const tracker::RichText& text) {
+  switch (text.format) {
+    case tracker::RichText::Format::kEmpty:
+      return nullptr;
+    case tracker::RichText::Format::kWiki:
+      return text.raw;
+    case tracker::RichText::Format::kAdf:
+      return json::parse(text.raw, nullptr, false);
+  }
+  return nullptr;
+}
+
+json create_payload(const tracker::IssueDraft& d, const tracker::TrackerInfo& info,
+                    const FieldIds& ids) {
+  json fields = {
+      {"project", {{"key", info.project_key}}},
+      {"issuetype", {{"id", d.subtask ? info.subtask_type_id : info.story_type_id}}},
+      {"summary", d.summary},
+  };
+  if (!d.description_markdown.empty()) {
+    fields["description"] = rich_text_value(d.description_markdown, info.deployment);
+  }
+  if (!d.parent_key.empty()) {
+    if (!d.subtask && !ids.epic_link.empty()) {
+      fields[ids.epic_link] = d.parent_key;
+    } else {
+      fields["parent"] = {{"key", d.parent_key}};
+    }
+  }
+  put_common(fields, d.points, d.priority_name, d.labels, d.assignee, info, ids);
+  json payload = {{"fields", fields}};
+  if (!d.identity.empty()) {
+    payload["properties"] = json::array({{{"key", kPropertyKey}, {"value", {{"id", d.identity}}}}});
+  }
+  return payload;
+}
+
+json update_payload(const tracker::FieldChanges& c, const tracker::TrackerInfo& info,
+                    const FieldIds& ids) {
+  json fields = json::object();
+  if (c.summary) fields["summary"] = *c.summary;
+  if (c.description_raw) {
+    fields["description"] = raw_rich_text_value(*c.description_raw);
+  } else if (c.description_markdown) {
+    fields["description"] = c.description_markdown->empty()
+                                ? json(nullptr)
+                                : rich_text_value(*c.description_markdown, info.deployment);
+  }
+  if (c.points && !ids.story_points.empty()) {
+    fields[ids.story_points] = c.points->has_value() ? json(**c.points) : json(nullptr);
+  }
+  put_common(fields, std::nullopt, c.priority_name, c.labels, c.assignee, info, ids);
+  return {{"fields", fields}};
+}
+
+std::string identity_of(const tracker::RemoteIssue& issue) {
+  auto it = issue.properties.find(kPropertyKey);
+  if (it == issue.properties.end()) return {};
+  json v = json::parse(it->second, nullptr, false);
+  return v.is_object() ? str(v, "id") : std::string();
+}
+
+}  // namespace epicsync::jira

@@ -1,0 +1,707 @@
+#include "jira/jira_tracker.h"
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "jira/discovery.h"
+#include "richtext/adf.h"
+#include "richtext/normalize.h"
+#include "richtext/wiki.h"
+
+namespace epicsync::jira {
+namespace {
+
+using nlohmann::json;
+
+std::string quote_list(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+}  // namespace
+
+Error to_error(const HttpError& e) {
+  epicsync::ErrorKind kind = epicsync::ErrorKind::kRejected;
+  switch (e.kind) {
+    case jira::ErrorKind::kConnect:
+    case jira::ErrorKind::kDns:
+    case jira::ErrorKind::kTls:
+    case jira::ErrorKind::kTimeout:
+    case jira::ErrorKind::kRateLimited:
+      kind = epicsync::ErrorKind::kUnreachable;
+      break;
+    case jira::ErrorKind::kAuth:
+    case jira::ErrorKind::kForbidden:
+      kind = epicsync::ErrorKind::kAuth;
+      break;
+    case jira::ErrorKind::kNotFound:
+      kind = epicsync::ErrorKind::kNotFound;
+      break;
+    case jira::ErrorKind::kInsecureUrl:
+    case jira::ErrorKind::kInvalidUrl:
+      kind = epicsync::ErrorKind::kUsage;
+      break;
+    case jira::ErrorKind::kGone:
+    case jira::ErrorKind::kRejected:
+    case jira::ErrorKind::kServer:
+    case jira::ErrorKind::kAmbiguousWrite:
+    case jira::ErrorKind::kProtocol:
+      kind = epicsync::ErrorKind::kRejected;
+      break;
+  }
+  return Error{kind, e.to_string(), ""};
+}
+
+JiraTracker::JiraTracker(std::shared_ptr<HttpClient> client, JiraOptions options)
+    : client_(std::move(client)), options_(std::move(options)) {
+  if (!options_.sleep) {
+    options_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  }
+}
+
+std::string JiraTracker::api(const std::string& tail) const {
+  return std::string(info_.deployment == tracker::Deployment::kCloud ? "/rest/api/3/"
+                                                                     : "/rest/api/2/") +
+         tail;
+}
+
+epicsync::Result<json> JiraTracker::call(Method method, const std::string& path, const json& body,
+                                         std::vector<std::pair<std::string, std::string>> query,
+                                         bool read_only) {
+  Request r;
+  r.method = method;
+  r.path = path;
+  r.query = std::move(query);
+  r.read_only = read_only;
+  r.headers.emplace_back("Accept", "application/json");
+  if (!body.is_null()) {
+    r.body = body.dump();
+    r.headers.emplace_back("Content-Type", "application/json");
+  }
+  auto response = client_->send(r);
+  if (!response) return to_error(response.error());
+  if (response->body.empty()) return json(nullptr);
+  json parsed = json::parse(response->body, nullptr, false);
+  if (parsed.is_discarded()) {
+    return Error{
+        epicsync::ErrorKind::kRejected,
+        std::string(method_name(method)) + " " + path + ": the tracker's answer is not JSON", ""};
+  }
+  return parsed;
+}
+
+epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& project_key) {
+  // Both deployments answer serverInfo on v2; it decides which API the rest of the run uses.
+  auto server = call(Method::kGet, "/rest/api/2/serverInfo");
+  if (!server) return server.error();
+  info_.deployment = deployment_from_server_info(*server);
+  info_.server_title = server->value("serverTitle", "");
+  info_.version = server->value("version", "");
+  info_.project_key = project_key;
+
+  // The field list and the project's issue types are independent: fetch them together.
+  Request fields_req{Method::kGet, api("field"), {},          {{"Accept", "application/json"}},
+                     "",           false,        std::nullopt};
+  Request types_req{Method::kGet,
+                    api("issue/createmeta/" + project_key + "/issuetypes"),
+                    {{"maxResults", "200"}},
+                    {{"Accept", "application/json"}},
+                    "",
+                    false,
+                    std::nullopt};
+  auto both = client_->send_all({fields_req, types_req});
+  for (auto& r : both) {
+    if (!r) {
+      if (r.error().kind == jira::ErrorKind::kNotFound) {
+        return Error{epicsync::ErrorKind::kNotFound, "project " + project_key + " does not exist",
+                     "check the project key (--project or jira.project)"};
+      }
+      return to_error(r.error());
+    }
+  }
+  const json all_fields = json::parse(both[0]->body, nullptr, false);
+  const json types_page = json::parse(both[1]->body, nullptr, false);
+  auto types = choose_issue_types(types_page);
+  if (!types) return types.error();
+  info_.story_type_id = types->story_id;
+  info_.subtask_type_id = types->subtask_id;
+
+  auto screen = call(Method::kGet,
+                     api("issue/createmeta/" + project_key + "/issuetypes/" + info_.story_type_id),
+                     nullptr, {{"maxResults", "200"}});
+  if (!screen) return screen.error();
+  const auto on_screen = screen_field_ids(*screen);
+  auto points = choose_points_field(all_fields, on_screen, options_.story_points_field);
+  if (!points) return points.error();
+  ids_.story_points = *points;
+  ids_.epic_link = choose_epic_link_field(all_fields, on_screen);
+  info_.story_points_field = ids_.story_points;
+  info_.epic_link_field = ids_.epic_link;
+  connected_ = true;
+  return info_;
+}
+
+void JiraTracker::remember_written(const std::string& issue_id) {
+  std::lock_guard lock(mu_);
+  if (!issue_id.empty()) written_ids_.push_back(issue_id);
+}
+
+std::string JiraTracker::epic_children_jql(const std::string& epic_key) const {
+  if (!ids_.epic_link.empty()) return "\"Epic Link\" = " + epic_key + " ORDER BY key ASC";
+  return "parent = " + epic_key + " ORDER BY key ASC";
+}
+
+Request JiraTracker::search_request(const std::string& jql, const std::string& page_token,
+                                    int start_at) const {
+  Request r;
+  r.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json"}};
+  r.read_only = true;
+  r.method = Method::kPost;
+  json body = {{"jql", jql},
+               {"fields", search_fields(ids_)},
+               {"properties", json::array({kPropertyKey})},
+               {"maxResults", options_.page_size}};
+  if (info_.deployment == tracker::Deployment::kCloud) {
+    r.path = api("search/jql");
+    if (!page_token.empty()) body["nextPageToken"] = page_token;
+    std::vector<long long> reconcile;
+    {
+      std::lock_guard lock(const_cast<std::mutex&>(mu_));
+      for (const auto& id : written_ids_) reconcile.push_back(std::atoll(id.c_str()));
+    }
+    if (!reconcile.empty()) body["reconcileIssues"] = reconcile;
+  } else {
+    r.path = api("search");
+    body["startAt"] = start_at;
+  }
+  r.body = body.dump();
+  return r;
+}
+
+epicsync::Result<std::vector<tracker::RemoteIssue>> JiraTracker::search(const std::string& jql) {
+  std::vector<tracker::RemoteIssue> out;
+  std::string token;
+  int start_at = 0;
+  for (;;) {
+    auto response = client_->send(search_request(jql, token, start_at));
+    if (!response) return to_error(response.error());
+    json page = json::parse(response->body, nullptr, false);
+    if (!page.is_object())
+      return Error{epicsync::ErrorKind::kRejected, "search: unreadable answer", ""};
+    const json& issues = page.contains("issues") ? page["issues"] : json::array();
+    for (const auto& i : issues) out.push_back(issue_from_json(i, ids_, info_.deployment));
+    if (info_.deployment == tracker::Deployment::kCloud) {
+      token = page.value("nextPageToken", "");
+      if (page.value("isLast", true) || token.empty()) break;
+    } else {
+      start_at += static_cast<int>(issues.size());
+      if (issues.empty() || start_at >= page.value("total", 0)) break;
+    }
+  }
+  return out;
+}
+
+epicsync::Result<tracker::EpicSnapshot> JiraTracker::read_epic(const std::string& epic_key) {
+  tracker::EpicSnapshot snap;
+  // The epic itself and its stories are independent reads.
+  Request epic_req{Method::kGet,
+                   api("issue/" + epic_key),
+                   {{"fields", quote_list(search_fields(ids_))}, {"properties", kPropertyKey}},
+                   {{"Accept", "application/json"}},
+                   "",
+                   false,
+                   std::nullopt};
+  auto epic = client_->send(epic_req);
+  if (!epic) {
+    if (epic.error().kind == jira::ErrorKind::kNotFound) {
+      return Error{epicsync::ErrorKind::kNotFound, "epic " + epic_key + " does not exist",
+                   "check the key given with --epic or in the file's Epic Key field"};
+    }
+    return to_error(epic.error());
+  }
+  snap.epic = issue_from_json(json::parse(epic->body, nullptr, false), ids_, info_.deployment);
+  auto stories = search(epic_children_jql(epic_key));
+  if (!stories) return stories.error();
+  snap.stories = std::move(*stories);
+
+  // Sub-tasks: batches of parents whose sub-tasks fill about one page each, read concurrently.
+  std::vector<std::vector<std::string>> batches(1);
+  size_t in_batch = 0;
+  for (const auto& s : snap.stories) {
+    if (s.subtask_keys.empty()) continue;
+    if (in_batch + s.subtask_keys.size() > static_cast<size_t>(options_.page_size) &&
+        !batches.back().empty()) {
+      batches.emplace_back();
+      in_batch = 0;
+    }
+    batches.back().push_back(s.key);
+    in_batch += s.subtask_keys.size();
+  }
+  std::vector<Request> first_pages;
+  std::vector<std::string> jqls;
+  for (const auto& b : batches) {
+    if (b.empty()) continue;
+    jqls.push_back("parent in (" + quote_list(b) + ") ORDER BY key ASC");
+    first_pages.push_back(search_request(jqls.back(), "", 0));
+  }
+  auto pages = client_->send_all(first_pages);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    if (!pages[i]) return to_error(pages[i].error());
+    json page = json::parse(pages[i]->body, nullptr, false);
+    const bool more = info_.deployment == tracker::Deployment::kCloud
+                          ? !page.value("isLast", true)
+                          : page.value("total", 0) > static_cast<int>(page["issues"].size());
+    if (more) {
+      // More sub-tasks than the stories listed (created since): page through this batch.
+      auto all = search(jqls[i]);
+      if (!all) return all.error();
+      for (auto& s : *all) snap.subtasks.push_back(std::move(s));
+      continue;
+    }
+    for (const auto& issue : page["issues"]) {
+      snap.subtasks.push_back(issue_from_json(issue, ids_, info_.deployment));
+    }
+  }
+  return snap;
+}
+
+std::vector<epicsync::Result<tracker::RemoteIssue>> JiraTracker::create_issues(
+    const std::vector<tracker::IssueDraft>& drafts) {
+  std::vector<epicsync::Result<tracker::RemoteIssue>> out;
+  out.reserve(drafts.size());
+  // Chunks of 50 go out together; their results come back in order.
+  std::vector<std::vector<tracker::IssueDraft>> chunks;
+  for (size_t i = 0; i < drafts.size(); i += static_cast<size_t>(options_.bulk_size)) {
+    chunks.emplace_back(
+        drafts.begin() + static_cast<long>(i),
+        drafts.begin() + static_cast<long>(
+                             std::min(drafts.size(), i + static_cast<size_t>(options_.bulk_size))));
+  }
+  std::vector<std::vector<epicsync::Result<tracker::RemoteIssue>>> results(chunks.size());
+  std::vector<std::thread> workers;
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    workers.emplace_back([&, c] { results[c] = create_chunk(chunks[c]); });
+  }
+  for (auto& w : workers) w.join();
+  for (auto& r : results) {
+    for (auto& one : r) out.push_back(std::move(one));
+  }
+  return out;
+}
+
+jira::Result<Response> JiraTracker::send_json(Method method, const std::string& path,
+                                              const json& body) {
+  Request r;
+  r.method = method;
+  r.path = path;
+  r.headers = {{"Accept", "application/json"}};
+  if (!body.is_null()) {
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = body.dump();
+  }
+  return client_->send(r);
+}
+
+namespace {
+
+std::string element_message(const json& element_errors) {
+  std::string message;
+  for (const auto& m : element_errors.value("errorMessages", json::array())) {
+    if (m.is_string()) message += (message.empty() ? "" : "; ") + m.get<std::string>();
+  }
+  const json fields = element_errors.value("errors", json::object());
+  for (const auto& [field, m] : fields.items()) {
+    if (m.is_string())
+      message += (message.empty() ? "" : "; ") + field + ": " + m.get<std::string>();
+  }
+  return message;
+}
+
+bool ambiguous(const HttpError& e) {
+  return e.kind == jira::ErrorKind::kAmbiguousWrite || e.kind == jira::ErrorKind::kServer ||
+         e.kind == jira::ErrorKind::kTimeout || e.kind == jira::ErrorKind::kConnect ||
+         e.kind == jira::ErrorKind::kProtocol;
+}
+
+// Whether the value the tracker holds is the one that was sent. Rich text is compared in
+// canonical form (Jira adds ids and defaults), options by id or name, users by id or name.
+bool same_field_value(const std::string& field, const json& have, const json& wanted) {
+  if (have == wanted) return true;
+  if (wanted.is_null()) return have.is_null() || (have.is_array() && have.empty());
+  if (wanted.is_object() && wanted.value("type", "") == "doc" && have.is_object()) {
+    return richtext::same_adf_content(have, wanted);
+  }
+  if (wanted.is_string() && have.is_string() && field == "description") {
+    return richtext::canonical_text(richtext::wiki_to_adf(have.get<std::string>())) ==
+           richtext::canonical_text(richtext::wiki_to_adf(wanted.get<std::string>()));
+  }
+  if (wanted.is_object() && have.is_object()) {
+    for (const char* k : {"id", "name", "accountId", "key"}) {
+      if (wanted.contains(k)) return have.value(k, "") == wanted.value(k, "");
+    }
+  }
+  if (wanted.is_number() && have.is_number()) return have.get<double>() == wanted.get<double>();
+  return false;
+}
+
+}  // namespace
+
+std::vector<epicsync::Result<tracker::RemoteIssue>> JiraTracker::create_chunk(
+    const std::vector<tracker::IssueDraft>& drafts) {
+  std::vector<std::optional<epicsync::Result<tracker::RemoteIssue>>> slots(drafts.size());
+  std::vector<size_t> pending(drafts.size());
+  for (size_t i = 0; i < drafts.size(); ++i) pending[i] = i;
+  auto created = [&](size_t i, const std::string& id, const std::string& key) {
+    tracker::RemoteIssue issue;
+    issue.id = id;
+    issue.key = key;
+    issue.summary = drafts[i].summary;
+    remember_written(id);
+    slots[i] = issue;
+  };
+
+  for (int round = 0; round < 3 && !pending.empty(); ++round) {
+    json updates = json::array();
+    for (size_t i : pending) updates.push_back(create_payload(drafts[i], info_, ids_));
+    auto response = send_json(Method::kPost, api("issue/bulk"), {{"issueUpdates", updates}});
+    if (response) {
+      // 201, possibly with some elements refused: `issues` lists the others in order.
+      json body = json::parse(response->body, nullptr, false);
+      std::set<size_t> failed;
+      for (const auto& err : body.value("errors", json::array())) {
+        const size_t n = err.value("failedElementNumber", pending.size());
+        if (n >= pending.size()) continue;
+        failed.insert(n);
+        slots[pending[n]] = Error{epicsync::ErrorKind::kRejected,
+                                  "create '" + drafts[pending[n]].summary + "': " +
+                                      element_message(err.value("elementErrors", json::object())),
+                                  ""};
+      }
+      size_t next = 0;
+      for (const auto& issue : body.value("issues", json::array())) {
+        while (next < pending.size() && failed.count(next)) ++next;
+        if (next >= pending.size()) break;
+        created(pending[next], issue.value("id", ""), issue.value("key", ""));
+        ++next;
+      }
+      pending.clear();
+      break;
+    }
+    const HttpError& error = response.error();
+    if (error.kind == jira::ErrorKind::kRejected) {
+      // Jira refuses the whole batch when every element is bad; one create per draft gives each
+      // draft its own verdict (and creates those that were only refused alongside the others).
+      for (size_t i : pending) {
+        auto one = send_json(Method::kPost, api("issue"), create_payload(drafts[i], info_, ids_));
+        if (one) {
+          json body = json::parse(one->body, nullptr, false);
+          created(i, body.value("id", ""), body.value("key", ""));
+        } else if (ambiguous(one.error())) {
+          continue;  // left pending: looked for below
+        } else {
+          slots[i] = to_error(one.error());
+        }
+      }
+      std::vector<size_t> still;
+      for (size_t i : pending) {
+        if (!slots[i]) still.push_back(i);
+      }
+      pending = std::move(still);
+      if (pending.empty()) break;
+    } else if (!ambiguous(error)) {
+      for (size_t i : pending) slots[i] = to_error(error);
+      pending.clear();
+      break;
+    }
+    // The create may have been applied although its answer was lost: look before sending again.
+    std::vector<tracker::IssueDraft> asked;
+    for (size_t i : pending) asked.push_back(drafts[i]);
+    auto found = find_by_identity(asked);
+    std::vector<size_t> still;
+    for (size_t i : pending) {
+      auto it = found.find(drafts[i].identity);
+      if (it != found.end()) {
+        created(i, it->second.id, it->second.key);
+      } else {
+        still.push_back(i);
+      }
+    }
+    pending = std::move(still);
+    if (round == 2) {
+      for (size_t i : pending) slots[i] = to_error(error);
+    }
+  }
+  std::vector<epicsync::Result<tracker::RemoteIssue>> out;
+  for (auto& s : slots) {
+    out.push_back(s ? std::move(*s)
+                    : epicsync::Result<tracker::RemoteIssue>(
+                          Error{epicsync::ErrorKind::kInternal, "not created", ""}));
+  }
+  return out;
+}
+
+std::map<std::string, tracker::RemoteIssue> JiraTracker::find_by_identity(
+    const std::vector<tracker::IssueDraft>& drafts) {
+  std::map<std::string, tracker::RemoteIssue> found;
+  std::set<std::string> parents;
+  std::set<std::string> wanted;
+  bool stories = false;
+  for (const auto& d : drafts) {
+    if (d.identity.empty()) continue;
+    wanted.insert(d.identity);
+    if (d.subtask) {
+      parents.insert(d.parent_key);
+    } else {
+      stories = true;
+      parents.insert(d.parent_key);
+    }
+  }
+  if (wanted.empty()) return found;
+  std::vector<std::string> parent_list(parents.begin(), parents.end());
+  const std::string jql = stories ? epic_children_jql(parent_list.front())
+                                  : "parent in (" + quote_list(parent_list) + ") ORDER BY key ASC";
+  for (auto wait : options_.recovery_waits) {
+    if (wait.count() > 0) options_.sleep(wait);
+    auto hits = search(jql);
+    if (!hits) continue;
+    for (auto& issue : *hits) {
+      std::string id = identity_of(issue);
+      if (wanted.count(id)) found.emplace(id, std::move(issue));
+    }
+    if (found.size() == wanted.size()) break;
+  }
+  return found;
+}
+
+epicsync::Result<tracker::Done> JiraTracker::update_issue(const std::string& key,
+                                                          const tracker::FieldChanges& changes) {
+  if (changes.empty()) return tracker::Done{};
+  const json payload = update_payload(changes, info_, ids_);
+  auto sent = send_json(Method::kPut, api("issue/" + key), payload);
+  if (sent) return tracker::Done{};
+  if (!ambiguous(sent.error())) return to_error(sent.error());
+  // The answer was lost: read the issue back and send again only what did not arrive.
+  auto now = call(Method::kGet, api("issue/" + key), nullptr,
+                  {{"fields", quote_list(search_fields(ids_))}});
+  if (!now) return to_error(sent.error());
+  json missing = json::object();
+  const json& have = now->contains("fields") ? (*now)["fields"] : json::object();
+  for (const auto& [field, wanted] : payload["fields"].items()) {
+    if (!have.contains(field) || !same_field_value(field, have[field], wanted)) {
+      missing[field] = wanted;
+    }
+  }
+  if (missing.empty()) return tracker::Done{};
+  auto again = send_json(Method::kPut, api("issue/" + key), {{"fields", missing}});
+  if (!again) return to_error(again.error());
+  return tracker::Done{};
+}
+
+epicsync::Result<std::vector<tracker::RemoteStatus>> JiraTracker::statuses() {
+  auto r = call(Method::kGet, api("status"));
+  if (!r) return r.error();
+  std::vector<tracker::RemoteStatus> out;
+  for (const auto& s : *r) {
+    tracker::RemoteStatus st;
+    st.id = s.value("id", "");
+    st.name = s.value("name", "");
+    if (s.contains("statusCategory")) {
+      st.category = category_from_key(s["statusCategory"].value("key", ""));
+    }
+    out.push_back(st);
+  }
+  return out;
+}
+
+epicsync::Result<tracker::RemoteIssue> JiraTracker::read_issue_status(const std::string& key) {
+  auto r = call(Method::kGet, api("issue/" + key), nullptr, {{"fields", "status"}});
+  if (!r) return r.error();
+  return issue_from_json(*r, ids_, info_.deployment);
+}
+
+epicsync::Result<tracker::TransitionPath> JiraTracker::transition(
+    const std::string& key, const tracker::RemoteStatus& target) {
+  tracker::TransitionPath path;
+  auto current = read_issue_status(key);
+  if (!current) return current.error();
+  tracker::RemoteStatus at = current->status;
+  std::set<std::string> visited{at.id};
+  for (int step = 0; step < options_.max_transition_steps; ++step) {
+    if (at.id == target.id || (target.id.empty() && at.name == target.name)) return path;
+    if (!workflow_.knows(at.id)) {
+      auto listed = call(Method::kGet, api("issue/" + key + "/transitions"), nullptr,
+                         {{"expand", "transitions.fields"}});
+      if (!listed) return listed.error();
+      workflow_.learn(at.id, transitions_from_json(*listed));
+    }
+    auto edge = workflow_.next_step(at, target, visited);
+    if (!edge) {
+      return Error{epicsync::ErrorKind::kRejected,
+                   key + ": no transition leads from " + at.name + " to " + target.name,
+                   "check the project's workflow or jira.status_map"};
+    }
+    auto fields = fill_required_fields(*edge);
+    if (!fields.unfillable.empty()) {
+      return Error{epicsync::ErrorKind::kRejected,
+                   key + ": the transition '" + edge->name + "' requires " + fields.unfillable +
+                       ", which epicsync cannot choose",
+                   "move the issue by hand once, or make the field optional"};
+    }
+    json body = {{"transition", {{"id", edge->id}}}};
+    if (!fields.fields.empty()) body["fields"] = fields.fields;
+    auto done = call(Method::kPost, api("issue/" + key + "/transitions"), body);
+    if (!done) {
+      // The cached edge may not apply to this issue (conditions differ), or a lost answer may
+      // hide a transition that happened: re-read before deciding anything.
+      auto again = read_issue_status(key);
+      if (!again) return done.error();
+      if (again->status.id != edge->to.id) {
+        if (again->status.id != at.id) {
+          at = again->status;
+          visited.insert(at.id);
+          continue;
+        }
+        auto listed = call(Method::kGet, api("issue/" + key + "/transitions"), nullptr,
+                           {{"expand", "transitions.fields"}});
+        if (!listed) return done.error();
+        workflow_.learn(at.id, transitions_from_json(*listed));
+        if (step + 1 == options_.max_transition_steps) return done.error();
+        continue;
+      }
+    }
+    at = edge->to;
+    visited.insert(at.id);
+    path.statuses.push_back(at.name);
+  }
+  if (at.id == target.id) return path;
+  return Error{epicsync::ErrorKind::kRejected,
+               key + ": could not reach " + target.name + " within " +
+                   std::to_string(options_.max_transition_steps) + " transitions",
+               ""};
+}
+
+epicsync::Result<std::string> JiraTracker::add_comment(const std::string& key,
+                                                       const std::string& markdown) {
+  const json body = rich_text_value(markdown, info_.deployment);
+  auto sent = send_json(Method::kPost, api("issue/" + key + "/comment"), {{"body", body}});
+  if (sent) return json::parse(sent->body, nullptr, false).value("id", "");
+  if (!ambiguous(sent.error())) return to_error(sent.error());
+  // Look for the comment before posting it again, so a lost answer never doubles it.
+  auto listed =
+      call(Method::kGet, api("issue/" + key + "/comment"), nullptr, {{"maxResults", "5000"}});
+  if (listed) {
+    for (const auto& c : listed->value("comments", json::array())) {
+      if (c.contains("body") && same_field_value("description", c["body"], body)) {
+        return c.value("id", "");
+      }
+    }
+  }
+  auto again = send_json(Method::kPost, api("issue/" + key + "/comment"), {{"body", body}});
+  if (!again) return to_error(again.error());
+  return json::parse(again->body, nullptr, false).value("id", "");
+}
+
+epicsync::Result<tracker::Done> JiraTracker::delete_comment(const std::string& key,
+                                                            const std::string& comment_id) {
+  auto r = call(Method::kDelete, api("issue/" + key + "/comment/" + comment_id));
+  if (!r) return r.error();
+  return tracker::Done{};
+}
+
+epicsync::Result<tracker::Done> JiraTracker::set_property(const std::string& key,
+                                                          const std::string& name,
+                                                          const std::string& json_value) {
+  json value = json::parse(json_value, nullptr, false);
+  if (value.is_discarded()) {
+    return Error{epicsync::ErrorKind::kInternal, "property " + name + " is not JSON", ""};
+  }
+  auto r = call(Method::kPut, api("issue/" + key + "/properties/" + name), value);
+  if (!r) return r.error();
+  return tracker::Done{};
+}
+
+epicsync::Result<json> JiraTracker::link_types() {
+  {
+    std::lock_guard lock(mu_);
+    if (link_types_) return *link_types_;
+  }
+  auto r = call(Method::kGet, api("issueLinkType"));
+  if (!r) return r.error();
+  std::lock_guard lock(mu_);
+  link_types_ = r->value("issueLinkTypes", json::array());
+  return *link_types_;
+}
+
+epicsync::Result<tracker::Done> JiraTracker::add_link(const std::string& type,
+                                                      const std::string& outward_key,
+                                                      const std::string& inward_key) {
+  auto types = link_types();
+  if (!types) return types.error();
+  // "blocks" is an outward description, "is blocked by" an inward one, "Blocks" a name.
+  std::string name;
+  bool swap = false;
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  };
+  const std::string wanted = lower(type);
+  for (const auto& t : *types) {
+    if (lower(t.value("outward", "")) == wanted || lower(t.value("name", "")) == wanted) {
+      name = t.value("name", "");
+      break;
+    }
+    if (lower(t.value("inward", "")) == wanted) {
+      name = t.value("name", "");
+      swap = true;
+      break;
+    }
+  }
+  if (name.empty()) {
+    return Error{epicsync::ErrorKind::kRejected, "the tracker has no link type '" + type + "'",
+                 "use a link phrase such as 'blocks' or 'relates to'"};
+  }
+  const std::string& out_key = swap ? inward_key : outward_key;
+  const std::string& in_key = swap ? outward_key : inward_key;
+  const json link = {{"type", {{"name", name}}},
+                     {"outwardIssue", {{"key", out_key}}},
+                     {"inwardIssue", {{"key", in_key}}}};
+  auto sent = send_json(Method::kPost, api("issueLink"), link);
+  if (sent) return tracker::Done{};
+  if (!ambiguous(sent.error())) return to_error(sent.error());
+  // Is the link there now? Only then is it safe to decide.
+  auto links = call(Method::kGet, api("issue/" + out_key), nullptr, {{"fields", "issuelinks"}});
+  if (links && links->contains("fields")) {
+    for (const auto& l : (*links)["fields"].value("issuelinks", json::array())) {
+      if (l.contains("type") && l["type"].value("name", "") == name && l.contains("inwardIssue") &&
+          l["inwardIssue"].value("key", "") == in_key) {
+        return tracker::Done{};
+      }
+    }
+  }
+  auto again = send_json(Method::kPost, api("issueLink"), link);
+  if (!again) return to_error(again.error());
+  return tracker::Done{};
+}
+
+epicsync::Result<tracker::Done> JiraTracker::delete_issue(const std::string& key,
+                                                          bool with_subtasks) {
+  Request r;
+  r.method = Method::kDelete;
+  r.path = api("issue/" + key);
+  r.query = {{"deleteSubtasks", with_subtasks ? "true" : "false"}};
+  r.headers = {{"Accept", "application/json"}};
+  auto sent = client_->send(r);
+  if (sent) return tracker::Done{};
+  if (!ambiguous(sent.error())) return to_error(sent.error());
+  // Gone now means the delete went through; otherwise deleting again is harmless.
+  auto still = send_json(Method::kGet, api("issue/" + key), nullptr);
+  if (!still && still.error().kind == jira::ErrorKind::kNotFound) return tracker::Done{};
+  auto again = client_->send(r);
+  if (!again && again.error().kind != jira::ErrorKind::kNotFound) return to_error(again.error());
+  return tracker::Done{};
+}
+
+}  // namespace epicsync::jira

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "jira/http_client.h"
+#include "jira/issue_json.h"
+#include "jira/workflow_walker.h"
+#include "tracker/tracker.h"
+
+namespace epicsync::jira {
+
+struct JiraOptions {
+  std::string story_points_field;  // config override; empty: discovered
+  int page_size = 100;             // search page size (Jira's maximum when fields are asked for)
+  int bulk_size = 50;              // issue/bulk's maximum
+  int max_transition_steps = 12;
+  // How long to wait for search to show issues that a lost create may have made.
+  std::vector<std::chrono::milliseconds> recovery_waits{std::chrono::milliseconds(0),
+                                                        std::chrono::milliseconds(500),
+                                                        std::chrono::milliseconds(2000)};
+  std::function<void(std::chrono::milliseconds)> sleep;  // default: sleep_for
+};
+
+// The Jira implementation of the tracker: Cloud (REST v3, ADF) and Data Center (REST v2, wiki
+// markup), decided from serverInfo. Thread-safe: the executor calls it from several threads.
+class JiraTracker final : public tracker::Tracker {
+ public:
+  JiraTracker(std::shared_ptr<HttpClient> client, JiraOptions options = {});
+
+  epicsync::Result<tracker::TrackerInfo> connect(const std::string& project_key) override;
+  epicsync::Result<tracker::EpicSnapshot> read_epic(const std::string& epic_key) override;
+  std::vector<epicsync::Result<tracker::RemoteIssue>> create_issues(
+      const std::vector<tracker::IssueDraft>& drafts) override;
+  epicsync::Result<tracker::Done> update_issue(const std::string& key,
+                                               const tracker::FieldChanges& changes) override;
+  epicsync::Result<std::vector<tracker::RemoteStatus>> statuses() override;
+  epicsync::Result<tracker::TransitionPath> transition(
+      const std::string& key, const tracker::RemoteStatus& target) override;
+  epicsync::Result<std::string> add_comment(const std::string& key,
+                                            const std::string& markdown) override;
+  epicsync::Result<tracker::Done> delete_comment(const std::string& key,
+                                                 const std::string& comment_id) override;
+  epicsync::Result<tracker::Done> set_property(const std::string& key, const std::string& name,
+                                               const std::string& json_value) override;
+  epicsync::Result<tracker::Done> add_link(const std::string& type, const std::string& outward_key,
+                                           const std::string& inward_key) override;
+  epicsync::Result<tracker::Done> delete_issue(const std::string& key, bool with_subtasks) override;
+
+  // Issues written during this run, so searches reconcile them (search is eventually
+  // consistent on Cloud).
+  void remember_written(const std::string& issue_id);
+
+ private:
+  std::string api(const std::string& tail) const;
+  epicsync::Result<nlohmann::json> call(Method method, const std::string& path,
+                                        const nlohmann::json& body = nullptr,
+                                        std::vector<std::pair<std::string, std::string>> query = {},
+                                        bool read_only = false);
+  jira::Result<Response> send_json(Method method, const std::string& path,
+                                   const nlohmann::json& body);
+  epicsync::Result<std::vector<tracker::RemoteIssue>> search(const std::string& jql);
+  Request search_request(const std::string& jql, const std::string& page_token, int start_at) const;
+  std::string epic_children_jql(const std::string& epic_key) const;
+  std::vector<epicsync::Result<tracker::RemoteIssue>> create_chunk(
+      const std::vector<tracker::IssueDraft>& drafts);
+  std::map<std::string, tracker::RemoteIssue> find_by_identity(
+      const std::vector<tracker::IssueDraft>& drafts);
+  epicsync::Result<tracker::RemoteIssue> read_issue_status(const std::string& key);
+  epicsync::Result<nlohmann::json> link_types();
+
+  std::shared_ptr<HttpClient> client_;
+  JiraOptions options_;
+  tracker::TrackerInfo info_;
+  FieldIds ids_;
+  bool connected_ = false;
+  WorkflowMap workflow_;
+
+  std::mutex mu_;  // guards the caches below
+  std::vector<std::string> written_ids_;
+  std::optional<nlohmann::json> link_types_;
+};
+
+// The one mapping from a transport error to the error kinds of the command line.
+Error to_error(const HttpError& e);
+
+}  // namespace epicsync::jira

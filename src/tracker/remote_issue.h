@@ -1,0 +1,107 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace epicsync::tracker {
+
+enum class Deployment { kCloud, kDataCenter };
+
+// Jira's status categories: every workflow status belongs to one.
+enum class StatusCategory { kToDo, kInProgress, kDone, kUnknown };
+
+struct RemoteStatus {
+  std::string id;
+  std::string name;
+  StatusCategory category = StatusCategory::kUnknown;
+  friend bool operator==(const RemoteStatus&, const RemoteStatus&) = default;
+};
+
+// Rich text exactly as the tracker returned it, so a backup can restore it byte for byte:
+// ADF as JSON text on Cloud, wiki markup on Data Center.
+struct RichText {
+  enum class Format { kEmpty, kAdf, kWiki };
+  Format format = Format::kEmpty;
+  std::string raw;
+  friend bool operator==(const RichText&, const RichText&) = default;
+};
+
+// One issue as read from the tracker, with every field epicsync manages or might change.
+struct RemoteIssue {
+  std::string id;
+  std::string key;
+  std::string type_id;
+  std::string type_name;
+  bool subtask = false;
+  std::string parent_key;  // the epic for a story (parent or Epic Link), the story for a sub-task
+  std::string summary;
+  RichText description;
+  std::optional<double> points;
+  std::string priority_id;  // empty: no priority
+  std::string priority_name;
+  std::vector<std::string> labels;
+  std::string assignee;  // account id (Cloud) or user name (Data Center); empty: unassigned
+  std::string assignee_display;
+  RemoteStatus status;
+  std::vector<std::string> subtask_keys;
+  std::string created;
+  std::string updated;
+  std::map<std::string, std::string> properties;  // epicsync's issue properties, as JSON text
+  friend bool operator==(const RemoteIssue&, const RemoteIssue&) = default;
+};
+
+struct EpicSnapshot {
+  RemoteIssue epic;
+  std::vector<RemoteIssue> stories;
+  std::vector<RemoteIssue> subtasks;
+};
+
+// What discovery learned about the tracker and the project, once per run.
+struct TrackerInfo {
+  Deployment deployment = Deployment::kCloud;
+  std::string server_title;
+  std::string version;
+  std::string project_key;
+  std::string story_type_id;
+  std::string subtask_type_id;
+  std::string story_points_field;  // empty: the project has none on the story screen
+  std::string epic_link_field;     // set when stories join epics through the Epic Link field
+};
+
+// An issue to create. The identity (a story id such as US-001, or a sub-task's stable id) is
+// recorded on the issue at creation, so a create whose answer was lost can be found again.
+struct IssueDraft {
+  std::string identity;
+  bool subtask = false;
+  std::string parent_key;
+  std::string summary;
+  std::string description_markdown;
+  std::optional<double> points;
+  std::optional<std::string> priority_name;
+  std::optional<std::vector<std::string>> labels;
+  std::optional<std::string> assignee;
+};
+
+// Fields to change on an existing issue; only those set are sent.
+struct FieldChanges {
+  std::optional<std::string> summary;
+  std::optional<std::string> description_markdown;
+  std::optional<std::optional<double>> points;  // nullopt inside: clear the field
+  std::optional<std::string> priority_name;
+  std::optional<std::vector<std::string>> labels;
+  std::optional<std::string> assignee;
+  // Rich text to put back exactly as a backup holds it (a restore), instead of markdown.
+  std::optional<RichText> description_raw;
+  bool empty() const {
+    return !summary && !description_markdown && !points && !priority_name && !labels && !assignee &&
+           !description_raw;
+  }
+};
+
+struct TransitionPath {
+  std::vector<std::string> statuses;  // the statuses passed through, the final one last
+};
+
+}  // namespace epicsync::tracker

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "error.h"
+#include "tracker/remote_issue.h"
+
+namespace epicsync::tracker {
+
+using Done = std::monostate;
+
+// Everything epicsync asks of an issue tracker, in the model's terms. Adapters (adapters/jira)
+// implement it; the planner and executor know nothing else of the tracker.
+class Tracker {
+ public:
+  virtual ~Tracker() = default;
+
+  // Discovery: deployment, issue types, the story points field, how stories join epics.
+  virtual Result<TrackerInfo> connect(const std::string& project_key) = 0;
+
+  // The epic, its stories and their sub-tasks, in a few paged searches.
+  virtual Result<EpicSnapshot> read_epic(const std::string& epic_key) = 0;
+
+  // Creates in bulk; one result per draft, in order. A draft whose create failed ambiguously is
+  // looked for (by its identity) before it is created again, so none is created twice.
+  virtual std::vector<Result<RemoteIssue>> create_issues(const std::vector<IssueDraft>& drafts) = 0;
+
+  // Sends only the fields that are set.
+  virtual Result<Done> update_issue(const std::string& key, const FieldChanges& changes) = 0;
+
+  // The workflow's statuses, for mapping meanings onto this project's names.
+  virtual Result<std::vector<RemoteStatus>> statuses() = 0;
+
+  // Walks the workflow from the issue's current status to `target` along the shortest path
+  // found, through as many transitions as needed, filling required transition fields.
+  virtual Result<TransitionPath> transition(const std::string& key, const RemoteStatus& target) = 0;
+
+  virtual Result<std::string> add_comment(const std::string& key, const std::string& markdown) = 0;
+  virtual Result<Done> delete_comment(const std::string& key, const std::string& comment_id) = 0;
+  virtual Result<Done> set_property(const std::string& key, const std::string& name,
+                                    const std::string& json_value) = 0;
+  virtual Result<Done> add_link(const std::string& type, const std::string& outward_key,
+                                const std::string& inward_key) = 0;
+  virtual Result<Done> delete_issue(const std::string& key, bool with_subtasks) = 0;
+};
+
+}  // namespace epicsync::tracker

@@ -1,0 +1,77 @@
+#include "jira/jira_error_body.h"
+
+#include <gtest/gtest.h>
+
+#include "jira/http_error.h"
+
+namespace epicsync::jira {
+namespace {
+
+TEST(JiraErrorBody, MessagesAndFieldErrorsVerbatim) {
+  auto b = parse_jira_error_body(
+      R"({"errorMessages":["Issue does not exist or you do not have permission to see it."],)"
+      R"("errors":{"summary":"You must specify a summary of the issue.","customfield_10016":"Story Points: \"abc\" is not a number"}})");
+  EXPECT_TRUE(b.was_json);
+  ASSERT_EQ(b.messages.size(), 1u);
+  EXPECT_EQ(b.messages[0], "Issue does not exist or you do not have permission to see it.");
+  ASSERT_EQ(b.field_errors.size(), 2u);
+  EXPECT_EQ(b.field_errors.at("summary"), "You must specify a summary of the issue.");
+  EXPECT_EQ(b.field_errors.at("customfield_10016"), "Story Points: \"abc\" is not a number");
+}
+
+TEST(JiraErrorBody, NonStringMessagesAreKeptAsJson) {
+  auto b = parse_jira_error_body(R"({"errorMessages":[42],"errors":{"x":{"a":1}}})");
+  EXPECT_EQ(b.messages, std::vector<std::string>{"42"});
+  EXPECT_EQ(b.field_errors.at("x"), R"({"a":1})");
+}
+
+TEST(JiraErrorBody, GatewayShapes) {
+  EXPECT_EQ(parse_jira_error_body(R"({"message":"Client must be authenticated"})").messages,
+            std::vector<std::string>{"Client must be authenticated"});
+  EXPECT_EQ(parse_jira_error_body(R"({"errorMessage":"Site temporarily unavailable"})").messages,
+            std::vector<std::string>{"Site temporarily unavailable"});
+}
+
+TEST(JiraErrorBody, NonJsonAndEmptyBodies) {
+  for (const char* body : {"", "<html><body>Bad Gateway</body></html>", "[1,2]", "{broken"}) {
+    auto b = parse_jira_error_body(body);
+    EXPECT_FALSE(b.was_json) << body;
+    EXPECT_TRUE(b.messages.empty());
+    EXPECT_TRUE(b.field_errors.empty());
+  }
+}
+
+TEST(JiraErrorBody, EmptyJsonObject) {
+  auto b = parse_jira_error_body("{}");
+  EXPECT_TRUE(b.was_json);
+  EXPECT_TRUE(b.messages.empty());
+}
+
+TEST(HttpErrorKinds, StatusMapping) {
+  EXPECT_EQ(kind_for_status(400), ErrorKind::kRejected);
+  EXPECT_EQ(kind_for_status(401), ErrorKind::kAuth);
+  EXPECT_EQ(kind_for_status(403), ErrorKind::kForbidden);
+  EXPECT_EQ(kind_for_status(404), ErrorKind::kNotFound);
+  EXPECT_EQ(kind_for_status(409), ErrorKind::kRejected);
+  EXPECT_EQ(kind_for_status(410), ErrorKind::kGone);
+  EXPECT_EQ(kind_for_status(422), ErrorKind::kRejected);
+  EXPECT_EQ(kind_for_status(429), ErrorKind::kRateLimited);
+  EXPECT_EQ(kind_for_status(500), ErrorKind::kServer);
+}
+
+TEST(HttpErrorKinds, ToStringCarriesTheTrackersWords) {
+  HttpError e;
+  e.kind = ErrorKind::kRejected;
+  e.status = 400;
+  e.method = "POST";
+  e.path = "/rest/api/3/issue";
+  e.messages = {"Bad thing"};
+  e.field_errors = {{"summary", "required"}};
+  e.retries = 2;
+  EXPECT_EQ(e.to_string(),
+            "POST /rest/api/3/issue: rejected (HTTP 400); Bad thing; summary: required (after 2 "
+            "retries)");
+}
+
+}  // namespace
+}  // namespace epicsync::jira
