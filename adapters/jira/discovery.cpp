@@ -1,17 +1,13 @@
 #include "jira/discovery.h"
 
+#include "jira/ascii.h"
+
 #include <algorithm>
 
 namespace epicsync::jira {
 namespace {
 
 using nlohmann::json;
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // Jira has answered these pages under more than one name over the years.
 const json& items_of(const json& page, std::initializer_list<const char*> names) {
@@ -38,10 +34,11 @@ epicsync::Result<IssueTypes> choose_issue_types(const json& page) {
     names += (names.empty() ? "" : ", ") + name;
     if (t.value("subtask", false)) {
       // Prefer the standard sub-task type when a project has several.
-      if (out.subtask_id.empty() || lower(name) == "sub-task" || lower(name) == "subtask") {
+      if (out.subtask_id.empty() || ascii_lower(name) == "sub-task" ||
+          ascii_lower(name) == "subtask") {
         out.subtask_id = id;
       }
-    } else if (lower(name) == "story") {
+    } else if (ascii_lower(name) == "story") {
       out.story_id = id;
     }
   }
@@ -80,7 +77,7 @@ epicsync::Result<std::string> choose_points_field(const json& all_fields,
   }
   std::vector<std::pair<std::string, std::string>> candidates;
   for (const auto& f : all_fields) {
-    const std::string name = lower(f.value("name", ""));
+    const std::string name = ascii_lower(f.value("name", ""));
     if (name != "story points" && name != "story point estimate") continue;
     if (!f.value("custom", true)) continue;
     const std::string id = f.value("id", "");
@@ -101,7 +98,7 @@ std::string choose_epic_link_field(const json& all_fields,
                                    const std::vector<std::string>& on_screen) {
   for (const auto& f : all_fields) {
     const std::string id = f.value("id", "");
-    const bool by_name = lower(f.value("name", "")) == "epic link";
+    const bool by_name = ascii_lower(f.value("name", "")) == "epic link";
     const bool by_schema = f.contains("schema") && f["schema"].value("custom", "") ==
                                                        "com.pyxis.greenhopper.jira:gh-epic-link";
     if ((by_name || by_schema) && on(on_screen, id)) return id;
@@ -110,8 +107,9 @@ std::string choose_epic_link_field(const json& all_fields,
 }
 
 tracker::Deployment deployment_from_server_info(const json& info) {
-  return lower(info.value("deploymentType", "")) == "cloud" ? tracker::Deployment::kCloud
-                                                            : tracker::Deployment::kDataCenter;
+  return ascii_lower(info.value("deploymentType", "")) == "cloud"
+             ? tracker::Deployment::kCloud
+             : tracker::Deployment::kDataCenter;
 }
 
 }  // namespace epicsync::jira

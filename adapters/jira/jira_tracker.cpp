@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "jira/ascii.h"
 #include "jira/discovery.h"
 #include "richtext/adf.h"
 #include "richtext/normalize.h"
@@ -642,18 +643,14 @@ epicsync::Result<tracker::Done> JiraTracker::add_link(const std::string& type,
   // "blocks" is an outward description, "is blocked by" an inward one, "Blocks" a name.
   std::string name;
   bool swap = false;
-  auto lower = [](std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-  };
-  const std::string wanted = lower(type);
+  const std::string wanted = ascii_lower(type);
   for (const auto& t : *types) {
-    if (lower(t.value("outward", "")) == wanted || lower(t.value("name", "")) == wanted) {
+    if (ascii_lower(t.value("outward", "")) == wanted ||
+        ascii_lower(t.value("name", "")) == wanted) {
       name = t.value("name", "");
       break;
     }
-    if (lower(t.value("inward", "")) == wanted) {
+    if (ascii_lower(t.value("inward", "")) == wanted) {
       name = t.value("name", "");
       swap = true;
       break;

@@ -1,5 +1,7 @@
 #include "jira/redact.h"
 
+#include "jira/ascii.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -8,17 +10,11 @@ namespace epicsync::jira {
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
-
 bool name_says_secret(std::string_view name) {
   static constexpr std::array<std::string_view, 9> kWords = {"token",   "secret",    "password",
                                                              "passwd",  "apikey",    "api_key",
                                                              "api-key", "signature", "session"};
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   return std::any_of(kWords.begin(), kWords.end(),
                      [&](std::string_view w) { return n.find(w) != std::string::npos; }) ||
          n == "auth" || n == "authorization" || n == "jwt" || n == "sig" || n == "key" ||
@@ -45,7 +41,7 @@ bool value_looks_like_credential(std::string_view v) {
 }  // namespace
 
 bool is_sensitive_header(std::string_view name) {
-  const std::string n = lower(name);
+  const std::string n = ascii_lower(name);
   return n == "authorization" || n == "proxy-authorization" || n == "cookie" || n == "set-cookie" ||
          name_says_secret(n);
 }

@@ -1,5 +1,7 @@
 #include "jira/url_policy.h"
 
+#include "jira/ascii.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -9,12 +11,6 @@
 namespace epicsync::jira {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out;
-  for (char c : s) out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return out;
-}
 
 Unexpected<HttpError> invalid(ErrorKind kind, std::string detail) {
   HttpError e;
@@ -34,7 +30,7 @@ std::string BaseUrl::to_string() const {
 }
 
 bool is_loopback_host(std::string_view host) {
-  std::string h = lower(host);
+  std::string h = ascii_lower(host);
   if (h.size() > 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
   if (h == "localhost" || h == "localhost.") return true;
   in_addr v4{};
@@ -55,7 +51,7 @@ Result<BaseUrl> check_base_url(std::string_view url, bool allow_insecure) {
   if (sep == std::string_view::npos || sep == 0) {
     return invalid(ErrorKind::kInvalidUrl, "expected a URL like https://example.atlassian.net");
   }
-  out.scheme = lower(url.substr(0, sep));
+  out.scheme = ascii_lower(url.substr(0, sep));
   if (out.scheme != "https" && out.scheme != "http") {
     return invalid(ErrorKind::kInvalidUrl, "unsupported scheme '" + out.scheme + "'");
   }
@@ -74,7 +70,7 @@ Result<BaseUrl> check_base_url(std::string_view url, bool allow_insecure) {
   if (!authority.empty() && authority.front() == '[') {
     auto close = authority.find(']');
     if (close == std::string_view::npos) return invalid(ErrorKind::kInvalidUrl, "unclosed '['");
-    out.host = lower(authority.substr(1, close - 1));
+    out.host = ascii_lower(authority.substr(1, close - 1));
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') return invalid(ErrorKind::kInvalidUrl, "malformed host");
@@ -82,7 +78,7 @@ Result<BaseUrl> check_base_url(std::string_view url, bool allow_insecure) {
     }
   } else {
     auto colon = authority.find(':');
-    out.host = lower(authority.substr(0, colon));
+    out.host = ascii_lower(authority.substr(0, colon));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
   if (out.host.empty()) return invalid(ErrorKind::kInvalidUrl, "missing host");

@@ -1,5 +1,7 @@
 #include "jira/workflow_walker.h"
 
+#include "jira/ascii.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <deque>
@@ -23,12 +25,6 @@ int rank(tracker::StatusCategory c) {
       return 1;
   }
   return 1;
-}
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
 }
 
 }  // namespace
@@ -62,7 +58,7 @@ std::vector<TransitionEdge> transitions_from_json(const json& body) {
 
 TransitionFields fill_required_fields(const TransitionEdge& edge) {
   TransitionFields out;
-  const std::string target = lower(edge.to.name);
+  const std::string target = ascii_lower(edge.to.name);
   const bool cancelling =
       target.find("cancel") != std::string::npos || target.find("won") != std::string::npos ||
       target.find("declin") != std::string::npos || target.find("reject") != std::string::npos;
@@ -74,7 +70,7 @@ TransitionFields fill_required_fields(const TransitionEdge& edge) {
     }
     const json* choice = &allowed[0];
     for (const auto& v : allowed) {
-      const std::string name = lower(v.value("name", v.value("value", "")));
+      const std::string name = ascii_lower(v.value("name", v.value("value", "")));
       const bool fits = cancelling ? (name.find("won") != std::string::npos ||
                                       name.find("cancel") != std::string::npos ||
                                       name.find("declin") != std::string::npos)

@@ -2,8 +2,6 @@
 // properties that a wrong parser would break quietly:
 //  - every diagnostic points inside the file;
 //  - the chunked block stream agrees with a whole-document cmark parse.
-#include <cmark-gfm-core-extensions.h>
-
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -12,29 +10,7 @@
 
 #include "block_stream.h"
 #include "epic_parser.h"
-
-namespace {
-
-using Shape = std::vector<std::tuple<int, int, int>>;
-
-Shape whole(std::string_view text) {
-  cmark_parser* p = cmark_parser_new(CMARK_OPT_DEFAULT);
-  for (const char* name : {"table", "tasklist"}) {
-    cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(name));
-  }
-  cmark_parser_feed(p, text.data(), text.size());
-  cmark_node* doc = cmark_parser_finish(p);
-  Shape out;
-  for (cmark_node* c = cmark_node_first_child(doc); c; c = cmark_node_next(c)) {
-    out.emplace_back(cmark_node_get_type(c), cmark_node_get_start_line(c),
-                     cmark_node_get_end_line(c));
-  }
-  cmark_node_free(doc);
-  cmark_parser_free(p);
-  return out;
-}
-
-}  // namespace
+#include "support/cmark_shape.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -47,11 +23,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   cmark_gfm_core_extensions_ensure_registered();
   epicsync::markdown::CmarkArena arena;
-  Shape chunked;
+  epicsync::testing::BlockShape chunked;
   epicsync::markdown::for_each_block(
       epicsync::markdown::SourceText(text), arena, [&](const epicsync::markdown::Block& b) {
         chunked.emplace_back(cmark_node_get_type(b.node), b.first_line(), b.last_line());
       });
-  if (chunked != whole(text)) std::abort();
+  if (chunked != epicsync::testing::whole_document_shape(text)) std::abort();
   return 0;
 }

@@ -1,42 +1,26 @@
 #include <gtest/gtest.h>
 
-#include <cmark-gfm-core-extensions.h>
-
 #include <random>
 
 #include "block_stream.h"
+#include "support/cmark_shape.h"
 
 namespace epicsync::markdown {
 namespace {
 
-// (type, first line, last line) of every top-level block.
-using Shape = std::vector<std::tuple<std::string, int, int>>;
+using testing::BlockShape;
 
-Shape chunked(std::string_view text) {
+BlockShape chunked(std::string_view text) {
   CmarkArena arena;
-  Shape out;
+  BlockShape out;
   for_each_block(SourceText(text), arena, [&](const Block& b) {
-    out.emplace_back(cmark_node_get_type_string(b.node), b.first_line(), b.last_line());
+    out.emplace_back(cmark_node_get_type(b.node), b.first_line(), b.last_line());
   });
   return out;
 }
 
-Shape whole(std::string_view text) {
-  cmark_gfm_core_extensions_ensure_registered();
-  cmark_parser* p = cmark_parser_new(CMARK_OPT_DEFAULT);
-  for (const char* name : {"table", "tasklist"}) {
-    cmark_parser_attach_syntax_extension(p, cmark_find_syntax_extension(name));
-  }
-  cmark_parser_feed(p, text.data(), text.size());
-  cmark_node* doc = cmark_parser_finish(p);
-  Shape out;
-  for (cmark_node* c = cmark_node_first_child(doc); c; c = cmark_node_next(c)) {
-    out.emplace_back(cmark_node_get_type_string(c), cmark_node_get_start_line(c),
-                     cmark_node_get_end_line(c));
-  }
-  cmark_node_free(doc);
-  cmark_parser_free(p);
-  return out;
+BlockShape whole(std::string_view text) {
+  return testing::whole_document_shape(text);
 }
 
 TEST(BlockStream, MatchesAWholeDocumentParseOnTrickyInput) {
