@@ -105,6 +105,22 @@ tracker::RemoteIssue issue_from_json(const json& issue, const FieldIds& ids,
   if (auto st = f.find("subtasks"); st != f.end() && st->is_array()) {
     for (const auto& s : *st) r.subtask_keys.push_back(str(s, "key"));
   }
+  if (auto links = f.find("issuelinks"); links != f.end() && links->is_array()) {
+    for (const auto& l : *links) {
+      tracker::RemoteLink link;
+      link.id = str(l, "id");
+      const json type = l.value("type", json::object());
+      link.type_name = str(type, "name");
+      if (l.contains("outwardIssue")) {
+        link.phrase = str(type, "outward");
+        link.other_key = str(l["outwardIssue"], "key");
+      } else if (l.contains("inwardIssue")) {
+        link.phrase = str(type, "inward");
+        link.other_key = str(l["inwardIssue"], "key");
+      }
+      r.links.push_back(std::move(link));
+    }
+  }
   r.created = str(f, "created");
   r.updated = str(f, "updated");
   if (auto props = issue.find("properties"); props != issue.end() && props->is_object()) {
@@ -173,11 +189,5 @@ json update_payload(const tracker::FieldChanges& c, const tracker::TrackerInfo& 
   return {{"fields", fields}};
 }
 
-std::string identity_of(const tracker::RemoteIssue& issue) {
-  auto it = issue.properties.find(kPropertyKey);
-  if (it == issue.properties.end()) return {};
-  json v = json::parse(it->second, nullptr, false);
-  return v.is_object() ? str(v, "id") : std::string();
-}
 
 }  // namespace epicsync::jira

@@ -6,19 +6,19 @@
 #include <string>
 #include <vector>
 
+#include "tracker/identity_property.h"
 #include "tracker/remote_issue.h"
 
 namespace epicsync::jira {
+
+using tracker::identity_of;
+using tracker::kPropertyKey;
 
 // The custom fields discovery found for this project.
 struct FieldIds {
   std::string story_points;  // e.g. customfield_10016; empty: none
   std::string epic_link;     // e.g. customfield_10014; empty: stories join epics by parent
 };
-
-// The property holding what epicsync records on an issue (the story id it belongs to, the
-// comments it added), so identity survives renames.
-inline constexpr const char* kPropertyKey = "epicsync";
 
 // The `fields` a search asks for: only what the model uses.
 std::vector<std::string> search_fields(const FieldIds& ids);
@@ -39,8 +39,5 @@ nlohmann::json create_payload(const tracker::IssueDraft& draft, const tracker::T
 // {"fields": {...}} for PUT issue/{key}, with only the changed fields.
 nlohmann::json update_payload(const tracker::FieldChanges& changes,
                               const tracker::TrackerInfo& info, const FieldIds& ids);
-
-// The identity recorded on an issue by a previous sync, or "" when there is none.
-std::string identity_of(const tracker::RemoteIssue& issue);
 
 }  // namespace epicsync::jira

@@ -28,6 +28,16 @@ struct RichText {
   friend bool operator==(const RichText&, const RichText&) = default;
 };
 
+// A link as Jira lists it on an issue: the phrase reads from this issue to the other one
+// ("blocks", "is blocked by", "relates to").
+struct RemoteLink {
+  std::string id;
+  std::string type_name;
+  std::string phrase;
+  std::string other_key;
+  friend bool operator==(const RemoteLink&, const RemoteLink&) = default;
+};
+
 // One issue as read from the tracker, with every field epicsync manages or might change.
 struct RemoteIssue {
   std::string id;
@@ -46,6 +56,7 @@ struct RemoteIssue {
   std::string assignee_display;
   RemoteStatus status;
   std::vector<std::string> subtask_keys;
+  std::vector<RemoteLink> links;
   std::string created;
   std::string updated;
   std::map<std::string, std::string> properties;  // epicsync's issue properties, as JSON text

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/vocabulary.h"
+#include "tracker/remote_issue.h"
+
+namespace epicsync::plan {
+
+// What a run may touch; --phase selects a subset.
+enum class Phase { kDescriptions, kFields, kSubtasks, kStatuses, kComments };
+
+// One field as a reviewer reads it: "Story Points: 3 → 5".
+struct FieldChange {
+  std::string field;
+  std::string before;
+  std::string after;
+  friend bool operator==(const FieldChange&, const FieldChange&) = default;
+};
+
+enum class OpKind {
+  kCreateStory,
+  kCreateSubtask,
+  kUpdate,
+  kTransition,
+  kAddComment,
+  kUpdateComment,
+  kAddLink,
+  kRecordIdentity,
+};
+
+// One write. Plain data: a plan can be shown, saved and applied later.
+struct Operation {
+  OpKind kind = OpKind::kUpdate;
+  std::string story_id;   // the story of the file this serves
+  std::string issue_key;  // the existing issue; empty for a create
+  std::string summary;    // for display
+
+  // Creates. A sub-task of a story created in the same run names its story here, and its
+  // draft's parent_key is filled in once the story exists.
+  tracker::IssueDraft draft;
+  std::string parent_story_id;
+
+  // Updates: what is sent, and what is shown.
+  tracker::FieldChanges changes;
+  std::vector<FieldChange> shown;
+  std::string description_diff;  // unified diff of the description's text
+
+  // Transitions.
+  model::StatusMeaning target = model::StatusMeaning::kToDo;
+  std::string from_status;
+
+  // Comments: the record key in the identity property ("commits", "comment:<hash>").
+  std::string comment_key;
+  std::string comment_hash;
+  std::string comment_markdown;
+  std::string comment_id;  // the comment to update
+
+  // Links.
+  std::string link_phrase;
+  std::string link_target;
+
+  // Identity records: the issue's epicsync property as it should be.
+  std::string property_json;
+};
+
+struct Plan {
+  std::string epic_key;
+  std::vector<Operation> operations;
+  // Identity problems (two candidates for a story, one issue claimed twice, a pinned key that
+  // is not in the epic). A plan with problems must not be applied.
+  std::vector<std::string> problems;
+
+  bool empty() const { return operations.empty(); }
+  // Distinct issues written to, a create counting as one.
+  size_t issues_affected() const;
+};
+
+}  // namespace epicsync::plan

@@ -1,0 +1,446 @@
+#include "plan/planner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "description.h"
+#include "plan/text_diff.h"
+#include "tracker/identity_property.h"
+
+namespace epicsync::plan {
+namespace {
+
+using tracker::RemoteIssue;
+
+// Summaries are compared with blanks collapsed and case folded: "exact" to a person.
+std::string normalised(std::string_view s) {
+  std::string out;
+  bool blank = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      blank = !out.empty();
+      continue;
+    }
+    if (blank) out += ' ';
+    blank = false;
+    out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+bool same_labels(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
+std::string status_display(model::StatusMeaning m) {
+  switch (m) {
+    case model::StatusMeaning::kToDo:
+      return "To Do";
+    case model::StatusMeaning::kInProgress:
+      return "In Progress";
+    case model::StatusMeaning::kInReview:
+      return "In Review";
+    case model::StatusMeaning::kDone:
+      return "Done";
+    case model::StatusMeaning::kCancelled:
+      return "Cancelled";
+  }
+  return "";
+}
+
+// Finds, for each wanted identity, the one issue that is it: pinned key, then recorded
+// identity, then exact summary among issues that carry no identity of their own.
+struct Wanted {
+  std::string identity;
+  std::optional<std::string> pinned_key;
+  std::string summary;
+  std::string label;  // for messages: "story US-001", "sub-task 'Guest form' of US-001"
+};
+
+std::vector<const RemoteIssue*> match(const std::vector<Wanted>& wanted,
+                                      const std::vector<const RemoteIssue*>& pool,
+                                      const std::string& scope,
+                                      std::vector<std::string>& problems) {
+  std::vector<const RemoteIssue*> out(wanted.size(), nullptr);
+  std::map<std::string, size_t> claimed;  // issue key → index in wanted
+  auto claim = [&](size_t i, const RemoteIssue* issue) {
+    auto [it, fresh] = claimed.emplace(issue->key, i);
+    if (!fresh) {
+      problems.push_back(issue->key + " is claimed by both " + wanted[it->second].label + " and " +
+                         wanted[i].label);
+      return;
+    }
+    out[i] = issue;
+  };
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    const Wanted& w = wanted[i];
+    if (w.pinned_key) {
+      auto it = std::find_if(pool.begin(), pool.end(),
+                             [&](const RemoteIssue* r) { return r->key == *w.pinned_key; });
+      if (it == pool.end()) {
+        problems.push_back(w.label + " is pinned to " + *w.pinned_key + ", which is not " + scope);
+      } else {
+        claim(i, *it);
+      }
+      continue;
+    }
+    std::vector<const RemoteIssue*> by_identity;
+    for (const auto* r : pool) {
+      if (tracker::identity_of(*r) == w.identity) by_identity.push_back(r);
+    }
+    if (by_identity.size() > 1) {
+      std::vector<std::string> keys;
+      for (const auto* r : by_identity) keys.push_back(r->key);
+      problems.push_back("two issues are recorded as " + w.label + ": " + join(keys) +
+                         "; pin one with its key");
+      continue;
+    }
+    if (by_identity.size() == 1) {
+      claim(i, by_identity[0]);
+      continue;
+    }
+    std::vector<const RemoteIssue*> by_summary;
+    for (const auto* r : pool) {
+      if (tracker::identity_of(*r).empty() && normalised(r->summary) == normalised(w.summary)) {
+        by_summary.push_back(r);
+      }
+    }
+    if (by_summary.size() > 1) {
+      std::vector<std::string> keys;
+      for (const auto* r : by_summary) keys.push_back(r->key);
+      problems.push_back("several issues are titled like " + w.label + ": " + join(keys) +
+                         "; pin one with its key");
+      continue;
+    }
+    if (by_summary.size() == 1) claim(i, by_summary[0]);
+  }
+  return out;
+}
+
+class Planner {
+ public:
+  Planner(const model::Epic& desired, const tracker::EpicSnapshot& actual, const PlanOptions& o)
+      : desired_(desired), actual_(actual), o_(o) {}
+
+  Plan run() {
+    plan_.epic_key = actual_.epic.key;
+    std::vector<const model::Story*> stories;
+    for (const auto& s : desired_.stories) {
+      if (o_.stories.empty() || o_.stories.count(s.id)) stories.push_back(&s);
+    }
+    std::vector<Wanted> wanted;
+    for (const auto* s : stories) {
+      wanted.push_back({s->id, s->tracker_key, s->title, "story " + s->id});
+    }
+    std::vector<const RemoteIssue*> pool;
+    for (const auto& r : actual_.stories) pool.push_back(&r);
+    auto matched = match(wanted, pool, "a story of epic " + actual_.epic.key, plan_.problems);
+    for (size_t i = 0; i < stories.size(); ++i) {
+      if (matched[i] != nullptr) {
+        plan_story(*stories[i], *matched[i]);
+      } else {
+        create_story(*stories[i]);
+      }
+    }
+    if (!plan_.problems.empty()) plan_.operations.clear();
+    return std::move(plan_);
+  }
+
+ private:
+  bool phase(Phase p) const { return o_.phases.count(p) > 0; }
+
+  std::string user_id(const std::string& written) const {
+    auto it = o_.user_ids.find(written);
+    return it == o_.user_ids.end() ? written : it->second;
+  }
+
+  void create_story(const model::Story& s) {
+    Operation op;
+    op.kind = OpKind::kCreateStory;
+    op.story_id = s.id;
+    op.summary = s.title;
+    op.draft.identity = s.id;
+    op.draft.parent_key = actual_.epic.key;
+    op.draft.summary = s.title;
+    op.draft.description_markdown = markdown::compose_description(s);
+    op.draft.points = s.points;
+    if (s.priority) op.draft.priority_name = priority_name(s.priority->meaning);
+    op.draft.labels = s.labels;
+    if (s.assignee) op.draft.assignee = user_id(*s.assignee);
+    plan_.operations.push_back(op);
+    if (s.status && s.status->meaning != model::StatusMeaning::kToDo) {
+      Operation t;
+      t.kind = OpKind::kTransition;
+      t.story_id = s.id;
+      t.summary = s.title;
+      t.target = s.status->meaning;
+      t.from_status = "(new)";
+      plan_.operations.push_back(t);
+    }
+    for (const auto& st : s.subtasks) create_subtask(s, st, "");
+    add_comments(s, nullptr);
+    for (const auto& l : s.links) add_link(s, "", l);
+  }
+
+  void create_subtask(const model::Story& s, const model::Subtask& st,
+                      const std::string& parent_key) {
+    Operation op;
+    op.kind = OpKind::kCreateSubtask;
+    op.story_id = s.id;
+    op.summary = st.name;
+    op.parent_story_id = parent_key.empty() ? s.id : "";
+    op.draft.identity = subtask_identity(s, st);
+    op.draft.subtask = true;
+    op.draft.parent_key = parent_key;
+    op.draft.summary = st.name;
+    op.draft.description_markdown = st.description;
+    op.draft.points = st.points;
+    plan_.operations.push_back(op);
+    if (st.status && st.status->meaning != model::StatusMeaning::kToDo) {
+      Operation t;
+      t.kind = OpKind::kTransition;
+      t.story_id = s.id;
+      t.summary = st.name;
+      t.draft.identity = op.draft.identity;  // names the sub-task until it has a key
+      t.target = st.status->meaning;
+      t.from_status = "(new)";
+      plan_.operations.push_back(t);
+    }
+  }
+
+  // Field-by-field comparison, shared by stories and sub-tasks.
+  void diff_fields(const std::string& story_id, const RemoteIssue& r, const std::string& title,
+                   const std::string& description, const std::optional<double>& points,
+                   const std::optional<model::Priority>& priority,
+                   const std::optional<std::vector<std::string>>& labels,
+                   const std::optional<std::string>& assignee) {
+    Operation op;
+    op.kind = OpKind::kUpdate;
+    op.story_id = story_id;
+    op.issue_key = r.key;
+    op.summary = r.summary;
+    if (phase(Phase::kFields)) {
+      if (!title.empty() && title != r.summary) {
+        op.changes.summary = title;
+        op.shown.push_back({"Summary", r.summary, title});
+      }
+      if (points && (!r.points || std::fabs(*r.points - *points) > 1e-9)) {
+        op.changes.points = points;
+        op.shown.push_back(
+            {"Story Points", r.points ? number_text(*r.points) : "-", number_text(*points)});
+      }
+      if (priority) {
+        const std::string name = priority_name(priority->meaning);
+        if (normalised(name) != normalised(r.priority_name)) {
+          op.changes.priority_name = name;
+          op.shown.push_back({"Priority", r.priority_name.empty() ? "-" : r.priority_name, name});
+        }
+      }
+      if (labels && !same_labels(*labels, r.labels)) {
+        op.changes.labels = labels;
+        op.shown.push_back({"Labels", join(r.labels), join(*labels)});
+      }
+      if (assignee) {
+        const std::string id = user_id(*assignee);
+        if (id != r.assignee) {
+          op.changes.assignee = id;
+          op.shown.push_back({"Assignee",
+                              r.assignee_display.empty() ? r.assignee : r.assignee_display,
+                              *assignee});
+        }
+      }
+    }
+    // An empty description in the file means "not managed", never "clear the tracker's".
+    if (phase(Phase::kDescriptions) && !description.empty() && o_.rich_text.same &&
+        !o_.rich_text.same(r.description, description)) {
+      op.changes.description_markdown = description;
+      const std::string before =
+          o_.rich_text.to_markdown ? o_.rich_text.to_markdown(r.description) : "";
+      op.description_diff = unified_diff(before, description);
+      op.shown.push_back({"Description", "", ""});
+    }
+    if (!op.changes.empty()) plan_.operations.push_back(std::move(op));
+  }
+
+  void transition_if_needed(const std::string& story_id, const RemoteIssue& r,
+                            const std::optional<model::Status>& status) {
+    if (!phase(Phase::kStatuses) || !status) return;
+    if (satisfies(o_.status_map, status->meaning, r.status)) return;
+    Operation t;
+    t.kind = OpKind::kTransition;
+    t.story_id = story_id;
+    t.issue_key = r.key;
+    t.summary = r.summary;
+    t.target = status->meaning;
+    t.from_status = r.status.name;
+    t.shown.push_back({"Status", r.status.name, status_display(status->meaning)});
+    plan_.operations.push_back(t);
+  }
+
+  void record_identity(const std::string& story_id, const RemoteIssue& r,
+                       const std::string& identity) {
+    auto property = tracker::identity_property(r);
+    if (property.id == identity) return;
+    property.id = identity;
+    Operation op;
+    op.kind = OpKind::kRecordIdentity;
+    op.story_id = story_id;
+    op.issue_key = r.key;
+    op.summary = r.summary;
+    op.property_json = tracker::to_json_text(property);
+    plan_.operations.push_back(op);
+  }
+
+  void plan_story(const model::Story& s, const RemoteIssue& r) {
+    record_identity(s.id, r, s.id);
+    diff_fields(s.id, r, s.title, markdown::compose_description(s), s.points, s.priority, s.labels,
+                s.assignee);
+    transition_if_needed(s.id, r, s.status);
+    if (phase(Phase::kSubtasks)) plan_subtasks(s, r);
+    add_comments(s, &r);
+    if (phase(Phase::kFields)) {
+      for (const auto& l : s.links) {
+        const bool exists = std::any_of(r.links.begin(), r.links.end(), [&](const auto& have) {
+          return have.other_key == l.target &&
+                 (normalised(have.phrase) == l.type || normalised(have.type_name) == l.type);
+        });
+        if (!exists) add_link(s, r.key, l);
+      }
+    }
+  }
+
+  void plan_subtasks(const model::Story& s, const RemoteIssue& r) {
+    std::vector<const RemoteIssue*> pool;
+    for (const auto& st : actual_.subtasks) {
+      if (st.parent_key == r.key) pool.push_back(&st);
+    }
+    std::vector<Wanted> wanted;
+    for (const auto& st : s.subtasks) {
+      wanted.push_back({subtask_identity(s, st), st.tracker_key, st.name,
+                        "sub-task '" + st.name + "' of " + s.id});
+    }
+    auto matched = match(wanted, pool, "a sub-task of " + r.key, plan_.problems);
+    for (size_t i = 0; i < s.subtasks.size(); ++i) {
+      const auto& st = s.subtasks[i];
+      if (matched[i] == nullptr) {
+        create_subtask(s, st, r.key);
+        continue;
+      }
+      const RemoteIssue& m = *matched[i];
+      record_identity(s.id, m, subtask_identity(s, st));
+      diff_fields(s.id, m, st.name, st.description, st.points, std::nullopt, std::nullopt,
+                  std::nullopt);
+      transition_if_needed(s.id, m, st.status);
+    }
+  }
+
+  void add_comments(const model::Story& s, const RemoteIssue* r) {
+    if (!phase(Phase::kComments)) return;
+    const auto property = r ? tracker::identity_property(*r) : tracker::IdentityProperty{};
+    auto comment = [&](const std::string& key, const std::string& markdown) {
+      const std::string hash = content_hash(markdown);
+      auto it = property.comments.find(key);
+      if (it != property.comments.end() && it->second.hash == hash) return;
+      Operation op;
+      op.kind = it == property.comments.end() ? OpKind::kAddComment : OpKind::kUpdateComment;
+      op.story_id = s.id;
+      op.issue_key = r ? r->key : "";
+      op.summary = r ? r->summary : s.title;
+      op.comment_key = key;
+      op.comment_hash = hash;
+      op.comment_markdown = markdown;
+      if (it != property.comments.end()) op.comment_id = it->second.id;
+      plan_.operations.push_back(op);
+    };
+    if (!s.commits.empty()) comment("commits", commits_comment(s.commits));
+    for (const auto& c : s.comments) {
+      const std::string markdown = quoted_comment(c);
+      comment("comment:" + content_hash(c.author + "\n" + c.date + "\n" + c.body), markdown);
+    }
+  }
+
+  void add_link(const model::Story& s, const std::string& key, const model::IssueLink& l) {
+    Operation op;
+    op.kind = OpKind::kAddLink;
+    op.story_id = s.id;
+    op.issue_key = key;
+    op.summary = s.title;
+    op.link_phrase = l.type;
+    op.link_target = l.target;
+    plan_.operations.push_back(op);
+  }
+
+  const model::Epic& desired_;
+  const tracker::EpicSnapshot& actual_;
+  const PlanOptions& o_;
+  Plan plan_;
+};
+
+}  // namespace
+
+size_t Plan::issues_affected() const {
+  std::set<std::string> keys;
+  size_t creates = 0;
+  for (const auto& op : operations) {
+    if (op.kind == OpKind::kCreateStory || op.kind == OpKind::kCreateSubtask) {
+      ++creates;
+    } else if (!op.issue_key.empty()) {
+      keys.insert(op.issue_key);
+    }
+  }
+  return keys.size() + creates;
+}
+
+std::string subtask_identity(const model::Story& story, const model::Subtask& st) {
+  if (st.local_id) return *st.local_id;
+  return story.id + "/" + normalised(st.name);
+}
+
+std::string commits_comment(const std::vector<model::Commit>& commits) {
+  std::string out = "**Related commits**\n\n| Commit | Message |\n|--------|---------|\n";
+  for (const auto& c : commits) out += "| `" + c.sha + "` | " + c.message + " |\n";
+  return out;
+}
+
+std::string quoted_comment(const model::Comment& c) {
+  std::string head;
+  if (!c.author.empty()) head = "**@" + c.author + "**";
+  if (!c.date.empty()) head += (head.empty() ? "" : " ") + std::string("(") + c.date + ")";
+  return head.empty() ? c.body : head + ":\n\n" + c.body;
+}
+
+std::string content_hash(std::string_view text) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+Plan make_plan(const model::Epic& desired, const tracker::EpicSnapshot& actual,
+               const PlanOptions& options) {
+  return Planner(desired, actual, options).run();
+}
+
+}  // namespace epicsync::plan

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+
+#include "model/epic.h"
+#include "plan/plan.h"
+#include "plan/status_map.h"
+#include "tracker/remote_issue.h"
+
+namespace epicsync::plan {
+
+// How the tracker's rich text is compared with and shown as markdown. Injected so the planner
+// stays pure and knows no format (richtext provides the real ones).
+struct RichTextOps {
+  // Whether the tracker's text has the same content as this markdown.
+  std::function<bool(const tracker::RichText&, const std::string& markdown)> same;
+  // The tracker's text as markdown, for the diff a reviewer reads.
+  std::function<std::string(const tracker::RichText&)> to_markdown;
+};
+
+struct PlanOptions {
+  std::set<std::string> stories;  // --story: empty means every story
+  std::set<Phase> phases = {Phase::kDescriptions, Phase::kFields, Phase::kSubtasks,
+                            Phase::kStatuses, Phase::kComments};
+  StatusMap status_map = StatusMap::defaults();
+  // Assignees as written in the file → the tracker's user id (account id on Cloud), resolved
+  // before planning; a name missing here is compared as written.
+  std::map<std::string, std::string> user_ids;
+  RichTextOps rich_text;
+};
+
+// desired (the file) × actual (the tracker) → the writes that make the tracker say what the file
+// says, and nothing else: fields the file does not manage are left alone, nothing is deleted,
+// and a story already in step produces no operation at all. Pure: no I/O.
+Plan make_plan(const model::Epic& desired, const tracker::EpicSnapshot& actual,
+               const PlanOptions& options);
+
+// The identity a sub-task is recorded under: its ID column, else its story and its name.
+std::string subtask_identity(const model::Story& story, const model::Subtask& subtask);
+
+// The markdown of the one comment that lists a story's commits.
+std::string commits_comment(const std::vector<model::Commit>& commits);
+std::string quoted_comment(const model::Comment& comment);
+// A short stable hash (FNV-1a, hex) for recognising content already posted.
+std::string content_hash(std::string_view text);
+
+}  // namespace epicsync::plan

@@ -1,0 +1,106 @@
+#include "plan/status_map.h"
+
+#include <algorithm>
+
+namespace epicsync::plan {
+namespace {
+
+using model::StatusMeaning;
+using tracker::StatusCategory;
+
+std::string lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+bool named(const StatusMap& map, StatusMeaning meaning, const std::string& name) {
+  auto it = map.names.find(meaning);
+  if (it == map.names.end()) return false;
+  const std::string n = lower(name);
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [&](const std::string& candidate) { return lower(candidate) == n; });
+}
+
+std::optional<StatusMeaning> meaning_by_name(const StatusMap& map, const std::string& name) {
+  for (const auto& [meaning, names] : map.names) {
+    if (named(map, meaning, name)) return meaning;
+  }
+  return std::nullopt;
+}
+
+StatusCategory category_of(StatusMeaning m) {
+  switch (m) {
+    case StatusMeaning::kToDo:
+      return StatusCategory::kToDo;
+    case StatusMeaning::kInProgress:
+    case StatusMeaning::kInReview:
+      return StatusCategory::kInProgress;
+    case StatusMeaning::kDone:
+    case StatusMeaning::kCancelled:
+      return StatusCategory::kDone;
+  }
+  return StatusCategory::kUnknown;
+}
+
+}  // namespace
+
+StatusMap StatusMap::defaults() {
+  StatusMap m;
+  m.names[StatusMeaning::kToDo] = {
+      "To Do", "Open", "New", "Backlog", "Planned", "Todo", "Selected for Development"};
+  m.names[StatusMeaning::kInProgress] = {"In Progress", "Active", "Doing", "WIP", "In Development"};
+  m.names[StatusMeaning::kInReview] = {"In Review", "Review", "Code Review",
+                                       "Testing",   "QA",     "In Testing"};
+  m.names[StatusMeaning::kDone] = {"Done", "Resolved", "Closed", "Complete", "Completed"};
+  m.names[StatusMeaning::kCancelled] = {"Cancelled", "Canceled", "Won't Do",
+                                        "Declined",  "Rejected", "Won't Fix"};
+  return m;
+}
+
+bool satisfies(const StatusMap& map, StatusMeaning meaning, const tracker::RemoteStatus& status) {
+  // A status whose name has a meaning is judged by its name; an unknown name by its category
+  // (a team's "Shipped" in the done category satisfies Done but not Cancelled).
+  if (auto by_name = meaning_by_name(map, status.name)) return *by_name == meaning;
+  if (meaning == StatusMeaning::kCancelled || meaning == StatusMeaning::kInReview) return false;
+  return category_of(meaning) == status.category;
+}
+
+std::optional<tracker::RemoteStatus> target_status(const StatusMap& map, StatusMeaning meaning,
+                                                   const std::vector<tracker::RemoteStatus>& all) {
+  // The configured or usual names first, in their order of preference.
+  auto it = map.names.find(meaning);
+  if (it != map.names.end()) {
+    for (const auto& wanted : it->second) {
+      for (const auto& s : all) {
+        if (lower(s.name) == lower(wanted)) return s;
+      }
+    }
+  }
+  if (meaning == StatusMeaning::kCancelled || meaning == StatusMeaning::kInReview) {
+    return std::nullopt;
+  }
+  for (const auto& s : all) {
+    if (s.category == category_of(meaning) && !meaning_by_name(map, s.name)) return s;
+  }
+  return std::nullopt;
+}
+
+std::string priority_name(model::PriorityMeaning meaning) {
+  switch (meaning) {
+    case model::PriorityMeaning::kHighest:
+      return "Highest";
+    case model::PriorityMeaning::kHigh:
+      return "High";
+    case model::PriorityMeaning::kMedium:
+      return "Medium";
+    case model::PriorityMeaning::kLow:
+      return "Low";
+    case model::PriorityMeaning::kLowest:
+      return "Lowest";
+  }
+  return "Medium";
+}
+
+}  // namespace epicsync::plan

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/vocabulary.h"
+#include "tracker/remote_issue.h"
+
+namespace epicsync::plan {
+
+// Which workflow statuses mean what. Configuration (jira.status_map) may name a project's own
+// statuses per meaning; the defaults are the usual names, then the status category.
+struct StatusMap {
+  std::map<model::StatusMeaning, std::vector<std::string>> names;
+  static StatusMap defaults();
+};
+
+// Whether an issue in `status` already is in the state `meaning` asks for.
+bool satisfies(const StatusMap& map, model::StatusMeaning meaning,
+               const tracker::RemoteStatus& status);
+
+// The status to move an issue to for `meaning`, among the workflow's statuses.
+std::optional<tracker::RemoteStatus> target_status(const StatusMap& map,
+                                                   model::StatusMeaning meaning,
+                                                   const std::vector<tracker::RemoteStatus>& all);
+
+// The tracker's priority name for a meaning (Jira's defaults: Highest … Lowest).
+std::string priority_name(model::PriorityMeaning meaning);
+
+}  // namespace epicsync::plan

@@ -1,0 +1,33 @@
+#include "tracker/identity_property.h"
+
+#include <nlohmann/json.hpp>
+
+namespace epicsync::tracker {
+
+IdentityProperty identity_property(const RemoteIssue& issue) {
+  IdentityProperty out;
+  auto it = issue.properties.find(kPropertyKey);
+  if (it == issue.properties.end()) return out;
+  auto j = nlohmann::json::parse(it->second, nullptr, false);
+  if (!j.is_object()) return out;
+  if (j.contains("id") && j["id"].is_string()) out.id = j["id"].get<std::string>();
+  if (j.contains("comments") && j["comments"].is_object()) {
+    for (const auto& [key, c] : j["comments"].items()) {
+      if (!c.is_object()) continue;
+      out.comments[key] = {c.value("hash", ""), c.value("id", "")};
+    }
+  }
+  return out;
+}
+
+std::string identity_of(const RemoteIssue& issue) {
+  return identity_property(issue).id;
+}
+
+std::string to_json_text(const IdentityProperty& p) {
+  nlohmann::json j = {{"id", p.id}, {"comments", nlohmann::json::object()}};
+  for (const auto& [key, c] : p.comments) j["comments"][key] = {{"hash", c.hash}, {"id", c.id}};
+  return j.dump();
+}
+
+}  // namespace epicsync::tracker

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "tracker/remote_issue.h"
+
+namespace epicsync::tracker {
+
+// What epicsync records on each issue it manages, in one issue property, so that identity
+// survives renames and comments are added once:
+//   {"id": "US-001", "comments": {"commits": {"hash": "…", "id": "10042"}, …}}
+inline constexpr const char* kPropertyKey = "epicsync";
+
+struct CommentRecord {
+  std::string hash;  // of the markdown that was posted
+  std::string id;    // the tracker's comment id
+  friend bool operator==(const CommentRecord&, const CommentRecord&) = default;
+};
+
+struct IdentityProperty {
+  std::string id;  // a story id, or a sub-task's stable id
+  std::map<std::string, CommentRecord> comments;
+  friend bool operator==(const IdentityProperty&, const IdentityProperty&) = default;
+};
+
+// The property of an issue; empty when it has none or it cannot be read.
+IdentityProperty identity_property(const RemoteIssue& issue);
+std::string identity_of(const RemoteIssue& issue);
+std::string to_json_text(const IdentityProperty& property);
+
+}  // namespace epicsync::tracker
