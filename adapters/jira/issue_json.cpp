@@ -34,9 +34,9 @@ void put_common(json& fields, const std::optional<double>& points,
 }  // namespace
 
 std::vector<std::string> search_fields(const FieldIds& ids) {
-  std::vector<std::string> out = {"summary",  "description", "status",    "priority",
-                                  "labels",   "assignee",    "issuetype", "parent",
-                                  "subtasks", "created",     "updated"};
+  std::vector<std::string> out = {"summary",    "description", "status", "priority", "labels",
+                                  "assignee",   "issuetype",   "parent", "subtasks", "issuelinks",
+                                  "resolution", "created",     "updated"};
   if (!ids.story_points.empty()) out.push_back(ids.story_points);
   if (!ids.epic_link.empty()) out.push_back(ids.epic_link);
   return out;
@@ -76,6 +76,9 @@ tracker::RemoteIssue issue_from_json(const json& issue, const FieldIds& ids,
     if (auto c = s->find("statusCategory"); c != s->end()) {
       r.status.category = category_from_key(str(*c, "key"));
     }
+  }
+  if (auto res = f.find("resolution"); res != f.end() && res->is_object()) {
+    r.resolution = str(*res, "name");
   }
   if (auto p = f.find("priority"); p != f.end() && p->is_object()) {
     r.priority_id = str(*p, "id");
@@ -188,6 +191,5 @@ json update_payload(const tracker::FieldChanges& c, const tracker::TrackerInfo& 
   put_common(fields, std::nullopt, c.priority_name, c.labels, c.assignee, info, ids);
   return {{"fields", fields}};
 }
-
 
 }  // namespace epicsync::jira

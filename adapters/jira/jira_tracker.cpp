@@ -523,7 +523,7 @@ epicsync::Result<tracker::RemoteIssue> JiraTracker::read_issue_status(const std:
 }
 
 epicsync::Result<tracker::TransitionPath> JiraTracker::transition(
-    const std::string& key, const tracker::RemoteStatus& target) {
+    const std::string& key, const tracker::RemoteStatus& target, bool cancel) {
   tracker::TransitionPath path;
   auto current = read_issue_status(key);
   if (!current) return current.error();
@@ -543,7 +543,7 @@ epicsync::Result<tracker::TransitionPath> JiraTracker::transition(
                    key + ": no transition leads from " + at.name + " to " + target.name,
                    "check the project's workflow or jira.status_map"};
     }
-    auto fields = fill_required_fields(*edge);
+    auto fields = fill_required_fields(*edge, cancel);
     if (!fields.unfillable.empty()) {
       return Error{epicsync::ErrorKind::kRejected,
                    key + ": the transition '" + edge->name + "' requires " + fields.unfillable +

@@ -40,8 +40,9 @@ class JiraTracker final : public tracker::Tracker {
   epicsync::Result<tracker::Done> update_issue(const std::string& key,
                                                const tracker::FieldChanges& changes) override;
   epicsync::Result<std::vector<tracker::RemoteStatus>> statuses() override;
-  epicsync::Result<tracker::TransitionPath> transition(
-      const std::string& key, const tracker::RemoteStatus& target) override;
+  epicsync::Result<tracker::TransitionPath> transition(const std::string& key,
+                                                       const tracker::RemoteStatus& target,
+                                                       bool cancel) override;
   epicsync::Result<std::string> add_comment(const std::string& key,
                                             const std::string& markdown) override;
   epicsync::Result<tracker::Done> delete_comment(const std::string& key,

@@ -56,12 +56,13 @@ std::vector<TransitionEdge> transitions_from_json(const json& body) {
   return out;
 }
 
-TransitionFields fill_required_fields(const TransitionEdge& edge) {
+TransitionFields fill_required_fields(const TransitionEdge& edge, bool cancel) {
   TransitionFields out;
   const std::string target = ascii_lower(edge.to.name);
-  const bool cancelling =
-      target.find("cancel") != std::string::npos || target.find("won") != std::string::npos ||
-      target.find("declin") != std::string::npos || target.find("reject") != std::string::npos;
+  const bool cancelling = cancel || target.find("cancel") != std::string::npos ||
+                          target.find("won") != std::string::npos ||
+                          target.find("declin") != std::string::npos ||
+                          target.find("reject") != std::string::npos;
   for (const auto& [id, meta] : edge.required_fields.items()) {
     const json& allowed = meta.contains("allowedValues") ? meta["allowedValues"] : json::array();
     if (!allowed.is_array() || allowed.empty()) {

@@ -33,7 +33,8 @@ struct TransitionFields {
   nlohmann::json fields = nlohmann::json::object();
   std::string unfillable;  // a required field we cannot choose a value for
 };
-TransitionFields fill_required_fields(const TransitionEdge& edge);
+// `cancel` asks for a dropped-work value (Won't Do) even when the target is named Done.
+TransitionFields fill_required_fields(const TransitionEdge& edge, bool cancel = false);
 
 class WorkflowMap {
  public:

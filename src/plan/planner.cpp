@@ -274,7 +274,9 @@ class Planner {
       op.changes.description_markdown = description;
       const std::string before =
           o_.rich_text.to_markdown ? o_.rich_text.to_markdown(r.description) : "";
-      op.description_diff = unified_diff(before, description);
+      const std::string after =
+          o_.rich_text.render_markdown ? o_.rich_text.render_markdown(description) : description;
+      op.description_diff = unified_diff(before, after);
       op.shown.push_back({"Description", "", ""});
     }
     if (!op.changes.empty()) plan_.operations.push_back(std::move(op));
@@ -283,7 +285,7 @@ class Planner {
   void transition_if_needed(const std::string& story_id, const RemoteIssue& r,
                             const std::optional<model::Status>& status) {
     if (!phase(Phase::kStatuses) || !status) return;
-    if (satisfies(o_.status_map, status->meaning, r.status)) return;
+    if (satisfies(o_.status_map, status->meaning, r.status, r.resolution)) return;
     Operation t;
     t.kind = OpKind::kTransition;
     t.story_id = story_id;

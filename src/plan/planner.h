@@ -19,6 +19,8 @@ struct RichTextOps {
   std::function<bool(const tracker::RichText&, const std::string& markdown)> same;
   // The tracker's text as markdown, for the diff a reviewer reads.
   std::function<std::string(const tracker::RichText&)> to_markdown;
+  // The file's markdown as the tracker would show it, so a diff shows content, not style.
+  std::function<std::string(const std::string&)> render_markdown;
 };
 
 struct PlanOptions {

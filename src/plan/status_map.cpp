@@ -59,10 +59,24 @@ StatusMap StatusMap::defaults() {
   return m;
 }
 
-bool satisfies(const StatusMap& map, StatusMeaning meaning, const tracker::RemoteStatus& status) {
+bool cancel_resolution(const std::string& resolution) {
+  const std::string r = lower(resolution);
+  return r == "won't do" || r == "won't fix" || r == "wont do" || r == "cancelled" ||
+         r == "canceled" || r == "declined" || r == "rejected" || r == "duplicate" ||
+         r == "obsolete";
+}
+
+bool satisfies(const StatusMap& map, StatusMeaning meaning, const tracker::RemoteStatus& status,
+               const std::string& resolution) {
+  auto by_name = meaning_by_name(map, status.name);
+  // Done with a Won't Do resolution is how most workflows say cancelled.
+  if (status.category == StatusCategory::kDone && cancel_resolution(resolution) &&
+      (!by_name || *by_name == StatusMeaning::kDone)) {
+    return meaning == StatusMeaning::kCancelled;
+  }
   // A status whose name has a meaning is judged by its name; an unknown name by its category
   // (a team's "Shipped" in the done category satisfies Done but not Cancelled).
-  if (auto by_name = meaning_by_name(map, status.name)) return *by_name == meaning;
+  if (by_name) return *by_name == meaning;
   if (meaning == StatusMeaning::kCancelled || meaning == StatusMeaning::kInReview) return false;
   return category_of(meaning) == status.category;
 }
@@ -78,9 +92,8 @@ std::optional<tracker::RemoteStatus> target_status(const StatusMap& map, StatusM
       }
     }
   }
-  if (meaning == StatusMeaning::kCancelled || meaning == StatusMeaning::kInReview) {
-    return std::nullopt;
-  }
+  if (meaning == StatusMeaning::kInReview) return std::nullopt;
+  if (meaning == StatusMeaning::kCancelled) return target_status(map, StatusMeaning::kDone, all);
   for (const auto& s : all) {
     if (s.category == category_of(meaning) && !meaning_by_name(map, s.name)) return s;
   }

@@ -17,11 +17,18 @@ struct StatusMap {
   static StatusMap defaults();
 };
 
-// Whether an issue in `status` already is in the state `meaning` asks for.
+// Whether an issue in `status` (resolved as `resolution`) already is in the state `meaning`
+// asks for. Many workflows have no Cancelled status: there, a done-category status with a
+// resolution such as "Won't Do" is what cancelled means.
 bool satisfies(const StatusMap& map, model::StatusMeaning meaning,
-               const tracker::RemoteStatus& status);
+               const tracker::RemoteStatus& status, const std::string& resolution = {});
 
-// The status to move an issue to for `meaning`, among the workflow's statuses.
+// Resolutions that say the work was dropped rather than done.
+bool cancel_resolution(const std::string& resolution);
+
+// The status to move an issue to for `meaning`, among the workflow's statuses. Cancelled falls
+// back to the done-category status when the workflow has no cancel status (the transition then
+// resolves the issue as Won't Do).
 std::optional<tracker::RemoteStatus> target_status(const StatusMap& map,
                                                    model::StatusMeaning meaning,
                                                    const std::vector<tracker::RemoteStatus>& all);

@@ -55,6 +55,7 @@ struct RemoteIssue {
   std::string assignee;  // account id (Cloud) or user name (Data Center); empty: unassigned
   std::string assignee_display;
   RemoteStatus status;
+  std::string resolution;  // its name; empty: unresolved
   std::vector<std::string> subtask_keys;
   std::vector<RemoteLink> links;
   std::string created;

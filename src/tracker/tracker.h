@@ -34,8 +34,10 @@ class Tracker {
   virtual Result<std::vector<RemoteStatus>> statuses() = 0;
 
   // Walks the workflow from the current status to `target` along the shortest path
-  // found, through as many transitions as needed, filling required transition fields.
-  virtual Result<TransitionPath> transition(const std::string& key, const RemoteStatus& target) = 0;
+  // found, through as many transitions as needed, filling required transition fields. With
+  // `cancel`, a resolution is chosen that says the work was dropped (Won't Do), not done.
+  virtual Result<TransitionPath> transition(const std::string& key, const RemoteStatus& target,
+                                            bool cancel) = 0;
 
   virtual Result<std::string> add_comment(const std::string& key, const std::string& markdown) = 0;
   virtual Result<Done> delete_comment(const std::string& key, const std::string& comment_id) = 0;

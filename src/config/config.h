@@ -1,0 +1,71 @@
+#pragma once
+
+// Configuration: command line, environment, .env and YAML config file, merged by precedence.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "error.h"
+
+namespace epicsync::config {
+
+// What the command line says; the CLI fills these from --jira-url, --project, --config and
+// --backup-dir. Unset means "not given", so a lower layer may supply the value.
+struct Overrides {
+  std::optional<std::string> jira_url;
+  std::optional<std::string> project;
+  std::optional<std::string> config_file;
+  std::optional<std::string> backup_dir;
+};
+
+enum class AuthMode { kNone, kCloudToken, kPat };
+
+// "none", "cloud token", "personal access token".
+const char* auth_mode_name(AuthMode mode);
+
+struct Config {
+  std::string jira_url;
+  std::string email;
+  std::string api_token;  // secret
+  std::string pat;        // secret
+  std::string project;
+  std::string story_points_field;
+  // Meaning id (todo, in_progress, in_review, done, cancelled) → status names, in order of
+  // preference. Empty: the planner's defaults.
+  std::map<std::string, std::vector<std::string>> status_map;
+  int keep_count = 20;
+  std::string backup_dir;  // absolute, ~ expanded
+  bool insecure = false;
+  int concurrency = 8;
+
+  // Where each setting came from, by config key ("jira.url" → "env", "flag", ".env",
+  // "./.epicsync.yaml", "default", …). A key that is absent was not set anywhere.
+  std::map<std::string, std::string> sources;
+  // The config file that was read ("./.epicsync.yaml", "~/.config/epicsync/config.yaml", the
+  // --config argument), or empty when there was none.
+  std::string config_file;
+  // Things worth telling the user that did not stop the load (unknown keys, incomplete auth).
+  std::vector<std::string> warnings;
+
+  // Cloud (email + API token) wins when complete; otherwise a PAT; otherwise none.
+  AuthMode auth_mode() const;
+  // Every setting with its value and source, one per line, secrets shown as ********.
+  std::string describe() const;
+};
+
+// The outside world load_config may look at, passed in so tests never touch the real one.
+struct Environment {
+  std::function<std::optional<std::string>(const std::string&)> get;  // environment variable
+  std::string cwd;   // the current directory: where .env and .epicsync.yaml are looked for
+  std::string home;  // for ~ and ~/.config/epicsync/config.yaml; empty when unknown
+  static Environment real();
+};
+
+// Errors: kInputFile when --config names a missing or unreadable file (or a found file cannot
+// be read); kUsage for malformed .env or YAML and invalid values. Never throws.
+Result<Config> load_config(const Overrides& overrides, const Environment& env);
+
+}  // namespace epicsync::config

@@ -1,0 +1,232 @@
+#include "report/plan_render.h"
+
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace epicsync::report {
+namespace {
+
+using plan::Operation;
+using plan::OpKind;
+
+std::string paint(const RenderStyle& s, const char* code, const std::string& text) {
+  if (!s.color) return text;
+  return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
+}
+
+const char* meaning_name(model::StatusMeaning m) {
+  switch (m) {
+    case model::StatusMeaning::kToDo:
+      return "To Do";
+    case model::StatusMeaning::kInProgress:
+      return "In Progress";
+    case model::StatusMeaning::kInReview:
+      return "In Review";
+    case model::StatusMeaning::kDone:
+      return "Done";
+    case model::StatusMeaning::kCancelled:
+      return "Cancelled";
+  }
+  return "";
+}
+
+const char* kind_id(OpKind k) {
+  switch (k) {
+    case OpKind::kCreateStory:
+      return "create_story";
+    case OpKind::kCreateSubtask:
+      return "create_subtask";
+    case OpKind::kUpdate:
+      return "update";
+    case OpKind::kTransition:
+      return "transition";
+    case OpKind::kAddComment:
+      return "add_comment";
+    case OpKind::kUpdateComment:
+      return "update_comment";
+    case OpKind::kAddLink:
+      return "add_link";
+    case OpKind::kRecordIdentity:
+      return "record_identity";
+  }
+  return "";
+}
+
+std::string plural(int n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// The heading an operation is listed under: an existing issue, or the story being created.
+std::string group_of(const Operation& op) {
+  if (op.kind == OpKind::kCreateStory) return "new:" + op.story_id;
+  if (!op.issue_key.empty() && op.kind != OpKind::kCreateSubtask) return op.issue_key;
+  return "new:" + op.story_id;
+}
+
+}  // namespace
+
+PlanTotals totals(const plan::Plan& p) {
+  PlanTotals t;
+  std::set<std::string> updated;
+  for (const auto& op : p.operations) {
+    switch (op.kind) {
+      case OpKind::kCreateStory:
+        ++t.stories_created;
+        break;
+      case OpKind::kCreateSubtask:
+        ++t.subtasks_created;
+        break;
+      case OpKind::kUpdate:
+        updated.insert(op.issue_key);
+        break;
+      case OpKind::kTransition:
+        ++t.transitions;
+        break;
+      case OpKind::kAddComment:
+      case OpKind::kUpdateComment:
+        ++t.comments;
+        break;
+      case OpKind::kAddLink:
+        ++t.links;
+        break;
+      case OpKind::kRecordIdentity:
+        ++t.identities;
+        break;
+    }
+  }
+  t.issues_updated = static_cast<int>(updated.size());
+  return t;
+}
+
+std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
+  std::ostringstream out;
+  if (!p.problems.empty()) {
+    out << paint(s, "31", "The plan cannot be made:") << "\n";
+    for (const auto& problem : p.problems) out << "  - " << problem << "\n";
+    return out.str();
+  }
+  if (p.empty()) {
+    out << "Nothing to do: " << p.epic_key << " already says what the file says.\n";
+    return out.str();
+  }
+  // Keep the order in which groups first appear, which is the file's order.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const Operation*>> groups;
+  for (const auto& op : p.operations) {
+    const std::string g = group_of(op);
+    if (!groups.count(g)) order.push_back(g);
+    groups[g].push_back(&op);
+  }
+  for (const auto& g : order) {
+    const auto& ops = groups[g];
+    const Operation& first = *ops.front();
+    if (g.rfind("new:", 0) == 0 && first.kind == OpKind::kCreateStory) {
+      out << paint(s, "32", "+ " + first.story_id + ": " + first.summary + " (NEW)") << "\n";
+    } else if (g.rfind("new:", 0) == 0) {
+      out << first.story_id << "\n";
+    } else {
+      out << paint(s, "1", g) << "  " << first.summary << "\n";
+    }
+    for (const auto* op : ops) {
+      switch (op->kind) {
+        case OpKind::kCreateStory:
+          break;
+        case OpKind::kCreateSubtask:
+          out << "  " << paint(s, "32", "+ " + op->draft.identity + ": " + op->summary + " (NEW)")
+              << "\n";
+          break;
+        case OpKind::kUpdate:
+          for (const auto& c : op->shown) {
+            if (c.field == "Description") {
+              out << "  Description:\n";
+              std::istringstream diff(op->description_diff);
+              for (std::string line; std::getline(diff, line);) {
+                const char* color = line.rfind("+", 0) == 0   ? "32"
+                                    : line.rfind("-", 0) == 0 ? "31"
+                                                              : "2";
+                out << "    " << paint(s, color, line) << "\n";
+              }
+            } else {
+              out << "  " << c.field << ": " << (c.before.empty() ? "-" : c.before) << " → "
+                  << c.after << "\n";
+            }
+          }
+          break;
+        case OpKind::kTransition:
+          out << "  Transition"
+              << (op->issue_key.empty() && !op->draft.identity.empty() ? " " + op->summary
+                                                                       : std::string())
+              << ": " << op->from_status << " → " << meaning_name(op->target) << "\n";
+          break;
+        case OpKind::kAddComment:
+          out << "  + comment (" << (op->comment_key == "commits" ? "related commits" : "quoted")
+              << ")\n";
+          break;
+        case OpKind::kUpdateComment:
+          out << "  ~ comment (related commits)\n";
+          break;
+        case OpKind::kAddLink:
+          out << "  + link: " << op->link_phrase << " " << op->link_target << "\n";
+          break;
+        case OpKind::kRecordIdentity:
+          out << "  " << paint(s, "2", "record identity " + op->story_id) << "\n";
+          break;
+      }
+    }
+  }
+  const auto t = totals(p);
+  out << "\nTotals: " << plural(t.stories_created, "story", "stories") << " to create, "
+      << plural(t.subtasks_created, "sub-task", "sub-tasks") << " to create, "
+      << plural(t.issues_updated, "issue", "issues") << " to update, "
+      << plural(t.transitions, "transition", "transitions") << ", "
+      << plural(t.comments, "comment", "comments") << ", " << plural(t.links, "link", "links")
+      << "\n";
+  return out.str();
+}
+
+nlohmann::json plan_to_json(const plan::Plan& p) {
+  nlohmann::json ops = nlohmann::json::array();
+  for (const auto& op : p.operations) {
+    nlohmann::json j = {
+        {"kind", kind_id(op.kind)},
+        {"story", op.story_id},
+        {"issue", op.issue_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(op.issue_key)},
+        {"summary", op.summary}};
+    if (op.kind == OpKind::kCreateStory || op.kind == OpKind::kCreateSubtask) {
+      j["identity"] = op.draft.identity;
+      j["parent"] = op.draft.parent_key.empty() ? nlohmann::json(nullptr)
+                                                : nlohmann::json(op.draft.parent_key);
+    }
+    if (!op.shown.empty()) {
+      j["changes"] = nlohmann::json::array();
+      for (const auto& c : op.shown) {
+        if (c.field == "Description") {
+          j["changes"].push_back({{"field", "description"}, {"diff", op.description_diff}});
+        } else {
+          j["changes"].push_back({{"field", c.field}, {"from", c.before}, {"to", c.after}});
+        }
+      }
+    }
+    if (op.kind == OpKind::kTransition) {
+      j["from"] = op.from_status;
+      j["to"] = model::to_id(op.target);
+    }
+    if (op.kind == OpKind::kAddLink)
+      j["link"] = {{"type", op.link_phrase}, {"target", op.link_target}};
+    ops.push_back(j);
+  }
+  const auto t = totals(p);
+  return {{"epic", p.epic_key},
+          {"operations", ops},
+          {"problems", p.problems},
+          {"totals",
+           {{"stories_created", t.stories_created},
+            {"subtasks_created", t.subtasks_created},
+            {"issues_updated", t.issues_updated},
+            {"transitions", t.transitions},
+            {"comments", t.comments},
+            {"links", t.links}}}};
+}
+
+}  // namespace epicsync::report

@@ -1,0 +1,317 @@
+#include "sync/executor.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "tracker/identity_property.h"
+
+namespace epicsync::sync {
+namespace {
+
+using plan::Operation;
+using plan::OpKind;
+
+// Runs `work(i)` for i in [0, n) on up to `threads` threads.
+void parallel_for(size_t n, int threads, const std::function<void(size_t)>& work) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i = next++; i < n; i = next++) work(i);
+  };
+  std::vector<std::thread> pool;
+  const size_t count = std::min<size_t>(n, static_cast<size_t>(std::max(1, threads)));
+  for (size_t t = 1; t < count; ++t) pool.emplace_back(worker);
+  if (n > 0) worker();
+  for (auto& t : pool) t.join();
+}
+
+class Run {
+ public:
+  Run(const plan::Plan& plan, const tracker::EpicSnapshot& before, tracker::Tracker& tracker,
+      const ExecutorOptions& options, OperationLog* log)
+      : plan_(plan), before_(before), tracker_(tracker), o_(options), log_(log) {
+    for (const auto& s : before.stories) remote_[s.key] = &s;
+    for (const auto& s : before.subtasks) remote_[s.key] = &s;
+    total_ = plan.operations.size();
+  }
+
+  ExecutionReport go() {
+    // 1. Existing issues: each issue's operations in order, issues side by side.
+    std::map<std::string, std::vector<size_t>> per_issue;
+    std::vector<size_t> new_stories, new_subtasks, later;
+    for (size_t i = 0; i < plan_.operations.size(); ++i) {
+      const Operation& op = plan_.operations[i];
+      if (op.kind == OpKind::kCreateStory) {
+        new_stories.push_back(i);
+      } else if (op.kind == OpKind::kCreateSubtask) {
+        new_subtasks.push_back(i);
+      } else if (!op.issue_key.empty()) {
+        per_issue[op.issue_key].push_back(i);
+      } else {
+        later.push_back(i);
+      }
+    }
+    std::vector<std::string> keys;
+    for (const auto& [key, ops] : per_issue) keys.push_back(key);
+    parallel_for(keys.size(), o_.concurrency,
+                 [&](size_t k) { apply_issue(keys[k], per_issue[keys[k]]); });
+
+    // 2. New stories, then their sub-tasks, each in bulk.
+    create(new_stories, "Creating stories");
+    create(new_subtasks, "Creating sub-tasks");
+
+    // 3. What the new issues still need: transitions, comments, links.
+    std::map<std::string, std::vector<size_t>> per_new;
+    for (size_t i : later) {
+      const std::string key = key_for(plan_.operations[i]);
+      if (key.empty()) {
+        fail(i, "the issue it belongs to was not created");
+        continue;
+      }
+      per_new[key].push_back(i);
+    }
+    std::vector<std::string> new_keys;
+    for (const auto& [key, ops] : per_new) new_keys.push_back(key);
+    parallel_for(new_keys.size(), o_.concurrency,
+                 [&](size_t k) { apply_issue(new_keys[k], per_new[new_keys[k]]); });
+    std::sort(report_.failures.begin(), report_.failures.end(),
+              [](const Failure& a, const Failure& b) { return a.index < b.index; });
+    return std::move(report_);
+  }
+
+ private:
+  std::string what(const Operation& op) const {
+    switch (op.kind) {
+      case OpKind::kCreateStory:
+        return "create " + op.story_id;
+      case OpKind::kCreateSubtask:
+        return "create sub-task '" + op.summary + "'";
+      case OpKind::kUpdate:
+        return "update " + op.issue_key;
+      case OpKind::kTransition:
+        return "transition " + (op.issue_key.empty() ? op.summary : op.issue_key);
+      case OpKind::kAddComment:
+        return "comment on " + op.story_id;
+      case OpKind::kUpdateComment:
+        return "update comment on " + op.story_id;
+      case OpKind::kAddLink:
+        return "link " + op.story_id + " " + op.link_phrase + " " + op.link_target;
+      case OpKind::kRecordIdentity:
+        return "record identity on " + op.issue_key;
+    }
+    return "";
+  }
+
+  void tick(const std::string& label) {
+    const size_t done = ++done_;
+    if (o_.progress) o_.progress(label, done, total_);
+  }
+
+  void fail(size_t i, const std::string& why) { fail(i, Error{ErrorKind::kRejected, why, ""}); }
+  void fail(size_t i, Error e) {
+    std::lock_guard lock(mu_);
+    report_.failures.push_back({i, what(plan_.operations[i]), std::move(e)});
+  }
+  void succeed(size_t i, const nlohmann::json& result) {
+    if (log_) log_->outcome(i, plan_.operations[i], result);
+    std::lock_guard lock(mu_);
+    ++report_.applied;
+  }
+  void failed_outcome(size_t i, const Error& e) {
+    if (log_) log_->outcome(i, plan_.operations[i], {{"ok", false}, {"error", e.message}});
+    fail(i, e);
+  }
+
+  // The key of a new issue an operation refers to, once it exists.
+  std::string key_for(const Operation& op) {
+    std::lock_guard lock(mu_);
+    if (!op.issue_key.empty()) return op.issue_key;
+    const std::string& id = op.draft.identity.empty() ? op.story_id : op.draft.identity;
+    auto it = report_.created.find(id);
+    return it == report_.created.end() ? std::string() : it->second;
+  }
+
+  std::optional<tracker::RemoteStatus> status_for(model::StatusMeaning meaning, Error& error) {
+    std::lock_guard lock(status_mu_);
+    if (!statuses_) {
+      auto all = tracker_.statuses();
+      if (!all.ok()) {
+        error = all.error();
+        return std::nullopt;
+      }
+      statuses_ = *all;
+    }
+    auto target = plan::target_status(o_.status_map, meaning, *statuses_);
+    if (!target) {
+      error = Error{ErrorKind::kRejected,
+                    "no workflow status means '" + std::string(model::to_id(meaning)) + "'",
+                    "name one in jira.status_map"};
+    }
+    return target;
+  }
+
+  // One issue's operations, in plan order, then its identity property if it changed.
+  void apply_issue(const std::string& key, const std::vector<size_t>& ops) {
+    tracker::IdentityProperty property;
+    tracker::IdentityProperty original;
+    bool known = false;
+    if (auto it = remote_.find(key); it != remote_.end()) {
+      original = property = tracker::identity_property(*it->second);
+      known = true;
+    }
+    std::optional<size_t> record_op;
+    for (size_t i : ops) {
+      const Operation& op = plan_.operations[i];
+      if (log_) log_->intent(i, op);
+      switch (op.kind) {
+        case OpKind::kUpdate: {
+          auto r = tracker_.update_issue(key, op.changes);
+          r.ok() ? succeed(i, {{"ok", true}}) : failed_outcome(i, r.error());
+          break;
+        }
+        case OpKind::kTransition: {
+          Error error;
+          auto target = status_for(op.target, error);
+          if (!target) {
+            failed_outcome(i, error);
+            break;
+          }
+          auto r = tracker_.transition(key, *target, op.target == model::StatusMeaning::kCancelled);
+          if (r.ok()) {
+            {
+              std::lock_guard lock(mu_);
+              report_.transitions.emplace_back(key, *r);
+            }
+            succeed(i, {{"ok", true}, {"path", r->statuses}});
+          } else {
+            failed_outcome(i, r.error());
+          }
+          break;
+        }
+        case OpKind::kAddComment: {
+          auto r = tracker_.add_comment(key, op.comment_markdown);
+          if (r.ok()) {
+            property.comments[op.comment_key] = {op.comment_hash, *r};
+            succeed(i, {{"ok", true}, {"comment_id", *r}});
+          } else {
+            failed_outcome(i, r.error());
+          }
+          break;
+        }
+        case OpKind::kUpdateComment: {
+          // The tracker interface has no comment edit: replace the old comment.
+          auto r = tracker_.add_comment(key, op.comment_markdown);
+          if (r.ok()) {
+            if (!op.comment_id.empty()) (void)tracker_.delete_comment(key, op.comment_id);
+            property.comments[op.comment_key] = {op.comment_hash, *r};
+            succeed(i, {{"ok", true}, {"comment_id", *r}, {"replaced", op.comment_id}});
+          } else {
+            failed_outcome(i, r.error());
+          }
+          break;
+        }
+        case OpKind::kAddLink: {
+          auto r = tracker_.add_link(op.link_phrase, key, op.link_target);
+          r.ok() ? succeed(i, {{"ok", true}}) : failed_outcome(i, r.error());
+          break;
+        }
+        case OpKind::kRecordIdentity: {
+          auto parsed = nlohmann::json::parse(op.property_json, nullptr, false);
+          if (parsed.is_object()) property.id = parsed.value("id", "");
+          record_op = i;
+          break;
+        }
+        case OpKind::kCreateStory:
+        case OpKind::kCreateSubtask:
+          break;
+      }
+      tick("Syncing");
+    }
+    if (!known) {
+      // A new issue: its identity was recorded at creation.
+      std::lock_guard lock(mu_);
+      for (const auto& [id, k] : report_.created) {
+        if (k == key) property.id = id;
+      }
+      original.id = property.id;
+    }
+    if (property == original) {
+      if (record_op) succeed(*record_op, {{"ok", true}});
+      return;
+    }
+    auto r = tracker_.set_property(key, tracker::kPropertyKey, tracker::to_json_text(property));
+    if (record_op) {
+      r.ok() ? succeed(*record_op, {{"ok", true}}) : failed_outcome(*record_op, r.error());
+    } else if (!r.ok()) {
+      // Comments went in but are not recorded: the next run would add them again. Say so.
+      fail(ops.front(),
+           Error{ErrorKind::kRejected,
+                 key + ": could not record the comments added: " + r.error().message, ""});
+    }
+  }
+
+  void create(const std::vector<size_t>& indexes, const std::string& label) {
+    if (indexes.empty()) return;
+    std::vector<tracker::IssueDraft> drafts;
+    std::vector<size_t> sent;
+    for (size_t i : indexes) {
+      Operation op = plan_.operations[i];
+      if (op.kind == OpKind::kCreateSubtask && op.draft.parent_key.empty()) {
+        std::lock_guard lock(mu_);
+        auto it = report_.created.find(op.parent_story_id);
+        if (it == report_.created.end()) {
+          report_.failures.push_back(
+              {i, what(op),
+               Error{ErrorKind::kRejected, "its story " + op.parent_story_id + " was not created",
+                     ""}});
+          continue;
+        }
+        op.draft.parent_key = it->second;
+      }
+      if (log_) log_->intent(i, op);
+      drafts.push_back(op.draft);
+      sent.push_back(i);
+    }
+    auto results = tracker_.create_issues(drafts);
+    for (size_t n = 0; n < results.size() && n < sent.size(); ++n) {
+      const size_t i = sent[n];
+      if (results[n].ok()) {
+        {
+          std::lock_guard lock(mu_);
+          report_.created[drafts[n].identity] = results[n]->key;
+        }
+        succeed(i, {{"ok", true}, {"key", results[n]->key}, {"id", results[n]->id}});
+      } else {
+        failed_outcome(i, results[n].error());
+      }
+      tick(label);
+    }
+  }
+
+  const plan::Plan& plan_;
+  const tracker::EpicSnapshot& before_;
+  tracker::Tracker& tracker_;
+  const ExecutorOptions& o_;
+  OperationLog* log_;
+  std::map<std::string, const tracker::RemoteIssue*> remote_;
+
+  std::mutex mu_;
+  ExecutionReport report_;
+  std::atomic<size_t> done_{0};
+  size_t total_ = 0;
+  std::mutex status_mu_;
+  std::optional<std::vector<tracker::RemoteStatus>> statuses_;
+};
+
+}  // namespace
+
+ExecutionReport execute(const plan::Plan& plan, const tracker::EpicSnapshot& before,
+                        tracker::Tracker& tracker, const ExecutorOptions& options,
+                        OperationLog* log) {
+  return Run(plan, before, tracker, options, log).go();
+}
+
+}  // namespace epicsync::sync

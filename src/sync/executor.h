@@ -1,0 +1,55 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "error.h"
+#include "plan/plan.h"
+#include "plan/status_map.h"
+#include "tracker/tracker.h"
+
+namespace epicsync::sync {
+
+// Where each operation's intent is recorded before it is sent and its outcome after (the
+// journal), so a run killed at any point leaves an exact record. Called from several threads.
+class OperationLog {
+ public:
+  virtual ~OperationLog() = default;
+  virtual void intent(size_t index, const plan::Operation& op) = 0;
+  virtual void outcome(size_t index, const plan::Operation& op, const nlohmann::json& result) = 0;
+};
+
+struct Failure {
+  size_t index = 0;  // in plan.operations
+  std::string what;  // "create US-4", "transition PROJ-7", …
+  Error error;
+};
+
+struct ExecutionReport {
+  size_t applied = 0;
+  std::vector<Failure> failures;
+  std::map<std::string, std::string> created;  // identity (story id, sub-task id) → new key
+  std::vector<std::pair<std::string, tracker::TransitionPath>> transitions;  // key → path
+  bool ok() const { return failures.empty(); }
+};
+
+struct ExecutorOptions {
+  int concurrency = 8;
+  plan::StatusMap status_map = plan::StatusMap::defaults();
+  // Called as operations finish: a phase label, done and total, for a progress bar.
+  std::function<void(const std::string&, size_t, size_t)> progress;
+};
+
+// Applies the plan: writes to existing issues concurrently (per issue in order), then stories in
+// bulk, then their sub-tasks in bulk, then the new issues' transitions, comments and links. A
+// failed operation does not stop the others; what depends on it (sub-tasks of a story that
+// could not be created) fails with a clear reason. `before` is the snapshot the plan was made
+// from; identity properties are merged into what the issues already hold.
+ExecutionReport execute(const plan::Plan& plan, const tracker::EpicSnapshot& before,
+                        tracker::Tracker& tracker, const ExecutorOptions& options,
+                        OperationLog* log);
+
+}  // namespace epicsync::sync
