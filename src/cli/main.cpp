@@ -5,6 +5,7 @@
 
 #include "cli/error_report.h"
 #include "cli/options.h"
+#include "cli/sync_command.h"
 #include "cli/validate_command.h"
 
 int main(int argc, char** argv) {
@@ -18,7 +19,10 @@ int main(int argc, char** argv) {
       std::cout << parsed->answer;
       return 0;
     }
-    return cli::run_validate(*parsed->options, std::cout, std::cerr);
+    const auto& options = *parsed->options;
+    if (options.mode == cli::Mode::kValidate)
+      return cli::run_validate(options, std::cout, std::cerr);
+    return cli::run_sync(options, std::cout, std::cerr);
   } catch (const std::exception& e) {
     return cli::report_error(format, Error{ErrorKind::kInternal, e.what(), ""}, std::cout,
                              std::cerr);

@@ -20,8 +20,10 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.set_version_flag("--version", std::string("epicsync ") + kVersion);
   app.get_formatter()->column_width(34);
   app.footer(
-      "Exit codes: 0 ok, 2 usage, 3 input file unreadable, 6 invalid markdown.\n"
-      "Docs: docs/cli.md, docs/markdown-format.md.");
+      "Without --validate, shows what a sync would change in the epic (a dry run: nothing is\n"
+      "written). Exit codes: 0 ok, 2 usage, 3 input file unreadable, 4 tracker unreachable,\n"
+      "5 authentication refused, 6 invalid markdown, 7 epic not found, 8 request rejected.\n"
+      "Docs: docs/cli.md, docs/markdown-format.md, docs/configuration.md.");
 
   Options o;
   std::string output = "text";
@@ -35,6 +37,20 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       ->check(CLI::IsMember({"text", "json"}));
   app.add_flag("-q,--quiet", o.quiet, "Print only problems and the summary line");
   app.add_flag("--no-color", o.no_color, "No ANSI colour (also when NO_COLOR is set)");
+  app.add_option("-e,--epic", o.epic, "The epic's tracker key (default: the file's Epic Key)")
+      ->type_name("KEY");
+  app.add_option("--story", o.stories, "Limit the run to this story (repeatable)")->type_name("ID");
+  app.add_option("--phase", o.phase,
+                 "all (default), descriptions, fields, subtasks, statuses, comments")
+      ->type_name("P")
+      ->check(CLI::IsMember({"all", "descriptions", "fields", "subtasks", "statuses", "comments"}));
+  app.add_flag("-v,--verbose", o.verbose, "Show the configuration and every request (redacted)");
+  app.add_option("--config", o.config_file, "A config file instead of the default search")
+      ->type_name("FILE");
+  app.add_option("--jira-url", o.jira_url, "The tracker URL (overrides configuration)")
+      ->type_name("URL");
+  app.add_option("--project", o.project, "The project key (overrides configuration)")
+      ->type_name("KEY");
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -47,13 +63,13 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
     return Error{ErrorKind::kUsage, e.what(), "run 'epicsync --help' for usage"};
   }
   o.output = output == "json" ? OutputFormat::kJson : OutputFormat::kText;
-  if (!validate) {
-    return Error{ErrorKind::kUsage, "nothing to do: give --validate",
-                 "epicsync --validate --markdown EPIC.md"};
-  }
+  o.mode = validate ? Mode::kValidate : Mode::kSync;
   if (o.markdown_path.empty()) {
-    return Error{ErrorKind::kUsage, "--validate needs --markdown FILE",
-                 "epicsync --validate --markdown EPIC.md"};
+    return Error{ErrorKind::kUsage, "which file? give --markdown FILE",
+                 "epicsync --markdown EPIC.md --epic PROJ-123"};
+  }
+  if (o.quiet && o.verbose) {
+    return Error{ErrorKind::kUsage, "--quiet and --verbose contradict each other", ""};
   }
   return ParsedCommandLine{o, {}};
 }

@@ -9,7 +9,7 @@
 namespace epicsync::cli {
 
 enum class OutputFormat { kText, kJson };
-enum class Mode { kValidate };
+enum class Mode { kValidate, kSync };
 
 struct Options {
   Mode mode = Mode::kValidate;
@@ -18,6 +18,15 @@ struct Options {
   OutputFormat output = OutputFormat::kText;
   bool quiet = false;
   bool no_color = false;
+  bool verbose = false;
+
+  // Sync.
+  std::string epic;
+  std::vector<std::string> stories;
+  std::string phase = "all";
+  std::string config_file;
+  std::string jira_url;
+  std::string project;
 };
 
 // What the command line asked for: options to run with, or text already answered (--help,

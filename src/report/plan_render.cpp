@@ -133,8 +133,7 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
         case OpKind::kCreateStory:
           break;
         case OpKind::kCreateSubtask:
-          out << "  " << paint(s, "32", "+ " + op->draft.identity + ": " + op->summary + " (NEW)")
-              << "\n";
+          out << "  " << paint(s, "32", "+ " + op->summary + " (NEW)") << "\n";
           break;
         case OpKind::kUpdate:
           for (const auto& c : op->shown) {

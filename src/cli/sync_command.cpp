@@ -1,0 +1,135 @@
+#include "cli/sync_command.h"
+
+#include "cli/error_report.h"
+#include "cli/terminal.h"
+#include "cli/tracker_session.h"
+#include "config/config.h"
+#include "epic_parser.h"
+#include "input_file.h"
+#include "plan/planner.h"
+#include "report/plan_render.h"
+#include "sync/rich_text_ops.h"
+#include "tracker/tracker.h"
+
+namespace epicsync::cli {
+namespace {
+
+std::optional<plan::Phase> phase_of(const std::string& name) {
+  if (name == "descriptions") return plan::Phase::kDescriptions;
+  if (name == "fields") return plan::Phase::kFields;
+  if (name == "subtasks") return plan::Phase::kSubtasks;
+  if (name == "statuses") return plan::Phase::kStatuses;
+  if (name == "comments") return plan::Phase::kComments;
+  return std::nullopt;
+}
+
+plan::StatusMap status_map_from(const config::Config& c) {
+  auto map = plan::StatusMap::defaults();
+  for (const auto& [meaning, names] : c.status_map) {
+    if (auto m = model::status_from_id(meaning)) map.names[*m] = names;
+  }
+  return map;
+}
+
+Result<plan::PlanOptions> plan_options(const Options& o, const model::Epic& epic,
+                                       const config::Config& c) {
+  plan::PlanOptions p;
+  p.rich_text = sync::rich_text_ops();
+  p.status_map = status_map_from(c);
+  for (const auto& id : o.stories) {
+    const bool known = std::any_of(epic.stories.begin(), epic.stories.end(),
+                                   [&](const model::Story& s) { return s.id == id; });
+    if (!known) {
+      return Error{ErrorKind::kUsage, "no story " + id + " in " + o.markdown_path,
+                   "--story takes a story id from the file, such as US-001"};
+    }
+    p.stories.insert(id);
+  }
+  if (o.phase != "all") {
+    auto phase = phase_of(o.phase);
+    if (!phase) {
+      return Error{ErrorKind::kUsage, "unknown phase '" + o.phase + "'",
+                   "use all, descriptions, fields, subtasks, statuses or comments"};
+    }
+    p.phases = {*phase};
+  }
+  return p;
+}
+
+std::string project_of(const std::string& epic_key, const config::Config& c) {
+  if (!c.project.empty()) return c.project;
+  return epic_key.substr(0, epic_key.find('-'));
+}
+
+}  // namespace
+
+int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
+  auto text = read_input_file(o.markdown_path);
+  if (!text) return fail(text.error());
+  auto parsed = markdown::parse_epic(*text, {o.strict});
+  if (!parsed.ok()) {
+    for (const auto& d : parsed.diagnostics) {
+      if (d.severity != model::Severity::kError) continue;
+      return fail(
+          Error{ErrorKind::kInvalidMarkdown,
+                o.markdown_path + ":" + std::to_string(d.pos.line) + ":" +
+                    std::to_string(d.pos.column) + ": " + d.message,
+                "run epicsync --validate --markdown " + o.markdown_path + " for every problem"});
+    }
+  }
+  const std::string epic_key = !o.epic.empty() ? o.epic : parsed.epic.key.value_or("");
+  if (epic_key.empty()) {
+    return fail(Error{ErrorKind::kUsage, "which epic? give --epic KEY",
+                      "or add an Epic Key row to the file's Epic Summary table"});
+  }
+
+  config::Overrides overrides;
+  if (!o.jira_url.empty()) overrides.jira_url = o.jira_url;
+  if (!o.project.empty()) overrides.project = o.project;
+  if (!o.config_file.empty()) overrides.config_file = o.config_file;
+  auto cfg = config::load_config(overrides, config::Environment::real());
+  if (!cfg) return fail(cfg.error());
+  if (o.verbose) {
+    err << "config:\n" << cfg->describe();
+    for (const auto& w : cfg->warnings) err << "config: warning: " << w << "\n";
+  }
+  auto options = plan_options(o, parsed.epic, *cfg);
+  if (!options) return fail(options.error());
+
+  auto session = open_tracker(*cfg, project_of(epic_key, *cfg), o.verbose, err);
+  if (!session) return fail(session.error());
+  auto snapshot = session->tracker->read_epic(epic_key);
+  if (!snapshot) return fail(snapshot.error());
+  const plan::Plan plan = plan::make_plan(parsed.epic, *snapshot, *options);
+
+  if (o.output == OutputFormat::kJson) {
+    nlohmann::json doc = {{"ok", plan.problems.empty()},
+                          {"mode", "dry-run"},
+                          {"epic", epic_key},
+                          {"plan", report::plan_to_json(plan)}};
+    if (!plan.problems.empty()) {
+      doc["error"] = {{"kind", error_id(ErrorKind::kInvalidMarkdown)},
+                      {"code", exit_code(ErrorKind::kInvalidMarkdown)},
+                      {"message", "stories cannot be matched to issues one to one"}};
+    }
+    out << doc.dump(2) << "\n";
+  } else {
+    const Style style = detect_style(o.no_color);
+    if (!o.quiet || !plan.problems.empty()) {
+      out << report::render_plan_text(plan, {style.color});
+    } else {
+      const auto t = report::totals(plan);
+      out << plan.issues_affected() << " issues would change (" << t.stories_created
+          << " stories and " << t.subtasks_created << " sub-tasks to create)\n";
+    }
+    if (plan.problems.empty() && !plan.empty()) {
+      out << "\nDry run: nothing was changed.\n";
+    }
+  }
+  // Ambiguity is fixed in the file (pin the story to its key), so it is reported like invalid
+  // markdown.
+  return plan.problems.empty() ? 0 : exit_code(ErrorKind::kInvalidMarkdown);
+}
+
+}  // namespace epicsync::cli

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "config/config.h"
+#include "error.h"
+#include "jira/jira_tracker.h"
+
+namespace epicsync::cli {
+
+struct TrackerSession {
+  std::unique_ptr<jira::JiraTracker> tracker;
+  tracker::TrackerInfo info;
+};
+
+// Connects to the configured tracker and runs discovery for `project`. With `verbose`, each
+// request is logged on `log` (method, path, status, time, retries), already redacted.
+Result<TrackerSession> open_tracker(const config::Config& config, const std::string& project,
+                                    bool verbose, std::ostream& log);
+
+}  // namespace epicsync::cli

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <httplib.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "issue_render.h"
+#include "sim_context.h"
+
+namespace jira_sim {
+
+using nlohmann::json;
+
+// One REST call on its way through a handler.
+struct Call {
+  const httplib::Request& req;
+  httplib::Response& res;
+  int version;                    // 2 or 3
+  std::vector<std::string> args;  // the path segments a route captured with "*"
+  json body;                      // the parsed request body, null when there is none
+};
+
+// The Jira REST surface (/rest/api/2 and /rest/api/3). Handlers lock the state themselves so the
+// server can keep latency and fault handling outside the lock.
+class JiraApi {
+ public:
+  explicit JiraApi(SimContext& ctx);
+  // Routes and answers; returns false when no route matches (the caller answers 404).
+  bool handle(const httplib::Request& req, httplib::Response& res, int version,
+              const std::vector<std::string>& segments);
+
+ private:
+  using Handler = void (JiraApi::*)(Call&);
+  struct Route {
+    std::string method;
+    std::vector<std::string> pattern;  // "*" captures one segment
+    Handler handler;
+    bool cloud = true;       // served by the Cloud flavour
+    bool datacenter = true;  // served by the Data Center flavour
+    bool v3 = true;          // served on /rest/api/3 (Data Center has no v3 at all)
+  };
+  std::vector<Route> routes_;
+  SimContext& ctx_;
+
+  // Metadata: api_meta.cpp
+  void myself(Call& c);
+  void server_info(Call& c);
+  void fields(Call& c);
+  void project(Call& c);
+  void priorities(Call& c);
+  void statuses(Call& c);
+  void resolutions(Call& c);
+  void issue_link_types(Call& c);
+  void createmeta_types(Call& c);
+  void createmeta_fields(Call& c);
+  void editmeta(Call& c);
+  void user_search(Call& c);
+  // Issues: api_issues.cpp
+  void create_issue(Call& c);
+  void bulk_create(Call& c);
+  void get_issue(Call& c);
+  void edit_issue(Call& c);
+  void delete_issue(Call& c);
+  // Search: api_search.cpp
+  void search_jql(Call& c);
+  void search_classic(Call& c);
+  void search_gone(Call& c);
+  // Workflow: api_transitions.cpp
+  void get_transitions(Call& c);
+  void do_transition(Call& c);
+  // Comments, properties, links, changelog: api_related.cpp
+  void list_comments(Call& c);
+  void add_comment(Call& c);
+  void get_comment(Call& c);
+  void update_comment(Call& c);
+  void delete_comment(Call& c);
+  void list_properties(Call& c);
+  void get_property(Call& c);
+  void put_property(Call& c);
+  void delete_property(Call& c);
+  void create_link(Call& c);
+  void get_link(Call& c);
+  void delete_link(Call& c);
+  void changelog(Call& c);
+
+ public:
+  // Shared by the REST handlers and the control API's "edit as another user". The caller holds
+  // the state mutex. Returns Jira's error body, or null on success.
+  json apply_fields(Issue& issue, const json& fields, const json& update, int version,
+                    const std::string& author, bool creating);
+  json validate_create(const json& fields, int version) const;
+  void record_change(Issue& issue, const std::string& author, const json& items);
+};
+
+}  // namespace jira_sim
