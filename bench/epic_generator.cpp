@@ -92,7 +92,12 @@ model::Epic generate_epic(const GeneratorOptions& o) {
     const auto& [sm, stext] = kStatuses[g.pick(kStatuses.size())];
     s.status = model::Status{sm, stext, {}};
     if (g.chance(30)) s.assignee = g.word() + "@example.com";
-    if (g.chance(30)) s.labels = std::vector<std::string>{g.word(), g.word()};
+    if (g.chance(30)) {
+      // Two different words: labels are a set, and the parser keeps each once.
+      std::string a = g.word(), b = g.word();
+      while (b == a) b = g.word();
+      s.labels = std::vector<std::string>{a, b};
+    }
     if (g.chance(20)) s.tracker_key = o.project + "-" + std::to_string(1000 + i);
     s.description = description(g, i);
     const int criteria = static_cast<int>(g.pick(4));

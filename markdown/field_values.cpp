@@ -1,5 +1,6 @@
 #include "field_values.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -234,7 +235,8 @@ std::optional<std::vector<std::string>> parse_labels(std::string_view value) {
     word = trim(word);
     if (!word.empty()) {
       if (word.find_first_of(" \t") != std::string_view::npos) return std::nullopt;
-      labels.emplace_back(word);
+      // Labels are a set in the tracker: a repeated one is kept once, so plans stay stable.
+      if (std::find(labels.begin(), labels.end(), word) == labels.end()) labels.emplace_back(word);
     }
     start = comma + 1;
   }

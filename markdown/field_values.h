@@ -28,7 +28,7 @@ std::optional<double> parse_points(std::string_view value);
 // A tracker key (PROJ-124), alone, inside a link's text or at the end of a browse URL.
 std::optional<std::string> parse_tracker_key(std::string_view value);
 bool is_tracker_key(std::string_view value);
-// Comma-separated words; nullopt when one of them contains a blank (a tracker label cannot).
+// Comma-separated words, each once; nullopt when one contains a blank (a tracker label cannot).
 std::optional<std::vector<std::string>> parse_labels(std::string_view value);
 
 // A story id: an uppercase letter, uppercase letters or digits, a dash and digits; or #123.

@@ -150,8 +150,8 @@ void JiraTracker::remember_written(const std::string& issue_id) {
 }
 
 std::string JiraTracker::epic_children_jql(const std::string& epic_key) const {
-  if (!ids_.epic_link.empty()) return "\"Epic Link\" = " + epic_key + " ORDER BY key ASC";
-  return "parent = " + epic_key + " ORDER BY key ASC";
+  if (!ids_.epic_link.empty()) return "\"Epic Link\" = " + epic_key;
+  return "parent = " + epic_key;
 }
 
 Request JiraTracker::search_request(const std::string& jql, const std::string& page_token,
@@ -206,26 +206,30 @@ epicsync::Result<std::vector<tracker::RemoteIssue>> JiraTracker::search(const st
 
 epicsync::Result<tracker::EpicSnapshot> JiraTracker::read_epic(const std::string& epic_key) {
   tracker::EpicSnapshot snap;
-  // The epic itself and its stories are independent reads.
-  Request epic_req{Method::kGet,
-                   api("issue/" + epic_key),
-                   {{"fields", quote_list(search_fields(ids_))}, {"properties", kPropertyKey}},
-                   {{"Accept", "application/json"}},
-                   "",
-                   false,
-                   std::nullopt};
-  auto epic = client_->send(epic_req);
-  if (!epic) {
-    if (epic.error().kind == jira::ErrorKind::kNotFound) {
-      return Error{epicsync::ErrorKind::kNotFound, "epic " + epic_key + " does not exist",
-                   "check the key given with --epic or in the file's Epic Key field"};
+  // The epic and its stories in one search: one request fewer than reading the epic apart.
+  auto found =
+      search("key = " + epic_key + " OR " + epic_children_jql(epic_key) + " ORDER BY key ASC");
+  if (!found) {
+    // Jira refuses a JQL that names a key it does not know.
+    if (found.error().message.find("does not exist") != std::string::npos) {
+      return epicsync::Error{epicsync::ErrorKind::kNotFound, "epic " + epic_key + " does not exist",
+                             "check the key given with --epic or in the file's Epic Key field"};
     }
-    return to_error(epic.error());
+    return found.error();
   }
-  snap.epic = issue_from_json(json::parse(epic->body, nullptr, false), ids_, info_.deployment);
-  auto stories = search(epic_children_jql(epic_key));
-  if (!stories) return stories.error();
-  snap.stories = std::move(*stories);
+  bool have_epic = false;
+  for (auto& issue : *found) {
+    if (issue.key == epic_key) {
+      snap.epic = std::move(issue);
+      have_epic = true;
+    } else {
+      snap.stories.push_back(std::move(issue));
+    }
+  }
+  if (!have_epic) {
+    return epicsync::Error{epicsync::ErrorKind::kNotFound, "epic " + epic_key + " does not exist",
+                           "check the key given with --epic or in the file's Epic Key field"};
+  }
 
   // Sub-tasks: batches of parents whose sub-tasks fill about one page each, read concurrently.
   std::vector<std::vector<std::string>> batches(1);
@@ -461,7 +465,7 @@ std::map<std::string, tracker::RemoteIssue> JiraTracker::find_by_identity(
   }
   if (wanted.empty()) return found;
   std::vector<std::string> parent_list(parents.begin(), parents.end());
-  const std::string jql = stories ? epic_children_jql(parent_list.front())
+  const std::string jql = stories ? epic_children_jql(parent_list.front()) + " ORDER BY key ASC"
                                   : "parent in (" + quote_list(parent_list) + ") ORDER BY key ASC";
   for (auto wait : options_.recovery_waits) {
     if (wait.count() > 0) options_.sleep(wait);
@@ -500,6 +504,30 @@ epicsync::Result<tracker::Done> JiraTracker::update_issue(const std::string& key
   return tracker::Done{};
 }
 
+epicsync::Result<std::map<std::string, std::string>> JiraTracker::resolve_users(
+    const std::vector<std::string>& written) {
+  std::map<std::string, std::string> out;
+  const bool cloud = info_.deployment == tracker::Deployment::kCloud;
+  for (const auto& who : std::set<std::string>(written.begin(), written.end())) {
+    if (who.empty()) continue;
+    auto found = call(Method::kGet, api("user/search"), nullptr,
+                      {{cloud ? "query" : "username", who}, {"maxResults", "50"}});
+    if (!found) return found.error();
+    // A search matches substrings: take only an exact email, name or display name, and only
+    // when exactly one user has it.
+    std::vector<std::string> ids;
+    for (const auto& u : *found) {
+      const std::string id = u.value(cloud ? "accountId" : "name", "");
+      if (id == who || ascii_lower(u.value("emailAddress", "")) == ascii_lower(who) ||
+          u.value("displayName", "") == who || u.value("name", "") == who) {
+        ids.push_back(id);
+      }
+    }
+    if (ids.size() == 1) out[who] = ids[0];
+  }
+  return out;
+}
+
 epicsync::Result<std::vector<tracker::RemoteStatus>> JiraTracker::statuses() {
   auto r = call(Method::kGet, api("status"));
   if (!r) return r.error();
@@ -523,11 +551,16 @@ epicsync::Result<tracker::RemoteIssue> JiraTracker::read_issue_status(const std:
 }
 
 epicsync::Result<tracker::TransitionPath> JiraTracker::transition(
-    const std::string& key, const tracker::RemoteStatus& target, bool cancel) {
+    const std::string& key, const tracker::RemoteStatus& from, const tracker::RemoteStatus& target,
+    bool cancel) {
   tracker::TransitionPath path;
-  auto current = read_issue_status(key);
-  if (!current) return current.error();
-  tracker::RemoteStatus at = current->status;
+  tracker::RemoteStatus at = from;
+  if (at.id.empty()) {
+    auto current = read_issue_status(key);
+    if (!current) return current.error();
+    at = current->status;
+  }
+  path.from = at;
   std::set<std::string> visited{at.id};
   for (int step = 0; step < options_.max_transition_steps; ++step) {
     if (at.id == target.id || (target.id.empty() && at.name == target.name)) return path;

@@ -39,8 +39,11 @@ class JiraTracker final : public tracker::Tracker {
       const std::vector<tracker::IssueDraft>& drafts) override;
   epicsync::Result<tracker::Done> update_issue(const std::string& key,
                                                const tracker::FieldChanges& changes) override;
+  epicsync::Result<std::map<std::string, std::string>> resolve_users(
+      const std::vector<std::string>& written) override;
   epicsync::Result<std::vector<tracker::RemoteStatus>> statuses() override;
   epicsync::Result<tracker::TransitionPath> transition(const std::string& key,
+                                                       const tracker::RemoteStatus& from,
                                                        const tracker::RemoteStatus& target,
                                                        bool cancel) override;
   epicsync::Result<std::string> add_comment(const std::string& key,

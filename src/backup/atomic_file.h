@@ -19,7 +19,7 @@ struct AtomicWriteOptions {
 // Replaces `path` with `content` so that readers, and the disk after a crash or power loss, see
 // either the old file or the new one, never a mix: a temporary file in the same directory
 // (O_EXCL), fsync, rename over `path`, fsync of the directory. The temporary file is removed on
-// failure.
+// failure. A symbolic link at `path` is replaced by the file, not followed.
 Result<Done> write_file_atomic(const std::filesystem::path& path, std::string_view content,
                                const AtomicWriteOptions& options = {});
 

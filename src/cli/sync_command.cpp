@@ -101,6 +101,18 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   if (!session) return fail(session.error());
   auto snapshot = session->tracker->read_epic(epic_key);
   if (!snapshot) return fail(snapshot.error());
+  std::vector<std::string> assignees;
+  for (const auto& s : parsed.epic.stories) {
+    if (s.assignee && (options->stories.empty() || options->stories.count(s.id))) {
+      assignees.push_back(*s.assignee);
+    }
+  }
+  if (!assignees.empty()) {
+    auto users = session->tracker->resolve_users(assignees);
+    if (!users) return fail(users.error());
+    options->user_ids = *users;
+    options->users_resolved = true;
+  }
   const plan::Plan plan = plan::make_plan(parsed.epic, *snapshot, *options);
 
   if (o.output == OutputFormat::kJson) {

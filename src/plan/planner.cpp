@@ -44,10 +44,9 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-bool same_labels(std::vector<std::string> a, std::vector<std::string> b) {
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  return a == b;
+// Labels are a set: order and repetition do not count.
+bool same_labels(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  return std::set<std::string>(a.begin(), a.end()) == std::set<std::string>(b.begin(), b.end());
 }
 
 std::string status_display(model::StatusMeaning m) {
@@ -145,6 +144,15 @@ class Planner {
     std::vector<const model::Story*> stories;
     for (const auto& s : desired_.stories) {
       if (o_.stories.empty() || o_.stories.count(s.id)) stories.push_back(&s);
+    }
+    if (o_.users_resolved) {
+      for (const auto* s : stories) {
+        if (s->assignee && !o_.user_ids.count(*s->assignee)) {
+          plan_.problems.push_back("story " + s->id +
+                                   ": no single tracker user matches assignee '" + *s->assignee +
+                                   "'");
+        }
+      }
     }
     std::vector<Wanted> wanted;
     for (const auto* s : stories) {

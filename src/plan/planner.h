@@ -29,8 +29,10 @@ struct PlanOptions {
                             Phase::kStatuses, Phase::kComments};
   StatusMap status_map = StatusMap::defaults();
   // Assignees as written in the file → the tracker's user id (account id on Cloud), resolved
-  // before planning; a name missing here is compared as written.
+  // before planning. With `users_resolved`, an assignee missing here matches no user, which is a
+  // problem; without it, names are compared as written.
   std::map<std::string, std::string> user_ids;
+  bool users_resolved = false;
   RichTextOps rich_text;
 };
 

@@ -153,6 +153,21 @@ class Run {
     return target;
   }
 
+  // Where an issue is before its transition: the snapshot for an existing issue, the workflow's
+  // initial status (learned from the first new issue walked) for a new one.
+  tracker::RemoteStatus believed_status(const std::string& key, const Operation& op) {
+    if (auto it = remote_.find(key); it != remote_.end()) return it->second->status;
+    std::lock_guard lock(mu_);
+    auto it = initial_.find(op.draft.subtask || !op.draft.identity.empty());
+    return it == initial_.end() ? tracker::RemoteStatus{} : it->second;
+  }
+  void learn_initial_status(const std::string& key, const Operation& op,
+                            const tracker::RemoteStatus& from) {
+    if (remote_.count(key) || from.id.empty()) return;
+    std::lock_guard lock(mu_);
+    initial_.emplace(op.draft.subtask || !op.draft.identity.empty(), from);
+  }
+
   // One issue's operations, in plan order, then its identity property if it changed.
   void apply_issue(const std::string& key, const std::vector<size_t>& ops) {
     tracker::IdentityProperty property;
@@ -179,8 +194,10 @@ class Run {
             failed_outcome(i, error);
             break;
           }
-          auto r = tracker_.transition(key, *target, op.target == model::StatusMeaning::kCancelled);
+          auto r = tracker_.transition(key, believed_status(key, op), *target,
+                                       op.target == model::StatusMeaning::kCancelled);
           if (r.ok()) {
+            learn_initial_status(key, op, r->from);
             {
               std::lock_guard lock(mu_);
               report_.transitions.emplace_back(key, *r);
@@ -302,6 +319,7 @@ class Run {
   ExecutionReport report_;
   std::atomic<size_t> done_{0};
   size_t total_ = 0;
+  std::map<bool, tracker::RemoteStatus> initial_;  // by "is a sub-task"
   std::mutex status_mu_;
   std::optional<std::vector<tracker::RemoteStatus>> statuses_;
 };

@@ -113,6 +113,7 @@ struct FieldChanges {
 };
 
 struct TransitionPath {
+  RemoteStatus from;                  // where the issue was when the walk began
   std::vector<std::string> statuses;  // the statuses passed through, the final one last
 };
 

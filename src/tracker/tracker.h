@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <variant>
 #include <vector>
@@ -30,14 +31,21 @@ class Tracker {
   // Sends only the fields that are set.
   virtual Result<Done> update_issue(const std::string& key, const FieldChanges& changes) = 0;
 
+  // The tracker's user id for each assignee as written in the file (an email or a name on Cloud,
+  // a user name on Data Center). Names that match no user, or several, are left out.
+  virtual Result<std::map<std::string, std::string>> resolve_users(
+      const std::vector<std::string>& written) = 0;
+
   // The workflow's statuses, for mapping meanings onto this project's names.
   virtual Result<std::vector<RemoteStatus>> statuses() = 0;
 
   // Walks the workflow from the issue's current status to `target` along the shortest path
   // found, through as many transitions as needed, filling required transition fields. With
   // `cancel`, a resolution is chosen that says the work was dropped (Won't Do), not done.
-  virtual Result<TransitionPath> transition(const std::string& key, const RemoteStatus& target,
-                                            bool cancel) = 0;
+  // `from` is where the caller believes the issue is (empty id: unknown, it is read); a stale
+  // belief costs a re-read, never a wrong move.
+  virtual Result<TransitionPath> transition(const std::string& key, const RemoteStatus& from,
+                                            const RemoteStatus& target, bool cancel) = 0;
 
   virtual Result<std::string> add_comment(const std::string& key, const std::string& markdown) = 0;
   virtual Result<Done> delete_comment(const std::string& key, const std::string& comment_id) = 0;

@@ -98,6 +98,7 @@ TEST(FieldValues, StoryIds) {
 TEST(FieldValues, LabelsAndDecoration) {
   EXPECT_EQ(parse_labels("a, b ,c,,"), (std::vector<std::string>{"a", "b", "c"}));
   EXPECT_EQ(parse_labels("`x`, y"), (std::vector<std::string>{"x", "y"}));
+  EXPECT_EQ(parse_labels("a, b, a"), (std::vector<std::string>{"a", "b"}));
   EXPECT_FALSE(parse_labels("two words"));
   EXPECT_EQ(strip_decoration("🚀 Checkout Revamp ✨"), "Checkout Revamp");
   EXPECT_EQ(strip_decoration("Müller"), "Müller");

@@ -148,6 +148,26 @@ TEST(Planner, OnlyChangedManagedFieldsAreSent) {
   EXPECT_EQ(op.shown[0], (FieldChange{"Story Points", "3", "5"}));
 }
 
+TEST(Planner, LabelsCompareAsASet) {
+  auto e = desired();
+  e.stories[0].labels = std::vector<std::string>{"web", "checkout", "web"};
+  EXPECT_TRUE(make_plan(e, in_step(), options()).empty());
+}
+
+TEST(Planner, AnAssigneeThatMatchesNoUserIsAProblem) {
+  auto e = desired();
+  e.stories[0].assignee = "nobody@example.com";
+  auto o = options();
+  o.users_resolved = true;
+  auto plan = make_plan(e, in_step(), o);
+  ASSERT_EQ(plan.problems.size(), 1u);
+  EXPECT_NE(plan.problems[0].find("'nobody@example.com'"), std::string::npos);
+  o.user_ids["nobody@example.com"] = "acc-1";
+  auto resolved = make_plan(e, in_step(), o);
+  ASSERT_EQ(resolved.operations.size(), 1u);
+  EXPECT_EQ(resolved.operations[0].changes.assignee, "acc-1");
+}
+
 TEST(Planner, RenamedStoryIsFoundByItsRecordedIdentity) {
   auto snap = in_step();
   snap.stories[0].summary = "Old title";
@@ -311,7 +331,10 @@ TEST(StatusMap, TargetsByNameThenCategory) {
   EXPECT_EQ(target_status(map, StatusMeaning::kDone, all)->name, "Done");
   std::vector<RemoteStatus> custom = {{"9", "Shipped", StatusCategory::kDone}};
   EXPECT_EQ(target_status(map, StatusMeaning::kDone, custom)->name, "Shipped");
-  EXPECT_FALSE(target_status(map, StatusMeaning::kCancelled, custom));
+  // Without a cancel status, cancelling goes to the done status (resolved as Won't Do).
+  EXPECT_EQ(target_status(map, StatusMeaning::kCancelled, custom)->name, "Shipped");
+  EXPECT_TRUE(satisfies(map, StatusMeaning::kCancelled, kDone, "Won't Do"));
+  EXPECT_FALSE(satisfies(map, StatusMeaning::kDone, kDone, "Won't Do"));
   EXPECT_FALSE(satisfies(map, StatusMeaning::kCancelled, kDone));
   EXPECT_FALSE(satisfies(map, StatusMeaning::kDone, {"6", "Won't Do", StatusCategory::kDone}));
 }
