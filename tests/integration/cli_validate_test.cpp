@@ -150,10 +150,11 @@ TEST(CliUsage, HelpListsOnlyWhatWorks) {
   auto r = epicsync({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag :
-       {"--validate", "--markdown", "--strict", "--output", "--quiet", "--no-color", "--version"}) {
+       {"--validate", "--markdown", "--strict", "--output", "--quiet", "--no-color", "--version",
+        "--epic", "--story", "--phase", "--verbose", "--config", "--jira-url", "--project"}) {
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
   }
-  for (const char* missing : {"--execute", "--rollback", "--epic"}) {
+  for (const char* missing : {"--rollback", "--diff-latest", "--restore-backup"}) {
     EXPECT_EQ(r.out.find(missing), std::string::npos) << missing << " is not built yet";
   }
 }
