@@ -20,9 +20,10 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.set_version_flag("--version", std::string("epicsync ") + kVersion);
   app.get_formatter()->column_width(34);
   app.footer(
-      "Without --validate, shows what a sync would change in the epic (a dry run: nothing is\n"
-      "written). Exit codes: 0 ok, 2 usage, 3 input file unreadable, 4 tracker unreachable,\n"
-      "5 authentication refused, 6 invalid markdown, 7 epic not found, 8 request rejected.\n"
+      "Without --validate, shows what a sync would change in the epic; with --execute, backs\n"
+      "up the epic, asks, and applies it. Exit codes: 0 ok, 2 usage, 3 input file unreadable,\n"
+      "4 tracker unreachable, 5 authentication refused, 6 invalid markdown, 7 epic not found,\n"
+      "8 request rejected, 9 epic locked by another run, 64 partial success, 80 cancelled.\n"
       "Docs: docs/cli.md, docs/markdown-format.md, docs/configuration.md.");
 
   Options o;
@@ -39,6 +40,13 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.add_flag("--no-color", o.no_color, "No ANSI colour (also when NO_COLOR is set)");
   app.add_option("-e,--epic", o.epic, "The epic's tracker key (default: the file's Epic Key)")
       ->type_name("KEY");
+  app.add_flag("-x,--execute", o.execute, "Apply the plan (after a backup and a confirmation)");
+  app.add_flag("--dry-run", o.dry_run, "Only show the plan, even with --execute");
+  app.add_flag("--no-confirm", o.no_confirm,
+               "Do not ask before writing (required when stdin is not a terminal)");
+  app.add_flag("--no-backup", o.no_backup, "Skip the pre-execute backup (prints a warning)");
+  app.add_option("--backup-dir", o.backup_dir, "Where backups live (default ~/.epicsync/backups)")
+      ->type_name("DIR");
   app.add_option("--story", o.stories, "Limit the run to this story (repeatable)")->type_name("ID");
   app.add_option("--phase", o.phase,
                  "all (default), descriptions, fields, subtasks, statuses, comments")

@@ -22,6 +22,11 @@ struct Options {
 
   // Sync.
   std::string epic;
+  bool execute = false;
+  bool dry_run = false;
+  bool no_confirm = false;
+  bool no_backup = false;
+  std::string backup_dir;
   std::vector<std::string> stories;
   std::string phase = "all";
   std::string config_file;

@@ -1,6 +1,10 @@
 #include "cli/sync_command.h"
 
+#include <unistd.h>
+
+#include "backup/backup_store.h"
 #include "cli/error_report.h"
+#include "cli/sync_execute.h"
 #include "cli/terminal.h"
 #include "cli/tracker_session.h"
 #include "config/config.h"
@@ -10,6 +14,7 @@
 #include "report/plan_render.h"
 #include "sync/rich_text_ops.h"
 #include "tracker/tracker.h"
+#include "version.h"
 
 namespace epicsync::cli {
 namespace {
@@ -65,6 +70,13 @@ std::string project_of(const std::string& epic_key, const config::Config& c) {
 
 int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
+  const bool execute = o.execute && !o.dry_run;
+  // Refuse before anything else rather than wait on a prompt nobody can answer.
+  if (execute && !o.no_confirm && ::isatty(0) != 1) {
+    return fail(Error{ErrorKind::kUsage,
+                      "--execute asks for confirmation, but stdin is not a terminal",
+                      "add --no-confirm to apply without asking (scripts, CI)"});
+  }
   auto text = read_input_file(o.markdown_path);
   if (!text) return fail(text.error());
   auto parsed = markdown::parse_epic(*text, {o.strict});
@@ -88,6 +100,7 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   if (!o.jira_url.empty()) overrides.jira_url = o.jira_url;
   if (!o.project.empty()) overrides.project = o.project;
   if (!o.config_file.empty()) overrides.config_file = o.config_file;
+  if (!o.backup_dir.empty()) overrides.backup_dir = o.backup_dir;
   auto cfg = config::load_config(overrides, config::Environment::real());
   if (!cfg) return fail(cfg.error());
   if (o.verbose) {
@@ -99,6 +112,16 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
 
   auto session = open_tracker(*cfg, project_of(epic_key, *cfg), o.verbose, err);
   if (!session) return fail(session.error());
+  // One run per epic: the lock is held from before the read until the last write, so the plan
+  // is never made from a state another run is changing.
+  std::optional<backup::EpicLock> lock;
+  if (execute) {
+    backup::BackupStore store({cfg->backup_dir, kVersion, {}});
+    auto held = store.lock(epic_key);
+    if (!held) return fail(held.error());
+    lock.emplace(std::move(*held));
+    (void)store.sweep_interrupted(epic_key);
+  }
   auto snapshot = session->tracker->read_epic(epic_key);
   if (!snapshot) return fail(snapshot.error());
   std::vector<std::string> assignees;
@@ -114,6 +137,10 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
     options->users_resolved = true;
   }
   const plan::Plan plan = plan::make_plan(parsed.epic, *snapshot, *options);
+  if (execute && plan.problems.empty()) {
+    return execute_plan({o, *cfg, epic_key, *snapshot, plan, options->status_map},
+                        *session->tracker, out, err);
+  }
 
   if (o.output == OutputFormat::kJson) {
     nlohmann::json doc = {{"ok", plan.problems.empty()},
@@ -136,7 +163,7 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
           << " stories and " << t.subtasks_created << " sub-tasks to create)\n";
     }
     if (plan.problems.empty() && !plan.empty()) {
-      out << "\nDry run: nothing was changed.\n";
+      out << "\nDry run: nothing was changed. Apply it with --execute.\n";
     }
   }
   // Ambiguity is fixed in the file (pin the story to its key), so it is reported like invalid

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "cli/options.h"
+#include "config/config.h"
+#include "plan/plan.h"
+#include "plan/status_map.h"
+#include "tracker/tracker.h"
+
+namespace epicsync::cli {
+
+// What the execute half of a sync needs from the dry-run half.
+struct ExecuteInput {
+  const Options& options;
+  const config::Config& config;
+  const std::string& epic_key;
+  const tracker::EpicSnapshot& snapshot;
+  const plan::Plan& plan;
+  const plan::StatusMap& status_map;
+};
+
+// Confirms, backs up, applies the plan with a journal, seals it, keeps retention, and reports.
+// The epic's lock is taken by the caller before the snapshot is read.
+int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream& out,
+                 std::ostream& err);
+
+}  // namespace epicsync::cli

@@ -1,0 +1,195 @@
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "backup/backup_store.h"
+#include "support/jira_sim_fixture.h"
+#include "support/subprocess.h"
+
+namespace epicsync::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string fixture(const std::string& name) {
+  return std::string(FIXTURES_DIR) + "/epics/" + name;
+}
+
+class CliExecuteTest : public JiraSimTest {
+ protected:
+  void SetUp() override {
+    JiraSimTest::SetUp();
+    std::string tmpl = (fs::temp_directory_path() / "epicsync-exec-XXXXXX").string();
+    dir_ = mkdtemp(tmpl.data());
+  }
+  void TearDown() override {
+    fs::remove_all(dir_);
+    JiraSimTest::TearDown();
+  }
+
+  ProcessOptions options() {
+    ProcessOptions o;
+    o.cwd = dir_;
+    o.unset_env = {"JIRA_PAT", "JIRA_PROJECT", "NO_COLOR"};
+    o.env = {{"HOME", dir_},
+             {"JIRA_URL", sim().url()},
+             {"JIRA_EMAIL", "sim@example.com"},
+             {"JIRA_API_TOKEN", "sim-token"},
+             {"EPICSYNC_BACKUP_DIR", backups()}};
+    o.timeout = std::chrono::seconds(120);
+    return o;
+  }
+  ProcessResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), EPICSYNC_PATH);
+    return run_process(args, options());
+  }
+  std::vector<std::string> sync_args(const std::string& file = "checkout.md") {
+    return {"-m", fixture(file), "-e", "PROJ-1", "--execute", "--no-confirm"};
+  }
+  std::string backups() const { return dir_ + "/backups"; }
+
+  int writes() {
+    int n = 0;
+    for (const auto& r : sim().request_log()) {
+      if (r.value("method", "") != "GET" &&
+          r.value("path", "").find("/search") == std::string::npos) {
+        ++n;
+      }
+    }
+    return n;
+  }
+  // Summaries of the issues in the simulator, each with its count.
+  std::map<std::string, int> summaries() {
+    std::map<std::string, int> out;
+    const json state = sim().state();
+    for (const auto& i : state["issues"]) out[i.value("summary", "")]++;
+    return out;
+  }
+  backup::BackupStore store() const { return backup::BackupStore({backups(), "test", {}}); }
+
+  std::string dir_;
+};
+
+TEST_F(CliExecuteTest, FirstSyncAppliesEverythingWithABackupAndTheSecondWritesNothing) {
+  auto first = run(sync_args());
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("Synced PROJ-1: 21 of 21 operations applied"), std::string::npos)
+      << first.out;
+  auto s = summaries();
+  EXPECT_EQ(s["Guest checkout"], 1);
+  EXPECT_EQ(s["Guest form"], 1);
+  EXPECT_EQ(sim().state()["issues"].size(), 12u);  // the epic, 3 stories, 8 sub-tasks
+
+  auto listed = store().list(std::string("PROJ-1"));
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  const auto& b = listed->front();
+  EXPECT_EQ(b.manifest.trigger, backup::Trigger::kPreSync);
+  EXPECT_EQ(b.manifest.issue_count, 1);  // the epic alone, before the sync
+  auto journal = store().read_journal(b);
+  ASSERT_TRUE(journal.ok()) << journal.error().message;
+  EXPECT_EQ(journal->records.size(), 42u) << "an intent and an outcome for each of 21 operations";
+  EXPECT_TRUE(journal->pending().empty());
+  auto verified = store().verify(std::string("PROJ-1"));
+  ASSERT_TRUE(verified.ok());
+  EXPECT_EQ(verified->at(0).status, backup::VerifyReport::Status::kOk);
+
+  sim().clear_log();
+  auto second = run(sync_args());
+  EXPECT_EQ(second.exit_code, 0);
+  EXPECT_NE(second.out.find("Nothing to do"), std::string::npos) << second.out;
+  EXPECT_EQ(writes(), 0);
+  EXPECT_EQ(store().list(std::string("PROJ-1"))->size(), 1u) << "no backup when nothing changes";
+}
+
+TEST_F(CliExecuteTest, WithoutATerminalConfirmationIsRequiredAndNothingIsTouched) {
+  auto r = run({"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--no-confirm"), std::string::npos);
+  EXPECT_TRUE(sim().request_log().empty());
+  auto dry = run({"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0);
+  EXPECT_EQ(writes(), 0);
+}
+
+TEST_F(CliExecuteTest, NoBackupWarnsAndLeavesNoBackup) {
+  auto args = sync_args("mixed-formats.md");
+  args.push_back("--no-backup");
+  auto r = run(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: --no-backup"), std::string::npos);
+  EXPECT_TRUE(store().list(std::string("PROJ-1"))->empty());
+}
+
+TEST_F(CliExecuteTest, AFailingOperationIsReportedAndTheRestApplied) {
+  sim().add_fault({{"method", "POST"},
+                   {"path", "/rest/api/3/issue/[A-Z]+-[0-9]+/comment"},
+                   {"action", "error500"},
+                   {"nth", 1},
+                   {"times", 0}});
+  auto r = run(
+      {"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute", "--no-confirm", "-o", "json"});
+  EXPECT_EQ(r.exit_code, 64) << r.out << r.err;
+  auto doc = json::parse(r.out);
+  EXPECT_EQ(doc["ok"], false);
+  EXPECT_EQ(doc["error"]["code"], 64);
+  EXPECT_EQ(doc["result"]["failures"].size(), 3u) << "the three comments";
+  EXPECT_EQ(doc["result"]["applied"], 18);
+  EXPECT_EQ(summaries()["Guest checkout"], 1);
+  auto journal = store().read_journal(store().list(std::string("PROJ-1"))->front());
+  ASSERT_TRUE(journal.ok());
+  EXPECT_EQ(journal->records.size(), 42u) << "failures are recorded too";
+}
+
+TEST_F(CliExecuteTest, ASecondRunOnTheSameEpicIsRefusedWhileOneHoldsTheLock) {
+  auto held = store().lock("PROJ-1");
+  ASSERT_TRUE(held.ok());
+  auto r = run(sync_args());
+  EXPECT_EQ(r.exit_code, 9) << r.err;
+  EXPECT_NE(r.err.find(std::to_string(getpid())), std::string::npos) << "names the holder";
+  EXPECT_EQ(writes(), 0);
+}
+
+class CliKilledTest : public CliExecuteTest {
+ protected:
+  // Slow enough that a kill lands in the middle of the run.
+  std::vector<std::string> sim_args() const override { return {"--seed", "--latency-ms", "15"}; }
+};
+
+TEST_F(CliKilledTest, KilledAtAnyPointThenRerunConvergesWithoutDuplicates) {
+  for (int delay_ms : {150, 400, 800}) {
+    sim().reset(/*seed=*/true);
+    fs::remove_all(backups());
+    auto args = sync_args();
+    args.insert(args.begin(), EPICSYNC_PATH);
+    BackgroundProcess victim(args, options());
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    victim.stop(SIGKILL);
+
+    auto rerun = run(sync_args());
+    ASSERT_EQ(rerun.exit_code, 0) << "killed after " << delay_ms << " ms: " << rerun.out
+                                  << rerun.err;
+    for (const auto& [summary, n] : summaries()) {
+      EXPECT_EQ(n, 1) << summary << " after a kill at " << delay_ms << " ms";
+    }
+    EXPECT_EQ(sim().state()["issues"].size(), 12u);
+    auto verified = store().verify(std::string("PROJ-1"));
+    ASSERT_TRUE(verified.ok());
+    for (const auto& v : *verified) {
+      EXPECT_NE(v.status, backup::VerifyReport::Status::kFailed) << v.backup.id;
+    }
+    sim().clear_log();
+    auto third = run(sync_args());
+    EXPECT_EQ(third.exit_code, 0);
+    EXPECT_EQ(writes(), 0) << "converged after a kill at " << delay_ms << " ms";
+  }
+}
+
+}  // namespace
+}  // namespace epicsync::testing
