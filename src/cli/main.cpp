@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/backup_commands.h"
 #include "cli/error_report.h"
 #include "cli/options.h"
 #include "cli/sync_command.h"
@@ -20,9 +21,18 @@ int main(int argc, char** argv) {
       return 0;
     }
     const auto& options = *parsed->options;
-    if (options.mode == cli::Mode::kValidate)
-      return cli::run_validate(options, std::cout, std::cerr);
-    return cli::run_sync(options, std::cout, std::cerr);
+    switch (options.mode) {
+      case cli::Mode::kValidate:
+        return cli::run_validate(options, std::cout, std::cerr);
+      case cli::Mode::kSync:
+        return cli::run_sync(options, std::cout, std::cerr);
+      case cli::Mode::kListBackups:
+      case cli::Mode::kBackup:
+      case cli::Mode::kCleanupBackups:
+      case cli::Mode::kVerifyBackups:
+        return cli::run_backup_command(options, std::cout, std::cerr);
+    }
+    return 1;
   } catch (const std::exception& e) {
     return cli::report_error(format, Error{ErrorKind::kInternal, e.what(), ""}, std::cout,
                              std::cerr);

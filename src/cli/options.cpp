@@ -47,6 +47,15 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.add_flag("--no-backup", o.no_backup, "Skip the pre-execute backup (prints a warning)");
   app.add_option("--backup-dir", o.backup_dir, "Where backups live (default ~/.epicsync/backups)")
       ->type_name("DIR");
+  bool list_backups = false, cleanup_backups = false, verify_backups = false;
+  app.add_option("--backup", o.backup_name, "Take a named manual backup of --epic now")
+      ->type_name("NAME");
+  app.add_option("--notes", o.notes, "Notes stored with --backup")->type_name("TEXT");
+  app.add_flag("--list-backups", list_backups, "List the backups (of --epic, or of all epics)");
+  app.add_flag("--cleanup-backups", cleanup_backups,
+               "Remove old automatic backups, keeping --keep N per epic");
+  app.add_option("--keep", o.keep, "How many backups --cleanup-backups keeps")->type_name("N");
+  app.add_flag("--verify-backups", verify_backups, "Check every backup's checksums and files");
   app.add_option("--story", o.stories, "Limit the run to this story (repeatable)")->type_name("ID");
   app.add_option("--phase", o.phase,
                  "all (default), descriptions, fields, subtasks, statuses, comments")
@@ -71,6 +80,19 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
     return Error{ErrorKind::kUsage, e.what(), "run 'epicsync --help' for usage"};
   }
   o.output = output == "json" ? OutputFormat::kJson : OutputFormat::kText;
+  const int backup_modes = list_backups + cleanup_backups + verify_backups + !o.backup_name.empty();
+  if (backup_modes > 1 || (backup_modes == 1 && validate)) {
+    return Error{ErrorKind::kUsage, "give one command at a time",
+                 "--validate, --backup, --list-backups, --cleanup-backups or --verify-backups"};
+  }
+  if (list_backups) o.mode = Mode::kListBackups;
+  if (!o.backup_name.empty()) o.mode = Mode::kBackup;
+  if (verify_backups) o.mode = Mode::kVerifyBackups;
+  if (cleanup_backups) {
+    o.mode = Mode::kCleanupBackups;
+    if (o.keep < 1) return Error{ErrorKind::kUsage, "--cleanup-backups needs --keep N", ""};
+  }
+  if (backup_modes == 1) return ParsedCommandLine{o, {}};
   o.mode = validate ? Mode::kValidate : Mode::kSync;
   if (o.markdown_path.empty()) {
     return Error{ErrorKind::kUsage, "which file? give --markdown FILE",

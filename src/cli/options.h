@@ -9,7 +9,7 @@
 namespace epicsync::cli {
 
 enum class OutputFormat { kText, kJson };
-enum class Mode { kValidate, kSync };
+enum class Mode { kValidate, kSync, kListBackups, kBackup, kCleanupBackups, kVerifyBackups };
 
 struct Options {
   Mode mode = Mode::kValidate;
@@ -27,6 +27,9 @@ struct Options {
   bool no_confirm = false;
   bool no_backup = false;
   std::string backup_dir;
+  std::string backup_name;  // --backup NAME
+  std::string notes;
+  int keep = 0;
   std::vector<std::string> stories;
   std::string phase = "all";
   std::string config_file;

@@ -156,6 +156,47 @@ TEST_F(CliExecuteTest, ASecondRunOnTheSameEpicIsRefusedWhileOneHoldsTheLock) {
   EXPECT_EQ(writes(), 0);
 }
 
+TEST_F(CliExecuteTest, BackupCommandsListTakeCleanAndVerify) {
+  ASSERT_EQ(run(sync_args("mixed-formats.md")).exit_code, 0);
+  auto manual = run({"--backup", "before-sprint-5", "--epic", "PROJ-1", "--notes", "by hand"});
+  ASSERT_EQ(manual.exit_code, 0) << manual.err;
+  EXPECT_NE(manual.out.find("saved as 'before-sprint-5'"), std::string::npos);
+
+  auto listed = run({"--list-backups", "-o", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  auto doc = json::parse(listed.out);
+  ASSERT_EQ(doc["backups"].size(), 2u);
+  EXPECT_EQ(doc["backups"][0]["trigger"], "pre-sync");
+  EXPECT_EQ(doc["backups"][1]["trigger"], "manual");
+  EXPECT_EQ(doc["backups"][1]["name"], "before-sprint-5");
+  EXPECT_EQ(doc["backups"][1]["notes"], "by hand");
+  EXPECT_EQ(doc["backups"][1]["issues"], 8);  // the epic, 3 stories and 4 sub-tasks
+  auto table = run({"--list-backups", "--epic", "PROJ-1"});
+  EXPECT_NE(table.out.find("manual / before-sprint-5"), std::string::npos) << table.out;
+
+  EXPECT_EQ(run({"--verify-backups"}).exit_code, 0);
+  // A flipped byte in a snapshot is caught.
+  const std::string snapshot =
+      backups() + "/PROJ-1/" + doc["backups"][0]["id"].get<std::string>() + "/snapshot.json";
+  std::string content;
+  {
+    std::ifstream in(snapshot);
+    content.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  content[content.size() / 2] ^= 1;
+  std::ofstream(snapshot, std::ios::trunc) << content;
+  auto verified = run({"--verify-backups"});
+  EXPECT_EQ(verified.exit_code, 3);
+  EXPECT_NE(verified.out.find("failed"), std::string::npos) << verified.out;
+
+  // Cleanup keeps N automatic backups per epic and never removes manual ones.
+  auto cleaned = run({"--cleanup-backups", "--keep", "1", "-o", "json"});
+  ASSERT_EQ(cleaned.exit_code, 0) << cleaned.err;
+  EXPECT_TRUE(json::parse(cleaned.out)["removed"].empty());
+  EXPECT_EQ(run({"--cleanup-backups"}).exit_code, 2) << "--keep is required";
+  EXPECT_EQ(run({"--backup", "x"}).exit_code, 2) << "--epic is required";
+}
+
 class CliKilledTest : public CliExecuteTest {
  protected:
   // Slow enough that a kill lands in the middle of the run.

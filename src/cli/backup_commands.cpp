@@ -1,0 +1,163 @@
+#include "cli/backup_commands.h"
+
+#include <chrono>
+
+#include "backup/backup_store.h"
+#include "cli/error_report.h"
+#include "cli/terminal.h"
+#include "cli/tracker_session.h"
+#include "config/config.h"
+#include "version.h"
+
+namespace epicsync::cli {
+namespace {
+
+std::string age(backup::TimePoint then) {
+  const auto s =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - then)
+          .count();
+  if (s < 120) return std::to_string(s) + "s";
+  if (s < 7200) return std::to_string(s / 60) + "m";
+  if (s < 172800) return std::to_string(s / 3600) + "h";
+  return std::to_string(s / 86400) + "d";
+}
+
+std::string pad(const std::string& s, size_t width) {
+  return s + std::string(width > display_width(s) ? width - display_width(s) : 0, ' ');
+}
+
+std::optional<std::string> epic_filter(const Options& o) {
+  return o.epic.empty() ? std::nullopt : std::optional<std::string>(o.epic);
+}
+
+nlohmann::json info_json(const backup::BackupInfo& b) {
+  const auto& m = b.manifest;
+  return {{"id", m.id},
+          {"epic", m.epic},
+          {"trigger", backup::trigger_name(m.trigger)},
+          {"name", m.name},
+          {"notes", m.notes},
+          {"issues", m.issue_count},
+          {"created", backup::format_utc(m.created_at)},
+          {"path", b.dir.string()}};
+}
+
+}  // namespace
+
+int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
+  const bool json = o.output == OutputFormat::kJson;
+  config::Overrides overrides;
+  if (!o.jira_url.empty()) overrides.jira_url = o.jira_url;
+  if (!o.project.empty()) overrides.project = o.project;
+  if (!o.config_file.empty()) overrides.config_file = o.config_file;
+  if (!o.backup_dir.empty()) overrides.backup_dir = o.backup_dir;
+  auto cfg = config::load_config(overrides, config::Environment::real());
+  if (!cfg) return fail(cfg.error());
+  const backup::BackupStore store({cfg->backup_dir, kVersion, {}});
+
+  switch (o.mode) {
+    case Mode::kListBackups: {
+      auto list = store.list(epic_filter(o));
+      if (!list) return fail(list.error());
+      if (json) {
+        nlohmann::json all = nlohmann::json::array();
+        for (const auto& b : *list) all.push_back(info_json(b));
+        out << nlohmann::json{{"ok", true}, {"backups", all}}.dump(2) << "\n";
+        return 0;
+      }
+      if (list->empty()) {
+        out << "No backups in " << cfg->backup_dir << "\n";
+        return 0;
+      }
+      out << pad("ID", 27) << pad("EPIC", 12) << pad("TRIGGER / NAME", 30) << pad("ISSUES", 8)
+          << "AGE\n";
+      for (const auto& b : *list) {
+        const auto& m = b.manifest;
+        std::string what(backup::trigger_name(m.trigger));
+        if (!m.name.empty()) what += " / " + m.name;
+        out << pad(m.id, 27) << pad(m.epic, 12) << pad(fit(what, 28), 30)
+            << pad(std::to_string(m.issue_count), 8) << age(m.created_at) << "\n";
+      }
+      return 0;
+    }
+    case Mode::kBackup: {
+      if (o.epic.empty()) {
+        return fail(Error{ErrorKind::kUsage, "--backup needs --epic KEY", ""});
+      }
+      const std::string project =
+          !cfg->project.empty() ? cfg->project : o.epic.substr(0, o.epic.find('-'));
+      auto session = open_tracker(*cfg, project, o.verbose, err);
+      if (!session) return fail(session.error());
+      auto held = store.lock(o.epic);
+      if (!held) return fail(held.error());
+      auto snapshot = session->tracker->read_epic(o.epic);
+      if (!snapshot) return fail(snapshot.error());
+      auto made =
+          store.create(o.epic, *snapshot, {backup::Trigger::kManual, o.backup_name, o.notes, {}});
+      if (!made) return fail(made.error());
+      if (json) {
+        out << nlohmann::json{{"ok", true}, {"backup", info_json(*made)}}.dump(2) << "\n";
+      } else {
+        out << "Backup " << made->manifest.id << " of " << o.epic << " ("
+            << made->manifest.issue_count << " issues) saved as '" << o.backup_name << "' in "
+            << made->dir.string() << "\n";
+      }
+      return 0;
+    }
+    case Mode::kCleanupBackups: {
+      if (o.keep < 1) return fail(Error{ErrorKind::kUsage, "--keep must be at least 1", ""});
+      auto removed = store.cleanup(epic_filter(o), static_cast<size_t>(o.keep));
+      if (!removed) return fail(removed.error());
+      if (json) {
+        nlohmann::json all = nlohmann::json::array();
+        for (const auto& r : *removed) all.push_back({{"epic", r.epic}, {"id", r.id}});
+        out << nlohmann::json{{"ok", true}, {"removed", all}}.dump(2) << "\n";
+      } else {
+        for (const auto& r : *removed) out << "removed " << r.epic << "/" << r.id << "\n";
+        out << removed->size() << " backup" << (removed->size() == 1 ? "" : "s")
+            << " removed; manual backups are never removed automatically\n";
+      }
+      return 0;
+    }
+    case Mode::kVerifyBackups: {
+      auto reports = store.verify(epic_filter(o));
+      if (!reports) return fail(reports.error());
+      size_t failed = 0;
+      nlohmann::json all = nlohmann::json::array();
+      const Style style = detect_style(o.no_color);
+      for (const auto& r : *reports) {
+        const char* status = r.status == backup::VerifyReport::Status::kOk ? "ok"
+                             : r.status == backup::VerifyReport::Status::kInterrupted
+                                 ? "interrupted"
+                                 : "failed";
+        failed += r.status == backup::VerifyReport::Status::kFailed;
+        all.push_back({{"epic", r.backup.epic},
+                       {"id", r.backup.id},
+                       {"status", status},
+                       {"problems", r.problems},
+                       {"notes", r.notes}});
+        if (!json) {
+          const std::string shown = std::string(status) == "ok"       ? style.green(status)
+                                    : std::string(status) == "failed" ? style.red(status)
+                                                                      : style.yellow(status);
+          out << r.backup.epic << "/" << r.backup.id << ": " << shown << "\n";
+          for (const auto& p : r.problems) out << "  problem: " << p << "\n";
+          for (const auto& n : r.notes) out << "  note: " << n << "\n";
+        }
+      }
+      if (json) {
+        out << nlohmann::json{{"ok", failed == 0}, {"backups", all}}.dump(2) << "\n";
+      } else {
+        out << reports->size() << " checked, " << failed << " failed\n";
+      }
+      return failed == 0 ? 0 : exit_code(ErrorKind::kInputFile);
+    }
+    case Mode::kValidate:
+    case Mode::kSync:
+      break;
+  }
+  return fail(Error{ErrorKind::kInternal, "not a backup command", ""});
+}
+
+}  // namespace epicsync::cli
