@@ -32,7 +32,7 @@ class Run {
  public:
   Run(const plan::Plan& plan, const tracker::EpicSnapshot& before, tracker::Tracker& tracker,
       const ExecutorOptions& options, OperationLog* log)
-      : plan_(plan), before_(before), tracker_(tracker), o_(options), log_(log) {
+      : plan_(plan), tracker_(tracker), o_(options), log_(log) {
     for (const auto& s : before.stories) remote_[s.key] = &s;
     for (const auto& s : before.subtasks) remote_[s.key] = &s;
     total_ = plan.operations.size();
@@ -309,7 +309,6 @@ class Run {
   }
 
   const plan::Plan& plan_;
-  const tracker::EpicSnapshot& before_;
   tracker::Tracker& tracker_;
   const ExecutorOptions& o_;
   OperationLog* log_;
