@@ -278,6 +278,13 @@ class EpicBuilder {
       if (type == CMARK_NODE_THEMATIC_BREAK) return;
       if (auto fields = metadata_fields(b, /*require_known=*/true)) {
         for (auto& f : *fields) apply_story_field(f);
+        if (story_->metadata_style == model::MetadataStyle::kNone) {
+          story_->metadata_style = is_table(b.node) ? model::MetadataStyle::kTable
+                                   : type == CMARK_NODE_BLOCK_QUOTE
+                                       ? model::MetadataStyle::kQuote
+                                       : model::MetadataStyle::kBoldLines;
+        }
+        story_->metadata_last_line = b.last_line();
         return;
       }
       role_ = Role::kImplicitDescription;

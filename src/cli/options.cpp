@@ -45,6 +45,8 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.add_flag("--no-confirm", o.no_confirm,
                "Do not ask before writing (required when stdin is not a terminal)");
   app.add_flag("--no-backup", o.no_backup, "Skip the pre-execute backup (prints a warning)");
+  app.add_flag("--update-source", o.update_source,
+               "After --execute, write the stories' tracker keys into the markdown file");
   app.add_option("--backup-dir", o.backup_dir, "Where backups live (default ~/.epicsync/backups)")
       ->type_name("DIR");
   bool list_backups = false, cleanup_backups = false, verify_backups = false;
@@ -97,6 +99,10 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   if (o.markdown_path.empty()) {
     return Error{ErrorKind::kUsage, "which file? give --markdown FILE",
                  "epicsync --markdown EPIC.md --epic PROJ-123"};
+  }
+  if (o.update_source && o.no_backup) {
+    return Error{ErrorKind::kUsage, "--update-source keeps a copy of the file in the backup",
+                 "drop --no-backup to use --update-source"};
   }
   if (o.quiet && o.verbose) {
     return Error{ErrorKind::kUsage, "--quiet and --verbose contradict each other", ""};

@@ -26,6 +26,7 @@ struct Options {
   bool dry_run = false;
   bool no_confirm = false;
   bool no_backup = false;
+  bool update_source = false;
   std::string backup_dir;
   std::string backup_name;  // --backup NAME
   std::string notes;

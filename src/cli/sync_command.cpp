@@ -138,8 +138,9 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   }
   const plan::Plan plan = plan::make_plan(parsed.epic, *snapshot, *options);
   if (execute && plan.problems.empty()) {
-    return execute_plan({o, *cfg, epic_key, *snapshot, plan, options->status_map},
-                        *session->tracker, out, err);
+    return execute_plan(
+        {o, *cfg, epic_key, *snapshot, plan, options->status_map, *text, parsed.epic},
+        *session->tracker, out, err);
   }
 
   if (o.output == OutputFormat::kJson) {

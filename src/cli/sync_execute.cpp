@@ -5,10 +5,12 @@
 #include <iostream>
 #include <mutex>
 
+#include "backup/atomic_file.h"
 #include "backup/backup_store.h"
 #include "cli/error_report.h"
 #include "cli/terminal.h"
 #include "report/plan_render.h"
+#include "source_update.h"
 #include "sync/executor.h"
 #include "version.h"
 
@@ -117,7 +119,9 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
   if (o.no_backup) {
     err << "warning: --no-backup: no backup is taken, this sync cannot be rolled back\n";
   } else {
-    auto made = store.create(in.epic_key, in.snapshot, {backup::Trigger::kPreSync, "", "", {}});
+    std::map<std::string, std::string> files;
+    if (o.update_source) files["source.md"] = in.source_text;
+    auto made = store.create(in.epic_key, in.snapshot, {backup::Trigger::kPreSync, "", "", files});
     if (!made) return fail(made.error());
     info = *made;
     auto opened = store.open_journal(*info);
@@ -151,6 +155,25 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     }
   }
 
+  // --update-source: the keys of every story that now has an issue, written into the file.
+  size_t pinned = 0;
+  if (o.update_source) {
+    std::map<std::string, std::string> keys = in.plan.story_keys;
+    for (const auto& s : in.epic.stories) {
+      if (auto it = report.created.find(s.id); it != report.created.end()) keys[s.id] = it->second;
+      if (s.tracker_key && keys.count(s.id) && *s.tracker_key == keys[s.id]) keys.erase(s.id);
+    }
+    const std::string updated = markdown::with_tracker_keys(in.source_text, in.epic, keys);
+    if (updated != in.source_text) {
+      auto written = backup::write_file_atomic(o.markdown_path, updated, {0644, true});
+      if (written.ok()) {
+        pinned = keys.size();
+      } else {
+        notes.push_back("could not update " + o.markdown_path + ": " + written.error().message);
+      }
+    }
+  }
+
   const auto t = report::totals(in.plan);
   if (json) {
     nlohmann::json failures = nlohmann::json::array();
@@ -166,6 +189,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                             {"failures", failures},
                             {"created", report.created},
                             {"backup", info ? nlohmann::json(info->manifest.id) : nullptr},
+                            {"pinned", pinned},
                             {"notes", notes}}}};
     if (!report.ok()) {
       doc["error"] = {{"kind", error_id(ErrorKind::kPartial)},
@@ -184,6 +208,10 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
       out << "  " << style.red("failed") << ": " << f.what << ": " << f.error.message << "\n";
     }
     for (const auto& n : notes) out << "  " << style.yellow("note") << ": " << n << "\n";
+    if (pinned > 0) {
+      out << "Wrote " << pinned << " tracker key" << (pinned == 1 ? "" : "s") << " into "
+          << o.markdown_path << " (the previous file is in the backup).\n";
+    }
     if (info) {
       out << "Backup " << info->manifest.id << " holds the state before this sync.\n";
     }

@@ -5,6 +5,7 @@
 
 #include "cli/options.h"
 #include "config/config.h"
+#include "model/epic.h"
 #include "plan/plan.h"
 #include "plan/status_map.h"
 #include "tracker/tracker.h"
@@ -19,6 +20,8 @@ struct ExecuteInput {
   const tracker::EpicSnapshot& snapshot;
   const plan::Plan& plan;
   const plan::StatusMap& status_map;
+  const std::string& source_text;  // the markdown as read, for --update-source
+  const model::Epic& epic;
 };
 
 // Confirms, backs up, applies the plan with a journal, seals it, keeps retention, and reports.

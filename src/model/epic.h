@@ -87,6 +87,10 @@ struct DescriptionPart {
   friend bool operator==(const DescriptionPart&, const DescriptionPart&) = default;
 };
 
+// How a story's metadata was written, so a tool that adds a field (the tracker key) writes it
+// the same way the author did.
+enum class MetadataStyle { kNone, kTable, kBoldLines, kQuote };
+
 struct Story {
   std::string id;  // US-001, PROJ-42 or #123
   std::string title;
@@ -100,6 +104,8 @@ struct Story {
   std::optional<std::vector<std::string>> labels;
   std::optional<std::string> tracker_key;
   SourcePos tracker_key_pos;
+  MetadataStyle metadata_style = MetadataStyle::kNone;
+  int metadata_last_line = 0;  // the last line of the metadata blocks; 0 when there are none
 
   std::string description;  // markdown source of the Description / User Story section
   std::vector<Criterion> acceptance_criteria;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -72,6 +73,8 @@ struct Plan {
   // Identity problems (two candidates for a story, one issue claimed twice, a pinned key that
   // is not in the epic). A plan with problems must not be applied.
   std::vector<std::string> problems;
+  // The issue each story of the file was matched to (stories to create are not in it).
+  std::map<std::string, std::string> story_keys;
 
   bool empty() const { return operations.empty(); }
   // Distinct issues written to, a create counting as one.

@@ -163,6 +163,7 @@ class Planner {
     auto matched = match(wanted, pool, "a story of epic " + actual_.epic.key, plan_.problems);
     for (size_t i = 0; i < stories.size(); ++i) {
       if (matched[i] != nullptr) {
+        plan_.story_keys[stories[i]->id] = matched[i]->key;
         plan_story(*stories[i], *matched[i]);
       } else {
         create_story(*stories[i]);

@@ -197,6 +197,45 @@ TEST_F(CliExecuteTest, BackupCommandsListTakeCleanAndVerify) {
   EXPECT_EQ(run({"--backup", "x"}).exit_code, 2) << "--epic is required";
 }
 
+TEST_F(CliExecuteTest, UpdateSourceWritesTheKeysAndKeepsTheOriginalInTheBackup) {
+  const std::string file = dir_ + "/EPIC.md";
+  fs::copy_file(fixture("checkout.md"), file);
+  std::string original;
+  {
+    std::ifstream in(file, std::ios::binary);
+    original.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto r = run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm", "--update-source"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Wrote 3 tracker keys into"), std::string::npos) << r.out;
+  std::string now;
+  {
+    std::ifstream in(file, std::ios::binary);
+    now.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  size_t pins = 0;
+  for (size_t at = now.find("| **Issue** | PROJ-"); at != std::string::npos;
+       at = now.find("| **Issue** | PROJ-", at + 1)) {
+    ++pins;
+  }
+  EXPECT_EQ(pins, 3u);
+  EXPECT_EQ(now.size(), original.size() + 3 * std::string("| **Issue** | PROJ-2 |\n").size());
+  auto b = store().list(std::string("PROJ-1"))->front();
+  auto kept = store().load_file(b, "source.md");
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  EXPECT_EQ(*kept, original);
+
+  sim().clear_log();
+  auto again = run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm", "--update-source"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out;
+  EXPECT_EQ(writes(), 0);
+  EXPECT_EQ(
+      run({"-m", file, "-e", "PROJ-1", "-x", "--no-confirm", "--update-source", "--no-backup"})
+          .exit_code,
+      2);
+}
+
 class CliKilledTest : public CliExecuteTest {
  protected:
   // Slow enough that a kill lands in the middle of the run.

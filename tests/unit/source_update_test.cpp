@@ -1,0 +1,76 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "parse_helpers.h"
+#include "source_update.h"
+
+namespace epicsync::testing {
+namespace {
+
+std::string updated(const std::string& text, const std::map<std::string, std::string>& keys) {
+  return markdown::with_tracker_keys(text, parse(text).epic, keys);
+}
+
+TEST(SourceUpdate, EachMetadataStyleGetsTheKeyItsOwnWay) {
+  const std::string text =
+      "# Epic\n\n### A-1: Table\n| Field | Value |\n|---|---|\n| Points | 3 |\n\nBody A.\n\n"
+      "### B-2: Bold\n**Points**: 2\n**Status**: Done\n\nBody B.\n\n"
+      "### C-3: Quote\n> **Points**: 1\n\n### D-4: Bare\nBody D.\n";
+  const std::string out =
+      updated(text, {{"A-1", "P-10"}, {"B-2", "P-11"}, {"C-3", "P-12"}, {"D-4", "P-13"}});
+  EXPECT_EQ(out,
+            "# Epic\n\n### A-1: Table\n| Field | Value |\n|---|---|\n| Points | 3 |\n"
+            "| **Issue** | P-10 |\n\nBody A.\n\n"
+            "### B-2: Bold\n**Points**: 2\n**Status**: Done\n**Issue**: P-11\n\nBody B.\n\n"
+            "### C-3: Quote\n> **Points**: 1\n> **Issue**: P-12\n\n"
+            "### D-4: Bare\n\n**Issue**: P-13\n\nBody D.\n");
+  // And the file now pins every story, with nothing else changed in the model.
+  auto before = parse(text), after = parse(out);
+  ASSERT_TRUE(after.ok()) << diagnostics_text(after);
+  for (size_t i = 0; i < after.epic.stories.size(); ++i) {
+    EXPECT_TRUE(after.epic.stories[i].tracker_key) << i;
+    EXPECT_EQ(after.epic.stories[i].points, before.epic.stories[i].points);
+    EXPECT_EQ(after.epic.stories[i].description, before.epic.stories[i].description);
+  }
+}
+
+TEST(SourceUpdate, AnExistingKeyIsUpdatedInPlaceAndOthersAreLeftAlone) {
+  const std::string text = "### A-1: T\n**Issue**: [P-1](https://x/browse/P-1)\n\n### B-2: U\nx\n";
+  EXPECT_EQ(updated(text, {{"A-1", "P-1"}}), text) << "already right: not a byte changes";
+  EXPECT_EQ(updated(text, {{"A-1", "P-9"}}),
+            "### A-1: T\n**Issue**: [P-9](https://x/browse/P-1)\n\n### B-2: U\nx\n");
+  EXPECT_EQ(updated(text, {}), text);
+}
+
+TEST(SourceUpdate, KeepsWindowsLineEndings) {
+  const std::string text = "### A-1: T\r\n**Points**: 2\r\n\r\nBody\r\n";
+  EXPECT_EQ(updated(text, {{"A-1", "P-5"}}),
+            "### A-1: T\r\n**Points**: 2\r\n**Issue**: P-5\r\n\r\nBody\r\n");
+}
+
+TEST(SourceUpdate, TheExampleEpicsKeepEveryOtherByte) {
+  for (const char* name : {"checkout.md", "mixed-formats.md"}) {
+    std::ifstream in(std::string(FIXTURES_DIR) + "/epics/" + name, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    auto epic = parse(text).epic;
+    std::map<std::string, std::string> keys;
+    int n = 100;
+    for (const auto& s : epic.stories) keys[s.id] = "PROJ-" + std::to_string(n++);
+    const std::string out = markdown::with_tracker_keys(text, epic, keys);
+    // Removing the added lines gives the original back exactly.
+    std::string stripped;
+    std::istringstream lines(out);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("**Issue**") == std::string::npos) stripped += line + "\n";
+    }
+    EXPECT_EQ(stripped, text) << name;
+    auto reparsed = parse(out);
+    ASSERT_TRUE(reparsed.ok()) << name << diagnostics_text(reparsed);
+    for (const auto& s : reparsed.epic.stories) EXPECT_EQ(s.tracker_key, keys[s.id]) << s.id;
+  }
+}
+
+}  // namespace
+}  // namespace epicsync::testing
