@@ -2,6 +2,7 @@
 
 #include <cmark-gfm-core-extensions.h>
 
+#include <algorithm>
 #include <mutex>
 #include <vector>
 
@@ -71,11 +72,25 @@ class ChunkParser {
   cmark_node* doc_ = nullptr;
 };
 
-void visit_children(cmark_node* doc, int line_offset, cmark_node* stop,
+// `chunk_last` is the chunk's last line in the whole file.
+void visit_children(cmark_node* doc, int line_offset, int chunk_last, cmark_node* stop,
                     const std::function<void(const Block&)>& visit) {
+  int previous_last = line_offset;
   for (cmark_node* c = cmark_node_first_child(doc); c != nullptr && c != stop;
        c = cmark_node_next(c)) {
-    visit(Block{c, line_offset});
+    Block b{c, line_offset, cmark_node_get_start_line(c) + line_offset,
+            cmark_node_get_end_line(c) + line_offset};
+    if (cmark_node_get_start_line(c) == 0) {
+      // No position from cmark: it lies after the previous block and before the next one.
+      cmark_node* next = cmark_node_next(c);
+      const int next_first = next != nullptr && next != stop && cmark_node_get_start_line(next) > 0
+                                 ? cmark_node_get_start_line(next) + line_offset
+                                 : chunk_last + 1;
+      b.first = previous_last + 1;
+      b.last = std::max(b.first, next_first - 1);
+    }
+    previous_last = b.last;
+    visit(b);
   }
 }
 
@@ -100,7 +115,7 @@ void for_each_block(const SourceText& src, CmarkArena& arena,
     cmark_node* last = cmark_node_last_child(doc);
     if (last != nullptr && cmark_node_get_type(last) == CMARK_NODE_HEADING &&
         cmark_node_get_start_line(last) + offset == cand.line) {
-      visit_children(doc, offset, last, visit);
+      visit_children(doc, offset, cand.line - 1, last, visit);
       start = cand.offset;
       start_line = cand.line;
       ++next;
@@ -112,7 +127,7 @@ void for_each_block(const SourceText& src, CmarkArena& arena,
     while (next < candidates.size() && candidates[next].offset <= reach) ++next;
   }
   cmark_node* doc = parser.parse(text.substr(start));
-  visit_children(doc, start_line - 1, nullptr, visit);
+  visit_children(doc, start_line - 1, src.line_count(), nullptr, visit);
   parser.release();
 }
 

@@ -15,13 +15,21 @@ namespace epicsync::markdown {
 struct Block {
   cmark_node* node = nullptr;
   int line_offset = 0;
+  // cmark-gfm occasionally leaves a block (a table) without a position; the block stream then
+  // places it between its neighbours. These are whole-file lines.
+  int first = 0;
+  int last = 0;
 
-  model::SourcePos pos() const { return pos_of(node); }
+  model::SourcePos pos() const {
+    if (cmark_node_get_start_line(node) == 0) return {first, 1};
+    return pos_of(node);
+  }
   model::SourcePos pos_of(cmark_node* n) const {
+    if (cmark_node_get_start_line(n) == 0) return {first, 1};
     return {cmark_node_get_start_line(n) + line_offset, cmark_node_get_start_column(n)};
   }
-  int first_line() const { return cmark_node_get_start_line(node) + line_offset; }
-  int last_line() const { return cmark_node_get_end_line(node) + line_offset; }
+  int first_line() const { return first; }
+  int last_line() const { return last; }
 };
 
 // cmark-gfm's extension node types are registered at run time, so they are told apart by name.

@@ -34,9 +34,9 @@ void put_common(json& fields, const std::optional<double>& points,
 }  // namespace
 
 std::vector<std::string> search_fields(const FieldIds& ids) {
-  std::vector<std::string> out = {"summary",    "description", "status", "priority", "labels",
-                                  "assignee",   "issuetype",   "parent", "subtasks", "issuelinks",
-                                  "resolution", "created",     "updated"};
+  std::vector<std::string> out = {"summary",    "description", "status",  "priority", "labels",
+                                  "assignee",   "issuetype",   "parent",  "subtasks", "issuelinks",
+                                  "resolution", "comment",     "created", "updated"};
   if (!ids.story_points.empty()) out.push_back(ids.story_points);
   if (!ids.epic_link.empty()) out.push_back(ids.epic_link);
   return out;
@@ -122,6 +122,23 @@ tracker::RemoteIssue issue_from_json(const json& issue, const FieldIds& ids,
         link.other_key = str(l["inwardIssue"], "key");
       }
       r.links.push_back(std::move(link));
+    }
+  }
+  if (auto c = f.find("comment"); c != f.end() && c->is_object() && c->contains("comments")) {
+    for (const auto& one : (*c)["comments"]) {
+      tracker::RemoteComment comment;
+      comment.id = str(one, "id");
+      if (one.contains("body") && one["body"].is_string()) {
+        comment.body = {tracker::RichText::Format::kWiki, one["body"].get<std::string>()};
+      } else if (one.contains("body") && one["body"].is_object()) {
+        comment.body = {tracker::RichText::Format::kAdf, one["body"].dump()};
+      }
+      if (one.contains("author") && one["author"].is_object()) {
+        comment.author = str(one["author"], "accountId");
+        if (comment.author.empty()) comment.author = str(one["author"], "name");
+      }
+      comment.created = str(one, "created");
+      r.comments.push_back(std::move(comment));
     }
   }
   r.created = str(f, "created");

@@ -50,6 +50,13 @@ json issue_to_json(const RemoteIssue& i) {
                      {"phrase", l.phrase},
                      {"other_key", l.other_key}});
   }
+  json comments = json::array();
+  for (const auto& c : i.comments) {
+    comments.push_back({{"id", c.id},
+                        {"body", {{"format", format_name(c.body.format)}, {"raw", c.body.raw}}},
+                        {"author", c.author},
+                        {"created", c.created}});
+  }
   json properties = json::object();
   for (const auto& [k, v] : i.properties) properties[k] = v;
   return {
@@ -71,8 +78,10 @@ json issue_to_json(const RemoteIssue& i) {
        {{"id", i.status.id},
         {"name", i.status.name},
         {"category", category_name(i.status.category)}}},
+      {"resolution", i.resolution},
       {"subtask_keys", i.subtask_keys},
       {"links", std::move(links)},
+      {"comments", std::move(comments)},
       {"created", i.created},
       {"updated", i.updated},
       {"properties", std::move(properties)},
@@ -105,6 +114,21 @@ void read_strings(const json& obj, const char* name, std::vector<std::string>& o
   }
 }
 
+RichText rich_text_from_json(const json& d, const std::string& path) {
+  RichText text;
+  std::string format = "empty";
+  read_string(d, "format", format, path);
+  if (format == "adf") {
+    text.format = RichText::Format::kAdf;
+  } else if (format == "wiki") {
+    text.format = RichText::Format::kWiki;
+  } else if (format != "empty") {
+    throw BadField(path + ".format: unknown format \"" + format + "\"");
+  }
+  read_string(d, "raw", text.raw, path);
+  return text;
+}
+
 RemoteIssue issue_from_json(const json& j, const std::string& path) {
   RemoteIssue i;
   if (!j.is_object()) throw BadField(path + ": expected an object");
@@ -119,16 +143,7 @@ RemoteIssue issue_from_json(const json& j, const std::string& path) {
   read_string(j, "parent_key", i.parent_key, path);
   read_string(j, "summary", i.summary, path);
   if (const json* d = member(j, "description", path)) {
-    std::string format = "empty";
-    read_string(*d, "format", format, path + ".description");
-    if (format == "adf") {
-      i.description.format = RichText::Format::kAdf;
-    } else if (format == "wiki") {
-      i.description.format = RichText::Format::kWiki;
-    } else if (format != "empty") {
-      throw BadField(path + ".description.format: unknown format \"" + format + "\"");
-    }
-    read_string(*d, "raw", i.description.raw, path + ".description");
+    i.description = rich_text_from_json(*d, path + ".description");
   }
   if (const json* v = member(j, "points", path)) {
     if (!v->is_number()) throw BadField(path + ".points: expected a number or null");
@@ -166,6 +181,20 @@ RemoteIssue issue_from_json(const json& j, const std::string& path) {
       read_string((*v)[n], "phrase", link.phrase, lp);
       read_string((*v)[n], "other_key", link.other_key, lp);
       i.links.push_back(std::move(link));
+    }
+  }
+  read_string(j, "resolution", i.resolution, path);
+  if (const json* v = member(j, "comments", path)) {
+    if (!v->is_array()) throw BadField(path + ".comments: expected an array");
+    for (size_t n = 0; n < v->size(); ++n) {
+      const std::string cp = path + ".comments[" + std::to_string(n) + "]";
+      tracker::RemoteComment c;
+      read_string((*v)[n], "id", c.id, cp);
+      if (const json* b = member((*v)[n], "body", cp))
+        c.body = rich_text_from_json(*b, cp + ".body");
+      read_string((*v)[n], "author", c.author, cp);
+      read_string((*v)[n], "created", c.created, cp);
+      i.comments.push_back(std::move(c));
     }
   }
   read_string(j, "created", i.created, path);

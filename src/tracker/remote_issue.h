@@ -38,6 +38,15 @@ struct RemoteLink {
   friend bool operator==(const RemoteLink&, const RemoteLink&) = default;
 };
 
+// A comment as the tracker holds it, kept so a backup can put back one that a sync replaced.
+struct RemoteComment {
+  std::string id;
+  RichText body;
+  std::string author;  // account id (Cloud) or user name (Data Center)
+  std::string created;
+  friend bool operator==(const RemoteComment&, const RemoteComment&) = default;
+};
+
 // One issue as read from the tracker, with every field epicsync manages or might change.
 struct RemoteIssue {
   std::string id;
@@ -58,6 +67,7 @@ struct RemoteIssue {
   std::string resolution;  // its name; empty: unresolved
   std::vector<std::string> subtask_keys;
   std::vector<RemoteLink> links;
+  std::vector<RemoteComment> comments;
   std::string created;
   std::string updated;
   std::map<std::string, std::string> properties;  // epicsync's issue properties, as JSON text

@@ -57,6 +57,20 @@ TEST(IssueJson, ReadsLinksAndResolution) {
   EXPECT_EQ(r.links[1].other_key, "P-8");
 }
 
+TEST(IssueJson, ReadsCommentsForTheBackup) {
+  json issue = json::parse(R"({"key":"P-2","fields":{"comment":{"comments":[
+    {"id":"7","body":{"type":"doc","version":1,"content":[]},"author":{"accountId":"a-1"},
+     "created":"2025-01-01T00:00:00.000+0000"},
+    {"id":"8","body":"*wiki*","author":{"name":"dana"}}],"total":2}}})");
+  auto r = issue_from_json(issue, {}, tracker::Deployment::kCloud);
+  ASSERT_EQ(r.comments.size(), 2u);
+  EXPECT_EQ(r.comments[0].id, "7");
+  EXPECT_EQ(r.comments[0].body.format, tracker::RichText::Format::kAdf);
+  EXPECT_EQ(r.comments[0].author, "a-1");
+  EXPECT_EQ(r.comments[1].body.raw, "*wiki*");
+  EXPECT_EQ(r.comments[1].author, "dana");
+}
+
 TEST(IssueJson, DataCenterWikiAndEpicLink) {
   json issue = json::parse(R"({"id":"1","key":"P-2","fields":{"description":"h1. Title",
     "assignee":{"name":"dana"},"customfield_10014":"P-1"}})");

@@ -29,6 +29,12 @@ RemoteIssue full_issue(const std::string& key, RichText::Format format, std::str
   i.assignee_display = "Ada Lovelace";
   i.status = {"10002", "In Review", category};
   i.subtask_keys = {"PROJ-20", "PROJ-21"};
+  i.resolution = "Won't Do";
+  i.comments = {{"10042",
+                 {RichText::Format::kAdf, R"({"type":"doc","version":1,"content":[]})"},
+                 "557058:abc",
+                 "2025-01-02T03:04:05.000+0000"},
+                {"10043", {RichText::Format::kWiki, "*old* commits\r\n"}, "dana", ""}};
   i.links = {{"10500", "Blocks", "blocks", "PROJ-9"},
              {"10501", "Relates", "relates to", "OTHER-4"}};
   i.created = "2025-01-10T09:00:00.000+0000";

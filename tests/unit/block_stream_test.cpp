@@ -2,7 +2,10 @@
 
 #include <random>
 
+#include <fstream>
+
 #include "block_stream.h"
+#include "epic_parser.h"
 #include "support/cmark_shape.h"
 
 namespace epicsync::markdown {
@@ -42,7 +45,7 @@ TEST(BlockStream, MatchesAWholeDocumentParseOnTrickyInput) {
       "<pre>\n## a\n\n## b\n</pre>\n## c\n",
       "<script>\n## a\n</script>\n## b\n",
   };
-  for (const auto& d : docs) EXPECT_EQ(chunked(d), whole(d)) << d;
+  for (const auto& d : docs) EXPECT_TRUE(testing::same_shape(chunked(d), whole(d))) << d;
 }
 
 TEST(BlockStream, MatchesAWholeDocumentParseOnRandomDocuments) {
@@ -58,8 +61,34 @@ TEST(BlockStream, MatchesAWholeDocumentParseOnRandomDocuments) {
     std::string d;
     const int n = 1 + static_cast<int>(rng() % 30);
     for (int i = 0; i < n; ++i) d += pieces[rng() % pieces.size()];
-    ASSERT_EQ(chunked(d), whole(d)) << d;
+    ASSERT_TRUE(testing::same_shape(chunked(d), whole(d))) << d;
   }
+}
+
+// Found by the fuzzer: cmark-gfm gives this table no position in a whole-document parse.
+TEST(BlockStream, ATableCmarkLeavesWithoutAPositionStillMatches) {
+  std::ifstream in(std::string(FUZZ_CORPUS_DIR) + "/table-without-position.md", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_FALSE(text.empty());
+  EXPECT_TRUE(testing::same_shape(chunked(text), whole(text)));
+}
+
+// Found by the fuzzer: a diagnostic about such a table pointed at line 0.
+TEST(BlockStream, BlocksWithoutAPositionGetOneBetweenTheirNeighbours) {
+  std::ifstream in(std::string(FUZZ_CORPUS_DIR) + "/unpositioned-table-in-subtasks.md",
+                   std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), {});
+  ASSERT_FALSE(text.empty());
+  auto r = parse_epic(text);
+  ASSERT_FALSE(r.diagnostics.empty());
+  for (const auto& d : r.diagnostics) EXPECT_GE(d.pos.line, 1) << d.message;
+  CmarkArena arena;
+  int previous = 0;
+  for_each_block(SourceText(text), arena, [&](const Block& b) {
+    EXPECT_GT(b.first_line(), previous);
+    EXPECT_GE(b.last_line(), b.first_line());
+    previous = b.last_line();
+  });
 }
 
 }  // namespace

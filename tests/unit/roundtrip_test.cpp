@@ -14,6 +14,8 @@ void clear_positions(model::Epic& e) {
   if (e.priority) e.priority->pos = {};
   for (auto& s : e.stories) {
     s.pos = s.tracker_key_pos = {};
+    s.metadata_style = model::MetadataStyle::kNone;  // how it was written, like positions
+    s.metadata_last_line = 0;
     if (s.status) s.status->pos = {};
     if (s.priority) s.priority->pos = {};
     for (auto& c : s.acceptance_criteria) c.pos = {};
