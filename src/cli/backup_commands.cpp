@@ -47,11 +47,7 @@ nlohmann::json info_json(const backup::BackupInfo& b) {
 int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
   auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
   const bool json = o.output == OutputFormat::kJson;
-  config::Overrides overrides;
-  if (!o.jira_url.empty()) overrides.jira_url = o.jira_url;
-  if (!o.project.empty()) overrides.project = o.project;
-  if (!o.config_file.empty()) overrides.config_file = o.config_file;
-  if (!o.backup_dir.empty()) overrides.backup_dir = o.backup_dir;
+  const config::Overrides overrides = config_overrides(o);
   auto cfg = config::load_config(overrides, config::Environment::real());
   if (!cfg) return fail(cfg.error());
   const backup::BackupStore store({cfg->backup_dir, kVersion, {}});

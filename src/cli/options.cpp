@@ -110,4 +110,13 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   return ParsedCommandLine{o, {}};
 }
 
+config::Overrides config_overrides(const Options& o) {
+  config::Overrides overrides;
+  if (!o.jira_url.empty()) overrides.jira_url = o.jira_url;
+  if (!o.project.empty()) overrides.project = o.project;
+  if (!o.config_file.empty()) overrides.config_file = o.config_file;
+  if (!o.backup_dir.empty()) overrides.backup_dir = o.backup_dir;
+  return overrides;
+}
+
 }  // namespace epicsync::cli

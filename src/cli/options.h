@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "config/config.h"
 #include "error.h"
 
 namespace epicsync::cli {
@@ -46,6 +47,9 @@ struct ParsedCommandLine {
 };
 
 Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& args);
+
+// The settings given on the command line, which win over every other source.
+config::Overrides config_overrides(const Options& options);
 
 // Whether the arguments ask for JSON, looked up before a full parse so that even a usage error
 // is reported as one JSON document.

@@ -96,11 +96,7 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
                       "or add an Epic Key row to the file's Epic Summary table"});
   }
 
-  config::Overrides overrides;
-  if (!o.jira_url.empty()) overrides.jira_url = o.jira_url;
-  if (!o.project.empty()) overrides.project = o.project;
-  if (!o.config_file.empty()) overrides.config_file = o.config_file;
-  if (!o.backup_dir.empty()) overrides.backup_dir = o.backup_dir;
+  const config::Overrides overrides = config_overrides(o);
   auto cfg = config::load_config(overrides, config::Environment::real());
   if (!cfg) return fail(cfg.error());
   if (o.verbose) {

@@ -12,41 +12,9 @@
 namespace epicsync::cli {
 namespace {
 
-std::string meaning_name(model::StatusMeaning m) {
-  switch (m) {
-    case model::StatusMeaning::kToDo:
-      return "To Do";
-    case model::StatusMeaning::kInProgress:
-      return "In Progress";
-    case model::StatusMeaning::kInReview:
-      return "In Review";
-    case model::StatusMeaning::kDone:
-      return "Done";
-    case model::StatusMeaning::kCancelled:
-      return "Cancelled";
-  }
-  return "?";
-}
-
-std::string meaning_name(model::PriorityMeaning m) {
-  switch (m) {
-    case model::PriorityMeaning::kHighest:
-      return "Highest";
-    case model::PriorityMeaning::kHigh:
-      return "High";
-    case model::PriorityMeaning::kMedium:
-      return "Medium";
-    case model::PriorityMeaning::kLow:
-      return "Low";
-    case model::PriorityMeaning::kLowest:
-      return "Lowest";
-  }
-  return "?";
-}
-
 template <typename W>
 std::string written_name(const std::optional<W>& w) {
-  return w ? meaning_name(w->meaning) : std::string("-");
+  return w ? std::string(model::display_name(w->meaning)) : std::string("-");
 }
 
 std::string points_text(const std::optional<double>& p) {
@@ -93,8 +61,8 @@ void render_text(const Options& o, const markdown::ParseResult& r, std::ostream&
     out << style.bold("Epic") << "  " << (e.title.empty() ? "(untitled)" : e.title);
     std::vector<std::string> facts;
     if (e.key) facts.push_back("key " + *e.key);
-    if (e.status) facts.push_back(meaning_name(e.status->meaning));
-    if (e.priority) facts.push_back(meaning_name(e.priority->meaning));
+    if (e.status) facts.emplace_back(model::display_name(e.status->meaning));
+    if (e.priority) facts.emplace_back(model::display_name(e.priority->meaning));
     for (size_t i = 0; i < facts.size(); ++i) out << (i == 0 ? "  (" : ", ") << facts[i];
     out << (facts.empty() ? "" : ")") << "\n";
     out << plural(e.stories.size(), "story", "stories") << ", "

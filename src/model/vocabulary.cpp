@@ -14,6 +14,22 @@ constexpr std::array<std::pair<StatusMeaning, std::string_view>, 5> kStatusIds{{
     {StatusMeaning::kCancelled, "cancelled"},
 }};
 
+constexpr std::array<std::pair<StatusMeaning, std::string_view>, 5> kStatusNames{{
+    {StatusMeaning::kToDo, "To Do"},
+    {StatusMeaning::kInProgress, "In Progress"},
+    {StatusMeaning::kInReview, "In Review"},
+    {StatusMeaning::kDone, "Done"},
+    {StatusMeaning::kCancelled, "Cancelled"},
+}};
+
+constexpr std::array<std::pair<PriorityMeaning, std::string_view>, 5> kPriorityNames{{
+    {PriorityMeaning::kHighest, "Highest"},
+    {PriorityMeaning::kHigh, "High"},
+    {PriorityMeaning::kMedium, "Medium"},
+    {PriorityMeaning::kLow, "Low"},
+    {PriorityMeaning::kLowest, "Lowest"},
+}};
+
 constexpr std::array<std::pair<PriorityMeaning, std::string_view>, 5> kPriorityIds{{
     {PriorityMeaning::kHighest, "highest"},
     {PriorityMeaning::kHigh, "high"},
@@ -45,6 +61,12 @@ std::string_view to_id(StatusMeaning m) {
 }
 std::string_view to_id(PriorityMeaning m) {
   return id_of(kPriorityIds, m);
+}
+std::string_view display_name(StatusMeaning m) {
+  return id_of(kStatusNames, m);
+}
+std::string_view display_name(PriorityMeaning m) {
+  return id_of(kPriorityNames, m);
 }
 std::optional<StatusMeaning> status_from_id(std::string_view id) {
   return meaning_of<StatusMeaning>(kStatusIds, id);

@@ -30,6 +30,10 @@ using Priority = Written<PriorityMeaning>;
 std::string_view to_id(StatusMeaning m);
 std::string_view to_id(PriorityMeaning m);
 std::optional<StatusMeaning> status_from_id(std::string_view id);
+// How a meaning is shown to a person ("In Progress", "Highest"); the priority names are also
+// Jira's default priority names.
+std::string_view display_name(StatusMeaning m);
+std::string_view display_name(PriorityMeaning m);
 std::optional<PriorityMeaning> priority_from_id(std::string_view id);
 
 }  // namespace epicsync::model

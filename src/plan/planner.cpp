@@ -49,22 +49,6 @@ bool same_labels(const std::vector<std::string>& a, const std::vector<std::strin
   return std::set<std::string>(a.begin(), a.end()) == std::set<std::string>(b.begin(), b.end());
 }
 
-std::string status_display(model::StatusMeaning m) {
-  switch (m) {
-    case model::StatusMeaning::kToDo:
-      return "To Do";
-    case model::StatusMeaning::kInProgress:
-      return "In Progress";
-    case model::StatusMeaning::kInReview:
-      return "In Review";
-    case model::StatusMeaning::kDone:
-      return "Done";
-    case model::StatusMeaning::kCancelled:
-      return "Cancelled";
-  }
-  return "";
-}
-
 // Finds, for each wanted identity, the one issue that is it: pinned key, then recorded
 // identity, then exact summary among issues that carry no identity of their own.
 struct Wanted {
@@ -302,7 +286,7 @@ class Planner {
     t.summary = r.summary;
     t.target = status->meaning;
     t.from_status = r.status.name;
-    t.shown.push_back({"Status", r.status.name, status_display(status->meaning)});
+    t.shown.push_back({"Status", r.status.name, std::string(model::display_name(status->meaning))});
     plan_.operations.push_back(t);
   }
 

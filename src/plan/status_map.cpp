@@ -101,19 +101,7 @@ std::optional<tracker::RemoteStatus> target_status(const StatusMap& map, StatusM
 }
 
 std::string priority_name(model::PriorityMeaning meaning) {
-  switch (meaning) {
-    case model::PriorityMeaning::kHighest:
-      return "Highest";
-    case model::PriorityMeaning::kHigh:
-      return "High";
-    case model::PriorityMeaning::kMedium:
-      return "Medium";
-    case model::PriorityMeaning::kLow:
-      return "Low";
-    case model::PriorityMeaning::kLowest:
-      return "Lowest";
-  }
-  return "Medium";
+  return std::string(model::display_name(meaning));
 }
 
 }  // namespace epicsync::plan

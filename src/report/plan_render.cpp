@@ -15,22 +15,6 @@ std::string paint(const RenderStyle& s, const char* code, const std::string& tex
   return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
 }
 
-const char* meaning_name(model::StatusMeaning m) {
-  switch (m) {
-    case model::StatusMeaning::kToDo:
-      return "To Do";
-    case model::StatusMeaning::kInProgress:
-      return "In Progress";
-    case model::StatusMeaning::kInReview:
-      return "In Review";
-    case model::StatusMeaning::kDone:
-      return "Done";
-    case model::StatusMeaning::kCancelled:
-      return "Cancelled";
-  }
-  return "";
-}
-
 const char* kind_id(OpKind k) {
   switch (k) {
     case OpKind::kCreateStory:
@@ -156,7 +140,7 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
           out << "  Transition"
               << (op->issue_key.empty() && !op->draft.identity.empty() ? " " + op->summary
                                                                        : std::string())
-              << ": " << op->from_status << " → " << meaning_name(op->target) << "\n";
+              << ": " << op->from_status << " → " << model::display_name(op->target) << "\n";
           break;
         case OpKind::kAddComment:
           out << "  + comment (" << (op->comment_key == "commits" ? "related commits" : "quoted")
