@@ -98,6 +98,18 @@ TEST_F(CliSyncTest, FiltersByStoryAndPhase) {
   EXPECT_EQ(bad_phase.exit_code, 2);
 }
 
+TEST_F(CliSyncTest, TwoIssuesThatCouldBeOneStoryStopTheRunNamingBoth) {
+  const std::string a = sim().create_issue("Story", "Guest checkout", "PROJ-1");
+  const std::string b = sim().create_issue("Story", "Guest checkout", "PROJ-1");
+  auto r =
+      run({"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute", "--no-confirm"}, creds());
+  EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
+  EXPECT_NE(r.out.find(a), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(b), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pin one with its key"), std::string::npos);
+  EXPECT_EQ(writes(), 2) << "only the two issues the test itself created";
+}
+
 TEST_F(CliSyncTest, ExitCodesForWhatCanGoWrong) {
   EXPECT_EQ(run({"-m", fixture("checkout.md"), "-e", "PROJ-99"}, creds()).exit_code, 7);
   auto denied = run({"-m", fixture("checkout.md"), "-e", "PROJ-1"}, creds("wrong-token-123"));
