@@ -120,6 +120,24 @@ json paragraph(json content) {
   return json{{"type", "paragraph"}, {"content", std::move(content)}};
 }
 
+void place_table_rows(json& out, json rows, bool top_level) {
+  if (rows.empty()) return;
+  if (top_level) {
+    out.push_back(json{{"type", "table"}, {"content", std::move(rows)}});
+    return;
+  }
+  for (const json& row : rows) {
+    json content = json::array();
+    bool first = true;
+    for (const json& cell : content_of(row)) {
+      if (!first) append_text(content, " | ", {});
+      first = false;
+      for (const json& node : content_of(content_of(cell)[0])) append_inline(content, node);
+    }
+    out.push_back(paragraph(std::move(content)));
+  }
+}
+
 json empty_paragraph() {
   return paragraph(json::array());
 }

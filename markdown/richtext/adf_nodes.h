@@ -36,6 +36,9 @@ void append_hard_break(json& content);
 void append_inline(json& content, const json& node);
 
 json paragraph(json content);
+// Table rows where they may stand: a table at the top of the document; inside a list or quote,
+// where ADF allows no table, one paragraph per row with the cells joined by " | ".
+void place_table_rows(json& out, json rows, bool top_level);
 json empty_paragraph();
 
 // The task localIds are positional so that converting the same text twice gives equal bytes.

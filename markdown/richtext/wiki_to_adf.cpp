@@ -644,22 +644,7 @@ class BlockParser {
       ++i;
       if (!cells.empty()) rows.push_back(json{{"type", "tableRow"}, {"content", std::move(cells)}});
     }
-    if (rows.empty()) return;
-    if (where == Where::kDoc) {
-      out.push_back(json{{"type", "table"}, {"content", std::move(rows)}});
-      return;
-    }
-    for (const json& row : rows) {
-      json content = json::array();
-      bool first = true;
-      for (const json& cell : adf::content_of(row)) {
-        if (!first) adf::append_text(content, " | ", {});
-        first = false;
-        for (const json& node : adf::content_of(adf::content_of(cell)[0]))
-          adf::append_inline(content, node);
-      }
-      out.push_back(adf::paragraph(std::move(content)));
-    }
+    adf::place_table_rows(out, std::move(rows), where == Where::kDoc);
   }
 
   static std::vector<ListEntry> entries(const std::vector<ListLine>& lines, size_t& i,
