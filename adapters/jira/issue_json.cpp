@@ -154,26 +154,40 @@ json rich_text_value(const std::string& markdown, tracker::Deployment deployment
   return richtext::markdown_to_wiki(markdown);
 }
 
-json raw_rich_text_value(const tracker::RichText& text) {
+epicsync::Result<json> raw_rich_text_value(const tracker::RichText& text,
+                                           tracker::Deployment deployment) {
+  const bool cloud = deployment == tracker::Deployment::kCloud;
   switch (text.format) {
     case tracker::RichText::Format::kEmpty:
-      return nullptr;
+      return json(nullptr);
     case tracker::RichText::Format::kWiki:
-      return text.raw;
-    case tracker::RichText::Format::kAdf:
-      return json::parse(text.raw, nullptr, false);
+      if (cloud) return richtext::wiki_to_adf(text.raw);
+      return json(text.raw);
+    case tracker::RichText::Format::kAdf: {
+      json doc = json::parse(text.raw, nullptr, false);
+      if (doc.is_discarded() || !doc.is_object()) {
+        return epicsync::Error{epicsync::ErrorKind::kInternal,
+                               "rich text held as ADF is not a JSON document", ""};
+      }
+      if (!cloud) return json(richtext::adf_to_wiki(doc));
+      return doc;
+    }
   }
-  return nullptr;
+  return json(nullptr);
 }
 
-json create_payload(const tracker::IssueDraft& d, const tracker::TrackerInfo& info,
-                    const FieldIds& ids) {
+epicsync::Result<json> create_payload(const tracker::IssueDraft& d,
+                                      const tracker::TrackerInfo& info, const FieldIds& ids) {
   json fields = {
       {"project", {{"key", info.project_key}}},
       {"issuetype", {{"id", d.subtask ? info.subtask_type_id : info.story_type_id}}},
       {"summary", d.summary},
   };
-  if (!d.description_markdown.empty()) {
+  if (d.description_raw) {
+    auto description = raw_rich_text_value(*d.description_raw, info.deployment);
+    if (!description) return description.error();
+    if (!description->is_null()) fields["description"] = std::move(*description);
+  } else if (!d.description_markdown.empty()) {
     fields["description"] = rich_text_value(d.description_markdown, info.deployment);
   }
   if (!d.parent_key.empty()) {
@@ -191,12 +205,14 @@ json create_payload(const tracker::IssueDraft& d, const tracker::TrackerInfo& in
   return payload;
 }
 
-json update_payload(const tracker::FieldChanges& c, const tracker::TrackerInfo& info,
-                    const FieldIds& ids) {
+epicsync::Result<json> update_payload(const tracker::FieldChanges& c,
+                                      const tracker::TrackerInfo& info, const FieldIds& ids) {
   json fields = json::object();
   if (c.summary) fields["summary"] = *c.summary;
   if (c.description_raw) {
-    fields["description"] = raw_rich_text_value(*c.description_raw);
+    auto description = raw_rich_text_value(*c.description_raw, info.deployment);
+    if (!description) return description.error();
+    fields["description"] = std::move(*description);
   } else if (c.description_markdown) {
     fields["description"] = c.description_markdown->empty()
                                 ? json(nullptr)
@@ -206,7 +222,7 @@ json update_payload(const tracker::FieldChanges& c, const tracker::TrackerInfo& 
     fields[ids.story_points] = c.points->has_value() ? json(**c.points) : json(nullptr);
   }
   put_common(fields, std::nullopt, c.priority_name, c.labels, c.assignee, info, ids);
-  return {{"fields", fields}};
+  return json{{"fields", fields}};
 }
 
 }  // namespace epicsync::jira

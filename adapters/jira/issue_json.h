@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "error.h"
 #include "tracker/identity_property.h"
 #include "tracker/remote_issue.h"
 
@@ -30,14 +31,23 @@ tracker::StatusCategory category_from_key(const std::string& key);
 
 // Rich text as the deployment wants it: an ADF document (Cloud) or a wiki string (Data Center).
 nlohmann::json rich_text_value(const std::string& markdown, tracker::Deployment deployment);
-nlohmann::json raw_rich_text_value(const tracker::RichText& text);
 
-// {"fields": {...}, "properties": [...]} for POST issue and issue/bulk.
-nlohmann::json create_payload(const tracker::IssueDraft& draft, const tracker::TrackerInfo& info,
-                              const FieldIds& ids);
+// Rich text kept exactly as a tracker returned it (a backup's), as the deployment wants it: the
+// ADF text parsed into its JSON object on Cloud, the wiki string on Data Center; kEmpty is null
+// (no description, or clear it). Text in the other deployment's format is converted, since Jira
+// refuses it as it is. ADF text that is not a JSON object is an error.
+epicsync::Result<nlohmann::json> raw_rich_text_value(const tracker::RichText& text,
+                                                     tracker::Deployment deployment);
 
-// {"fields": {...}} for PUT issue/{key}, with only the changed fields.
-nlohmann::json update_payload(const tracker::FieldChanges& changes,
-                              const tracker::TrackerInfo& info, const FieldIds& ids);
+// {"fields": {...}, "properties": [...]} for POST issue and issue/bulk. Fails only on a
+// description_raw that raw_rich_text_value refuses.
+epicsync::Result<nlohmann::json> create_payload(const tracker::IssueDraft& draft,
+                                                const tracker::TrackerInfo& info,
+                                                const FieldIds& ids);
+
+// {"fields": {...}} for PUT issue/{key}, with only the changed fields. Fails like create_payload.
+epicsync::Result<nlohmann::json> update_payload(const tracker::FieldChanges& changes,
+                                                const tracker::TrackerInfo& info,
+                                                const FieldIds& ids);
 
 }  // namespace epicsync::jira

@@ -356,8 +356,18 @@ bool same_field_value(const std::string& field, const json& have, const json& wa
 std::vector<epicsync::Result<tracker::RemoteIssue>> JiraTracker::create_chunk(
     const std::vector<tracker::IssueDraft>& drafts) {
   std::vector<std::optional<epicsync::Result<tracker::RemoteIssue>>> slots(drafts.size());
-  std::vector<size_t> pending(drafts.size());
-  for (size_t i = 0; i < drafts.size(); ++i) pending[i] = i;
+  std::vector<json> payloads(drafts.size());
+  std::vector<size_t> pending;
+  for (size_t i = 0; i < drafts.size(); ++i) {
+    auto payload = create_payload(drafts[i], info_, ids_);
+    if (!payload) {
+      slots[i] = Error{payload.error().kind,
+                       "create '" + drafts[i].summary + "': " + payload.error().message, ""};
+      continue;
+    }
+    payloads[i] = std::move(*payload);
+    pending.push_back(i);
+  }
   auto created = [&](size_t i, const std::string& id, const std::string& key) {
     tracker::RemoteIssue issue;
     issue.id = id;
@@ -369,7 +379,7 @@ std::vector<epicsync::Result<tracker::RemoteIssue>> JiraTracker::create_chunk(
 
   for (int round = 0; round < 3 && !pending.empty(); ++round) {
     json updates = json::array();
-    for (size_t i : pending) updates.push_back(create_payload(drafts[i], info_, ids_));
+    for (size_t i : pending) updates.push_back(payloads[i]);
     auto response = send_json(Method::kPost, api("issue/bulk"), {{"issueUpdates", updates}});
     if (response) {
       // 201, possibly with some elements refused: `issues` lists the others in order.
@@ -399,7 +409,7 @@ std::vector<epicsync::Result<tracker::RemoteIssue>> JiraTracker::create_chunk(
       // Jira refuses the whole batch when every element is bad; one create per draft gives each
       // draft its own verdict (and creates those that were only refused alongside the others).
       for (size_t i : pending) {
-        auto one = send_json(Method::kPost, api("issue"), create_payload(drafts[i], info_, ids_));
+        auto one = send_json(Method::kPost, api("issue"), payloads[i]);
         if (one) {
           json body = json::parse(one->body, nullptr, false);
           created(i, body.value("id", ""), body.value("key", ""));
@@ -483,7 +493,9 @@ std::map<std::string, tracker::RemoteIssue> JiraTracker::find_by_identity(
 epicsync::Result<tracker::Done> JiraTracker::update_issue(const std::string& key,
                                                           const tracker::FieldChanges& changes) {
   if (changes.empty()) return tracker::Done{};
-  const json payload = update_payload(changes, info_, ids_);
+  auto built = update_payload(changes, info_, ids_);
+  if (!built) return built.error();
+  const json& payload = *built;
   auto sent = send_json(Method::kPut, api("issue/" + key), payload);
   if (sent) return tracker::Done{};
   if (!ambiguous(sent.error())) return to_error(sent.error());
@@ -618,7 +630,20 @@ epicsync::Result<tracker::TransitionPath> JiraTracker::transition(
 
 epicsync::Result<std::string> JiraTracker::add_comment(const std::string& key,
                                                        const std::string& markdown) {
-  const json body = rich_text_value(markdown, info_.deployment);
+  return post_comment(key, rich_text_value(markdown, info_.deployment));
+}
+
+epicsync::Result<std::string> JiraTracker::add_comment_raw(const std::string& key,
+                                                           const tracker::RichText& body) {
+  if (body.format == tracker::RichText::Format::kEmpty) {
+    return Error{epicsync::ErrorKind::kInternal, key + ": a comment cannot be empty", ""};
+  }
+  auto value = raw_rich_text_value(body, info_.deployment);
+  if (!value) return Error{value.error().kind, key + ": " + value.error().message, ""};
+  return post_comment(key, *value);
+}
+
+epicsync::Result<std::string> JiraTracker::post_comment(const std::string& key, const json& body) {
   auto sent = send_json(Method::kPost, api("issue/" + key + "/comment"), {{"body", body}});
   if (sent) return json::parse(sent->body, nullptr, false).value("id", "");
   if (!ambiguous(sent.error())) return to_error(sent.error());
@@ -654,6 +679,11 @@ epicsync::Result<tracker::Done> JiraTracker::set_property(const std::string& key
   auto r = call(Method::kPut, api("issue/" + key + "/properties/" + name), value);
   if (!r) return r.error();
   return tracker::Done{};
+}
+
+epicsync::Result<tracker::Done> JiraTracker::delete_property(const std::string& key,
+                                                             const std::string& name) {
+  return remove(api("issue/" + key + "/properties/" + name), {});
 }
 
 epicsync::Result<json> JiraTracker::link_types() {
@@ -693,20 +723,23 @@ epicsync::Result<tracker::Done> JiraTracker::add_link(const std::string& type,
     return Error{epicsync::ErrorKind::kRejected, "the tracker has no link type '" + type + "'",
                  "use a link phrase such as 'blocks' or 'relates to'"};
   }
-  const std::string& out_key = swap ? inward_key : outward_key;
-  const std::string& in_key = swap ? outward_key : inward_key;
+  // `from` reads the type's outward phrase to `to` ("A blocks B"). Jira's names are the other
+  // way round: the request's inwardIssue is that issue, and each issue's `issuelinks` then list
+  // the other end under the key the request used for it (A shows outwardIssue B, "blocks").
+  const std::string& from = swap ? inward_key : outward_key;
+  const std::string& to = swap ? outward_key : inward_key;
   const json link = {{"type", {{"name", name}}},
-                     {"outwardIssue", {{"key", out_key}}},
-                     {"inwardIssue", {{"key", in_key}}}};
+                     {"inwardIssue", {{"key", from}}},
+                     {"outwardIssue", {{"key", to}}}};
   auto sent = send_json(Method::kPost, api("issueLink"), link);
   if (sent) return tracker::Done{};
   if (!ambiguous(sent.error())) return to_error(sent.error());
   // Is the link there now? Only then is it safe to decide.
-  auto links = call(Method::kGet, api("issue/" + out_key), nullptr, {{"fields", "issuelinks"}});
+  auto links = call(Method::kGet, api("issue/" + from), nullptr, {{"fields", "issuelinks"}});
   if (links && links->contains("fields")) {
     for (const auto& l : (*links)["fields"].value("issuelinks", json::array())) {
-      if (l.contains("type") && l["type"].value("name", "") == name && l.contains("inwardIssue") &&
-          l["inwardIssue"].value("key", "") == in_key) {
+      if (l.contains("type") && l["type"].value("name", "") == name && l.contains("outwardIssue") &&
+          l["outwardIssue"].value("key", "") == to) {
         return tracker::Done{};
       }
     }
@@ -716,21 +749,38 @@ epicsync::Result<tracker::Done> JiraTracker::add_link(const std::string& type,
   return tracker::Done{};
 }
 
+epicsync::Result<tracker::Done> JiraTracker::delete_link(const std::string& link_id) {
+  return remove(api("issueLink/" + link_id), {});
+}
+
 epicsync::Result<tracker::Done> JiraTracker::delete_issue(const std::string& key,
                                                           bool with_subtasks) {
+  return remove(api("issue/" + key), {{"deleteSubtasks", with_subtasks ? "true" : "false"}},
+                api("issue/" + key));
+}
+
+epicsync::Result<tracker::Done> JiraTracker::remove(
+    const std::string& path, std::vector<std::pair<std::string, std::string>> query,
+    const std::string& probe) {
   Request r;
   r.method = Method::kDelete;
-  r.path = api("issue/" + key);
-  r.query = {{"deleteSubtasks", with_subtasks ? "true" : "false"}};
+  r.path = path;
+  r.query = std::move(query);
   r.headers = {{"Accept", "application/json"}};
+  // Not found: already gone, which is what was asked (a re-run of a rollback deletes again).
+  auto gone = [](const jira::Result<Response>& x) {
+    return x || x.error().kind == jira::ErrorKind::kNotFound;
+  };
   auto sent = client_->send(r);
-  if (sent) return tracker::Done{};
+  if (gone(sent)) return tracker::Done{};
   if (!ambiguous(sent.error())) return to_error(sent.error());
   // Gone now means the delete went through; otherwise deleting again is harmless.
-  auto still = send_json(Method::kGet, api("issue/" + key), nullptr);
-  if (!still && still.error().kind == jira::ErrorKind::kNotFound) return tracker::Done{};
+  if (!probe.empty()) {
+    auto still = send_json(Method::kGet, probe, nullptr);
+    if (!still && still.error().kind == jira::ErrorKind::kNotFound) return tracker::Done{};
+  }
   auto again = client_->send(r);
-  if (!again && again.error().kind != jira::ErrorKind::kNotFound) return to_error(again.error());
+  if (!gone(again)) return to_error(again.error());
   return tracker::Done{};
 }
 

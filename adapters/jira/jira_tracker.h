@@ -48,12 +48,17 @@ class JiraTracker final : public tracker::Tracker {
                                                        bool cancel) override;
   epicsync::Result<std::string> add_comment(const std::string& key,
                                             const std::string& markdown) override;
+  epicsync::Result<std::string> add_comment_raw(const std::string& key,
+                                                const tracker::RichText& body) override;
   epicsync::Result<tracker::Done> delete_comment(const std::string& key,
                                                  const std::string& comment_id) override;
   epicsync::Result<tracker::Done> set_property(const std::string& key, const std::string& name,
                                                const std::string& json_value) override;
+  epicsync::Result<tracker::Done> delete_property(const std::string& key,
+                                                  const std::string& name) override;
   epicsync::Result<tracker::Done> add_link(const std::string& type, const std::string& outward_key,
                                            const std::string& inward_key) override;
+  epicsync::Result<tracker::Done> delete_link(const std::string& link_id) override;
   epicsync::Result<tracker::Done> delete_issue(const std::string& key, bool with_subtasks) override;
 
   // Issues written during this run, so searches reconcile them (search is eventually
@@ -77,6 +82,13 @@ class JiraTracker final : public tracker::Tracker {
       const std::vector<tracker::IssueDraft>& drafts);
   epicsync::Result<tracker::RemoteIssue> read_issue_status(const std::string& key);
   epicsync::Result<nlohmann::json> link_types();
+  // POSTs a comment body (ADF or wiki); a lost answer is looked for before posting again.
+  epicsync::Result<std::string> post_comment(const std::string& key, const nlohmann::json& body);
+  // DELETE that treats 404 as done. On a lost answer, a GET of `probe` (when given) that finds
+  // nothing settles it; otherwise the DELETE is sent again.
+  epicsync::Result<tracker::Done> remove(const std::string& path,
+                                         std::vector<std::pair<std::string, std::string>> query,
+                                         const std::string& probe = "");
 
   std::shared_ptr<HttpClient> client_;
   JiraOptions options_;

@@ -151,6 +151,9 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
     }
     case Mode::kValidate:
     case Mode::kSync:
+    case Mode::kDiff:
+    case Mode::kRollback:
+    case Mode::kRestore:
       break;
   }
   return fail(Error{ErrorKind::kInternal, "not a backup command", ""});

@@ -4,8 +4,10 @@
 #include <vector>
 
 #include "cli/backup_commands.h"
+#include "cli/diff_command.h"
 #include "cli/error_report.h"
 #include "cli/options.h"
+#include "cli/restore_command.h"
 #include "cli/sync_command.h"
 #include "cli/validate_command.h"
 
@@ -31,6 +33,11 @@ int main(int argc, char** argv) {
       case cli::Mode::kCleanupBackups:
       case cli::Mode::kVerifyBackups:
         return cli::run_backup_command(options, std::cout, std::cerr);
+      case cli::Mode::kDiff:
+        return cli::run_diff(options, std::cout, std::cerr);
+      case cli::Mode::kRollback:
+      case cli::Mode::kRestore:
+        return cli::run_restore(options, std::cout, std::cerr);
     }
     return 1;
   } catch (const std::exception& e) {

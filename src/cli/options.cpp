@@ -23,7 +23,8 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       "Without --validate, shows what a sync would change in the epic; with --execute, backs\n"
       "up the epic, asks, and applies it. Exit codes: 0 ok, 2 usage, 3 input file unreadable,\n"
       "4 tracker unreachable, 5 authentication refused, 6 invalid markdown, 7 epic not found,\n"
-      "8 request rejected, 9 epic locked by another run, 64 partial success, 80 cancelled.\n"
+      "8 request rejected, 9 epic locked by another run, 10 rollback/restore stopped on\n"
+      "conflicts, 64 partial success, 80 cancelled.\n"
       "Docs: docs/cli.md, docs/markdown-format.md, docs/configuration.md.");
 
   Options o;
@@ -58,7 +59,21 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                "Remove old automatic backups, keeping --keep N per epic");
   app.add_option("--keep", o.keep, "How many backups --cleanup-backups keeps")->type_name("N");
   app.add_flag("--verify-backups", verify_backups, "Check every backup's checksums and files");
+  bool diff_latest = false, rollback = false;
+  std::string diff_backup, restore_backup;
+  app.add_flag("--diff-latest", diff_latest, "Show what changed in --epic since its latest backup");
+  app.add_option("--diff-backup", diff_backup, "Show what changed in --epic since this backup")
+      ->type_name("ID");
+  app.add_flag("--rollback", rollback,
+               "Preview undoing the last sync of --epic (apply with --execute)");
+  app.add_option("--restore-backup", restore_backup,
+                 "Preview bringing --epic back to this backup (apply with --execute)")
+      ->type_name("ID");
+  app.add_flag("--force", o.force,
+               "Rollback/restore: overwrite changes others made since (conflicts)");
   app.add_option("--story", o.stories, "Limit the run to this story (repeatable)")->type_name("ID");
+  app.add_option("--issue", o.issues, "Limit a rollback or restore to this issue (repeatable)")
+      ->type_name("KEY");
   app.add_option("--phase", o.phase,
                  "all (default), descriptions, fields, subtasks, statuses, comments")
       ->type_name("P")
@@ -82,10 +97,31 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
     return Error{ErrorKind::kUsage, e.what(), "run 'epicsync --help' for usage"};
   }
   o.output = output == "json" ? OutputFormat::kJson : OutputFormat::kText;
-  const int backup_modes = list_backups + cleanup_backups + verify_backups + !o.backup_name.empty();
+  const bool diff = diff_latest || !diff_backup.empty();
+  const bool restore = !restore_backup.empty();
+  const int backup_modes = list_backups + cleanup_backups + verify_backups +
+                           !o.backup_name.empty() + diff_latest + !diff_backup.empty() + rollback +
+                           restore;
   if (backup_modes > 1 || (backup_modes == 1 && validate)) {
     return Error{ErrorKind::kUsage, "give one command at a time",
-                 "--validate, --backup, --list-backups, --cleanup-backups or --verify-backups"};
+                 "--validate, --backup, --list-backups, --cleanup-backups, --verify-backups, "
+                 "--diff-latest, --diff-backup, --rollback or --restore-backup"};
+  }
+  if (diff || rollback || restore) {
+    o.mode = diff ? Mode::kDiff : rollback ? Mode::kRollback : Mode::kRestore;
+    o.backup_id = diff ? diff_backup : restore_backup;
+    if (o.epic.empty()) {
+      return Error{ErrorKind::kUsage, "which epic? give --epic KEY",
+                   "epicsync --rollback --epic PROJ-123"};
+    }
+    if (o.quiet && o.verbose) {
+      return Error{ErrorKind::kUsage, "--quiet and --verbose contradict each other", ""};
+    }
+    return ParsedCommandLine{o, {}};
+  }
+  if (o.force || !o.issues.empty()) {
+    return Error{ErrorKind::kUsage, "--force and --issue belong to --rollback and --restore-backup",
+                 ""};
   }
   if (list_backups) o.mode = Mode::kListBackups;
   if (!o.backup_name.empty()) o.mode = Mode::kBackup;

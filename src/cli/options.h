@@ -10,7 +10,17 @@
 namespace epicsync::cli {
 
 enum class OutputFormat { kText, kJson };
-enum class Mode { kValidate, kSync, kListBackups, kBackup, kCleanupBackups, kVerifyBackups };
+enum class Mode {
+  kValidate,
+  kSync,
+  kListBackups,
+  kBackup,
+  kCleanupBackups,
+  kVerifyBackups,
+  kDiff,      // --diff-latest / --diff-backup ID
+  kRollback,  // --rollback: undo the last sync
+  kRestore,   // --restore-backup ID
+};
 
 struct Options {
   Mode mode = Mode::kValidate;
@@ -33,6 +43,9 @@ struct Options {
   std::string notes;
   int keep = 0;
   std::vector<std::string> stories;
+  std::vector<std::string> issues;  // --issue KEY: limits a rollback or restore
+  std::string backup_id;            // --diff-backup / --restore-backup; empty: the latest
+  bool force = false;               // rollback/restore: overwrite what others changed since
   std::string phase = "all";
   std::string config_file;
   std::string jira_url;

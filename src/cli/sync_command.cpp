@@ -61,11 +61,6 @@ Result<plan::PlanOptions> plan_options(const Options& o, const model::Epic& epic
   return p;
 }
 
-std::string project_of(const std::string& epic_key, const config::Config& c) {
-  if (!c.project.empty()) return c.project;
-  return epic_key.substr(0, epic_key.find('-'));
-}
-
 }  // namespace
 
 int run_sync(const Options& o, std::ostream& out, std::ostream& err) {

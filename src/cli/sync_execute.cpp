@@ -2,85 +2,18 @@
 
 #include <unistd.h>
 
-#include <iostream>
-#include <mutex>
-
 #include "backup/atomic_file.h"
 #include "backup/backup_store.h"
 #include "cli/error_report.h"
+#include "cli/execution_support.h"
 #include "cli/terminal.h"
 #include "report/plan_render.h"
 #include "source_update.h"
 #include "sync/executor.h"
+#include "sync/operation_record.h"
 #include "version.h"
 
 namespace epicsync::cli {
-namespace {
-
-// The journal behind the executor's log: one record before each write, one after.
-class JournalLog : public sync::OperationLog {
- public:
-  JournalLog(backup::JournalWriter& writer, const nlohmann::json& operations)
-      : writer_(writer), operations_(operations) {}
-
-  void intent(size_t index, const plan::Operation&) override {
-    std::lock_guard lock(mu_);
-    note(writer_.intent(id(index), operations_.at(index)));
-  }
-  void outcome(size_t index, const plan::Operation&, const nlohmann::json& result) override {
-    std::lock_guard lock(mu_);
-    note(writer_.outcome(id(index), result));
-  }
-  // The first journal failure, if any: the run goes on (the writes are what matter to the
-  // user), but the summary says the journal is incomplete.
-  const std::optional<Error>& failure() const { return failure_; }
-
- private:
-  static std::string id(size_t index) { return "op-" + std::to_string(index); }
-  template <typename T>
-  void note(const Result<T>& r) {
-    if (!r.ok() && !failure_) failure_ = r.error();
-  }
-  backup::JournalWriter& writer_;
-  const nlohmann::json& operations_;
-  std::mutex mu_;
-  std::optional<Error> failure_;
-};
-
-// "Syncing ━━━━━━━━━━━━━━━━━━━━ 100% 42/42" redrawn in place on a terminal.
-class ProgressBar {
- public:
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
-  ~ProgressBar() {
-    if (drawn_) std::cerr << "\n";
-  }
-  void update(const std::string& label, size_t done, size_t total) {
-    if (!enabled_ || total == 0) return;
-    std::lock_guard lock(mu_);
-    const size_t width = 24;
-    const size_t filled = done * width / total;
-    std::string bar;
-    for (size_t i = 0; i < width; ++i) bar += i < filled ? "\xE2\x94\x81" : " ";
-    std::cerr << "\r" << label << " " << bar << " " << (done * 100 / total) << "% " << done << "/"
-              << total << "   " << std::flush;
-    drawn_ = true;
-  }
-
- private:
-  bool enabled_;
-  bool drawn_ = false;
-  std::mutex mu_;
-};
-
-bool confirmed(size_t issues, std::ostream& out) {
-  out << "This will modify " << issues << " issue" << (issues == 1 ? "" : "s")
-      << " in Jira. Continue? [y/N] " << std::flush;
-  std::string answer;
-  if (!std::getline(std::cin, answer)) return false;
-  return answer == "y" || answer == "Y" || answer == "yes" || answer == "YES";
-}
-
-}  // namespace
 
 int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream& out,
                  std::ostream& err) {
@@ -129,7 +62,10 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     journal.emplace(std::move(*opened));
   }
 
-  const nlohmann::json operations = report::plan_to_json(in.plan)["operations"];
+  nlohmann::json operations = report::plan_to_json(in.plan)["operations"];
+  for (size_t i = 0; i < in.plan.operations.size(); ++i) {
+    operations[i] = sync::operation_record(in.plan.operations[i], std::move(operations[i]));
+  }
   std::optional<JournalLog> log;
   if (journal) log.emplace(*journal, operations);
   ProgressBar bar(!json && !o.quiet && ::isatty(2) == 1);

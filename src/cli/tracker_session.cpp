@@ -47,4 +47,9 @@ Result<TrackerSession> open_tracker(const config::Config& c, const std::string& 
   return session;
 }
 
+std::string project_of(const std::string& epic_key, const config::Config& c) {
+  if (!c.project.empty()) return c.project;
+  return epic_key.substr(0, epic_key.find('-'));
+}
+
 }  // namespace epicsync::cli

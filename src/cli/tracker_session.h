@@ -17,6 +17,9 @@ struct TrackerSession {
 
 // Connects to the configured tracker and runs discovery for `project`. With `verbose`, each
 // request is logged on `log` (method, path, status, time, retries), already redacted.
+// The project an epic belongs to: configured, else the key's prefix (PROJ-123 → PROJ).
+std::string project_of(const std::string& epic_key, const config::Config& config);
+
 Result<TrackerSession> open_tracker(const config::Config& config, const std::string& project,
                                     bool verbose, std::ostream& log);
 

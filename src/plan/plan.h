@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -30,6 +31,12 @@ enum class OpKind {
   kUpdateComment,
   kAddLink,
   kRecordIdentity,
+  // Restores (rollback, restore-backup): undoing what a sync did.
+  kDeleteIssue,
+  kDeleteComment,
+  kRestoreComment,  // a comment put back exactly as the backup holds it
+  kDeleteLink,
+  kSetProperty,  // epicsync's issue property as the backup holds it; empty JSON: remove it
 };
 
 // One write. Plain data: a plan can be shown, saved and applied later.
@@ -49,22 +56,42 @@ struct Operation {
   std::vector<FieldChange> shown;
   std::string description_diff;  // unified diff of the description's text
 
-  // Transitions.
+  // Transitions: to the status meaning `target` (a sync), or to `target_status` exactly (a
+  // restore), with a dropped-work resolution when `cancel`.
   model::StatusMeaning target = model::StatusMeaning::kToDo;
+  std::optional<tracker::RemoteStatus> target_status;
+  bool cancel = false;
   std::string from_status;
 
   // Comments: the record key in the identity property ("commits", "comment:<hash>").
   std::string comment_key;
   std::string comment_hash;
   std::string comment_markdown;
-  std::string comment_id;  // the comment to update
+  std::string comment_id;          // the comment to update, delete or (restore) put back
+  tracker::RichText comment_body;  // restore: the body to put back
 
   // Links.
   std::string link_phrase;
   std::string link_target;
 
+  std::string link_id;  // the link to delete
+
   // Identity records: the issue's epicsync property as it should be.
   std::string property_json;
+
+  // Restores: the issue a create brings back (deleted since the backup), and whether deleting
+  // an issue takes its sub-tasks with it.
+  std::string replaces_key;
+  bool with_subtasks = false;
+};
+
+// A field someone changed after epicsync wrote it: a restore leaves it alone unless forced.
+struct Conflict {
+  std::string issue;
+  std::string field;
+  std::string wrote;  // what epicsync wrote (or the backup holds, when epicsync never wrote it)
+  std::string now;    // what the tracker has now
+  friend bool operator==(const Conflict&, const Conflict&) = default;
 };
 
 struct Plan {
@@ -75,6 +102,10 @@ struct Plan {
   std::vector<std::string> problems;
   // The issue each story of the file was matched to (stories to create are not in it).
   std::map<std::string, std::string> story_keys;
+  // Restores: fields left alone because someone changed them since (without --force), and
+  // what is worth saying but changes nothing (stories kept, issues that cannot come back).
+  std::vector<Conflict> conflicts;
+  std::vector<std::string> notes;
 
   bool empty() const { return operations.empty(); }
   // Distinct issues written to, a create counting as one.

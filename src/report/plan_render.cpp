@@ -4,16 +4,13 @@
 #include <set>
 #include <sstream>
 
+#include "report/text_style.h"
+
 namespace epicsync::report {
 namespace {
 
 using plan::Operation;
 using plan::OpKind;
-
-std::string paint(const RenderStyle& s, const char* code, const std::string& text) {
-  if (!s.color) return text;
-  return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
-}
 
 const char* kind_id(OpKind k) {
   switch (k) {
@@ -33,12 +30,18 @@ const char* kind_id(OpKind k) {
       return "add_link";
     case OpKind::kRecordIdentity:
       return "record_identity";
+    case OpKind::kDeleteIssue:
+      return "delete_issue";
+    case OpKind::kDeleteComment:
+      return "delete_comment";
+    case OpKind::kRestoreComment:
+      return "restore_comment";
+    case OpKind::kDeleteLink:
+      return "delete_link";
+    case OpKind::kSetProperty:
+      return "set_property";
   }
   return "";
-}
-
-std::string plural(int n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 // The heading an operation is listed under: an existing issue, or the story being created.
@@ -75,7 +78,18 @@ PlanTotals totals(const plan::Plan& p) {
         ++t.links;
         break;
       case OpKind::kRecordIdentity:
+      case OpKind::kSetProperty:
         ++t.identities;
+        break;
+      case OpKind::kDeleteIssue:
+        ++t.deletions;
+        break;
+      case OpKind::kDeleteComment:
+      case OpKind::kRestoreComment:
+        ++t.comments;
+        break;
+      case OpKind::kDeleteLink:
+        ++t.links;
         break;
     }
   }
@@ -123,13 +137,7 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
           for (const auto& c : op->shown) {
             if (c.field == "Description") {
               out << "  Description:\n";
-              std::istringstream diff(op->description_diff);
-              for (std::string line; std::getline(diff, line);) {
-                const char* color = line.rfind("+", 0) == 0   ? "32"
-                                    : line.rfind("-", 0) == 0 ? "31"
-                                                              : "2";
-                out << "    " << paint(s, color, line) << "\n";
-              }
+              write_unified_diff(out, op->description_diff, "    ", s);
             } else {
               out << "  " << c.field << ": " << (c.before.empty() ? "-" : c.before) << " → "
                   << c.after << "\n";
@@ -140,7 +148,10 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
           out << "  Transition"
               << (op->issue_key.empty() && !op->draft.identity.empty() ? " " + op->summary
                                                                        : std::string())
-              << ": " << op->from_status << " → " << model::display_name(op->target) << "\n";
+              << ": " << op->from_status << " → "
+              << (op->target_status ? op->target_status->name
+                                    : std::string(model::display_name(op->target)))
+              << "\n";
           break;
         case OpKind::kAddComment:
           out << "  + comment (" << (op->comment_key == "commits" ? "related commits" : "quoted")
@@ -154,6 +165,21 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
           break;
         case OpKind::kRecordIdentity:
           out << "  " << paint(s, "2", "record identity " + op->story_id) << "\n";
+          break;
+        case OpKind::kDeleteIssue:
+          out << "  " << paint(s, "31", "- delete " + op->issue_key + ": " + op->summary) << "\n";
+          break;
+        case OpKind::kDeleteComment:
+          out << "  - comment " << op->comment_id << "\n";
+          break;
+        case OpKind::kRestoreComment:
+          out << "  + comment " << op->comment_id << " put back\n";
+          break;
+        case OpKind::kDeleteLink:
+          out << "  - link: " << op->link_phrase << " " << op->link_target << "\n";
+          break;
+        case OpKind::kSetProperty:
+          out << "  " << paint(s, "2", "restore the epicsync property") << "\n";
           break;
       }
     }
@@ -176,6 +202,9 @@ nlohmann::json plan_to_json(const plan::Plan& p) {
         {"story", op.story_id},
         {"issue", op.issue_key.empty() ? nlohmann::json(nullptr) : nlohmann::json(op.issue_key)},
         {"summary", op.summary}};
+    if (!op.replaces_key.empty()) j["replaces"] = op.replaces_key;
+    if (op.kind == OpKind::kDeleteIssue) j["with_subtasks"] = op.with_subtasks;
+    if (!op.comment_id.empty()) j["comment_id"] = op.comment_id;
     if (op.kind == OpKind::kCreateStory || op.kind == OpKind::kCreateSubtask) {
       j["identity"] = op.draft.identity;
       j["parent"] = op.draft.parent_key.empty() ? nlohmann::json(nullptr)
@@ -193,10 +222,11 @@ nlohmann::json plan_to_json(const plan::Plan& p) {
     }
     if (op.kind == OpKind::kTransition) {
       j["from"] = op.from_status;
-      j["to"] = model::to_id(op.target);
+      j["to"] = op.target_status ? op.target_status->name : std::string(model::to_id(op.target));
     }
-    if (op.kind == OpKind::kAddLink)
+    if (op.kind == OpKind::kAddLink || op.kind == OpKind::kDeleteLink) {
       j["link"] = {{"type", op.link_phrase}, {"target", op.link_target}};
+    }
     ops.push_back(j);
   }
   const auto t = totals(p);

@@ -20,7 +20,7 @@ nlohmann::json plan_to_json(const plan::Plan& plan);
 
 struct PlanTotals {
   int stories_created = 0, subtasks_created = 0, issues_updated = 0, transitions = 0, comments = 0,
-      links = 0, identities = 0;
+      links = 0, identities = 0, deletions = 0;
 };
 PlanTotals totals(const plan::Plan& plan);
 

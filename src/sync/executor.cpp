@@ -83,6 +83,9 @@ class Run {
   }
 
  private:
+  static std::string issue_named(const Operation& op) {
+    return op.issue_key.empty() ? op.replaces_key : op.issue_key;
+  }
   std::string what(const Operation& op) const {
     switch (op.kind) {
       case OpKind::kCreateStory:
@@ -101,6 +104,16 @@ class Run {
         return "link " + op.story_id + " " + op.link_phrase + " " + op.link_target;
       case OpKind::kRecordIdentity:
         return "record identity on " + op.issue_key;
+      case OpKind::kDeleteIssue:
+        return "delete " + op.issue_key;
+      case OpKind::kDeleteComment:
+        return "delete comment " + op.comment_id + " on " + op.issue_key;
+      case OpKind::kRestoreComment:
+        return "restore comment " + op.comment_id + " on " + issue_named(op);
+      case OpKind::kDeleteLink:
+        return "delete link " + op.link_phrase + " " + op.link_target + " on " + op.issue_key;
+      case OpKind::kSetProperty:
+        return "restore the epicsync property of " + issue_named(op);
     }
     return "";
   }
@@ -178,31 +191,65 @@ class Run {
       known = true;
     }
     std::optional<size_t> record_op;
+    // Comments a restore put back: the backup's id → the new one, for the property.
+    std::map<std::string, std::string> restored_ids;
     for (size_t i : ops) {
       const Operation& op = plan_.operations[i];
       if (log_) log_->intent(i, op);
       switch (op.kind) {
         case OpKind::kUpdate: {
           auto r = tracker_.update_issue(key, op.changes);
-          r.ok() ? succeed(i, {{"ok", true}}) : failed_outcome(i, r.error());
+          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          break;
+        }
+        case OpKind::kDeleteIssue: {
+          auto r = tracker_.delete_issue(key, op.with_subtasks);
+          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          break;
+        }
+        case OpKind::kDeleteComment: {
+          auto r = tracker_.delete_comment(key, op.comment_id);
+          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          break;
+        }
+        case OpKind::kRestoreComment: {
+          auto r = tracker_.add_comment_raw(key, op.comment_body);
+          if (r.ok()) {
+            restored_ids[op.comment_id] = *r;
+            succeed(i,
+                    {{"ok", true}, {"key", key}, {"comment_id", *r}, {"restores", op.comment_id}});
+          } else {
+            failed_outcome(i, r.error());
+          }
+          break;
+        }
+        case OpKind::kDeleteLink: {
+          auto r = tracker_.delete_link(op.link_id);
+          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          break;
+        }
+        case OpKind::kSetProperty: {
+          auto r = restore_property(key, op.property_json, restored_ids);
+          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
           break;
         }
         case OpKind::kTransition: {
           Error error;
-          auto target = status_for(op.target, error);
+          auto target = op.target_status ? op.target_status : status_for(op.target, error);
           if (!target) {
             failed_outcome(i, error);
             break;
           }
-          auto r = tracker_.transition(key, believed_status(key, op), *target,
-                                       op.target == model::StatusMeaning::kCancelled);
+          const bool cancel =
+              op.target_status ? op.cancel : op.target == model::StatusMeaning::kCancelled;
+          auto r = tracker_.transition(key, believed_status(key, op), *target, cancel);
           if (r.ok()) {
             learn_initial_status(key, op, r->from);
             {
               std::lock_guard lock(mu_);
               report_.transitions.emplace_back(key, *r);
             }
-            succeed(i, {{"ok", true}, {"path", r->statuses}});
+            succeed(i, {{"ok", true}, {"key", key}, {"path", r->statuses}});
           } else {
             failed_outcome(i, r.error());
           }
@@ -212,7 +259,7 @@ class Run {
           auto r = tracker_.add_comment(key, op.comment_markdown);
           if (r.ok()) {
             property.comments[op.comment_key] = {op.comment_hash, *r};
-            succeed(i, {{"ok", true}, {"comment_id", *r}});
+            succeed(i, {{"ok", true}, {"key", key}, {"comment_id", *r}});
           } else {
             failed_outcome(i, r.error());
           }
@@ -224,7 +271,8 @@ class Run {
           if (r.ok()) {
             if (!op.comment_id.empty()) (void)tracker_.delete_comment(key, op.comment_id);
             property.comments[op.comment_key] = {op.comment_hash, *r};
-            succeed(i, {{"ok", true}, {"comment_id", *r}, {"replaced", op.comment_id}});
+            succeed(i,
+                    {{"ok", true}, {"key", key}, {"comment_id", *r}, {"replaced", op.comment_id}});
           } else {
             failed_outcome(i, r.error());
           }
@@ -232,7 +280,7 @@ class Run {
         }
         case OpKind::kAddLink: {
           auto r = tracker_.add_link(op.link_phrase, key, op.link_target);
-          r.ok() ? succeed(i, {{"ok", true}}) : failed_outcome(i, r.error());
+          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
           break;
         }
         case OpKind::kRecordIdentity: {
@@ -245,7 +293,7 @@ class Run {
         case OpKind::kCreateSubtask:
           break;
       }
-      tick("Syncing");
+      tick(o_.label);
     }
     if (!known) {
       // A new issue: its identity was recorded at creation.
@@ -268,6 +316,23 @@ class Run {
            Error{ErrorKind::kRejected,
                  key + ": could not record the comments added: " + r.error().message, ""});
     }
+  }
+
+  // The property as the backup holds it, naming the comments put back by their new ids (the
+  // backup's ids are gone), or removed when the backup had none.
+  Result<tracker::Done> restore_property(const std::string& key, const std::string& json_text,
+                                         const std::map<std::string, std::string>& restored_ids) {
+    if (json_text.empty()) return tracker_.delete_property(key, tracker::kPropertyKey);
+    auto value = nlohmann::json::parse(json_text, nullptr, false);
+    if (value.is_object() && value.contains("comments") && value["comments"].is_object()) {
+      for (auto& [name, record] : value["comments"].items()) {
+        if (!record.is_object()) continue;
+        auto it = restored_ids.find(record.value("id", ""));
+        if (it != restored_ids.end()) record["id"] = it->second;
+      }
+    }
+    return tracker_.set_property(key, tracker::kPropertyKey,
+                                 value.is_discarded() ? json_text : value.dump());
   }
 
   void create(const std::vector<size_t>& indexes, const std::string& label) {

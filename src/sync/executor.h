@@ -41,6 +41,7 @@ struct ExecutorOptions {
   plan::StatusMap status_map = plan::StatusMap::defaults();
   // Called as operations finish: a phase label, done and total, for a progress bar.
   std::function<void(const std::string&, size_t, size_t)> progress;
+  std::string label = "Syncing";  // what the progress bar says while existing issues change
 };
 
 // Applies the plan: writes to existing issues concurrently (per issue in order), then stories in

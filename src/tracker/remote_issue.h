@@ -104,6 +104,9 @@ struct IssueDraft {
   std::optional<std::string> priority_name;
   std::optional<std::vector<std::string>> labels;
   std::optional<std::string> assignee;
+  // A restore re-creating an issue deleted since the backup: the description exactly as the
+  // backup holds it, used instead of description_markdown.
+  std::optional<RichText> description_raw;
 };
 
 // Fields to change on an existing issue; only those set are sent.

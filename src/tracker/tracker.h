@@ -48,11 +48,19 @@ class Tracker {
                                             const RemoteStatus& target, bool cancel) = 0;
 
   virtual Result<std::string> add_comment(const std::string& key, const std::string& markdown) = 0;
+  // Puts back a comment exactly as a backup holds it (ADF or wiki text); returns the new id.
+  // Like add_comment, a lost answer is looked for before posting again.
+  virtual Result<std::string> add_comment_raw(const std::string& key, const RichText& body) = 0;
   virtual Result<Done> delete_comment(const std::string& key, const std::string& comment_id) = 0;
   virtual Result<Done> set_property(const std::string& key, const std::string& name,
                                     const std::string& json_value) = 0;
+  // Removing what is already gone succeeds, so an interrupted restore can be run again.
+  virtual Result<Done> delete_property(const std::string& key, const std::string& name) = 0;
   virtual Result<Done> add_link(const std::string& type, const std::string& outward_key,
                                 const std::string& inward_key) = 0;
+  // By the link's id (RemoteLink::id); a link already gone succeeds.
+  virtual Result<Done> delete_link(const std::string& link_id) = 0;
+  // A missing issue succeeds too: deleting is what a re-run of a rollback repeats.
   virtual Result<Done> delete_issue(const std::string& key, bool with_subtasks) = 0;
 };
 

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "backup/journal.h"
+#include "error.h"
+#include "sync/executor.h"
+
+namespace epicsync::cli {
+
+// What every command that writes to the tracker shares: the journal behind the executor's log,
+// the progress bar, and the confirmation prompt.
+
+// The journal behind the executor's log: one record before each write (`operations[index]`,
+// see sync::operation_record), one after.
+class JournalLog : public sync::OperationLog {
+ public:
+  JournalLog(backup::JournalWriter& writer, const nlohmann::json& operations)
+      : writer_(writer), operations_(operations) {}
+
+  void intent(size_t index, const plan::Operation&) override;
+  void outcome(size_t index, const plan::Operation&, const nlohmann::json& result) override;
+  // The first journal failure, if any: the run goes on (the writes are what matter to the
+  // user), but the summary says the journal is incomplete.
+  const std::optional<Error>& failure() const { return failure_; }
+
+ private:
+  template <typename T>
+  void note(const Result<T>& r) {
+    if (!r.ok() && !failure_) failure_ = r.error();
+  }
+  backup::JournalWriter& writer_;
+  const nlohmann::json& operations_;
+  std::mutex mu_;
+  std::optional<Error> failure_;
+};
+
+// "Syncing ━━━━━━━━━━━━━━━━━━━━ 100% 42/42" redrawn in place on a terminal.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+  ~ProgressBar();
+  void update(const std::string& label, size_t done, size_t total);
+
+ private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::mutex mu_;
+};
+
+// "This will modify N issues in Jira. Continue? [y/N]" on `out`, the answer from stdin.
+bool confirmed(size_t issues, std::ostream& out);
+
+}  // namespace epicsync::cli

@@ -1,0 +1,262 @@
+#include "cli/restore_command.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "backup/backup_store.h"
+#include "cli/error_report.h"
+#include "cli/execution_support.h"
+#include "cli/terminal.h"
+#include "cli/tracker_session.h"
+#include "config/config.h"
+#include "report/plan_render.h"
+#include "report/restore_render.h"
+#include "restore/restore_planner.h"
+#include "restore/restore_verify.h"
+#include "sync/executor.h"
+#include "sync/operation_record.h"
+#include "sync/rich_text_ops.h"
+#include "version.h"
+
+namespace epicsync::cli {
+namespace {
+
+// The backup to go back to: the one taken before the last sync (--rollback), or the one named.
+Result<backup::BackupInfo> target_backup(const Options& o, const backup::BackupStore& store) {
+  if (o.mode == Mode::kRestore) return store.find(o.epic, o.backup_id);
+  auto latest = store.latest(o.epic, backup::Trigger::kPreSync);
+  if (!latest && latest.error().kind == ErrorKind::kNotFound) {
+    return Error{ErrorKind::kNotFound, "no sync of " + o.epic + " to roll back: it has no backup",
+                 "epicsync --list-backups --epic " + o.epic};
+  }
+  return latest;
+}
+
+// What epicsync wrote since `from`: its journal and those of every later backup of the epic
+// (later syncs, earlier rollbacks), oldest first. `undo` gets `from`'s own journal: the sync a
+// rollback undoes.
+Result<tracker::Done> read_history(const backup::BackupStore& store, const backup::BackupInfo& from,
+                          restore::WriteHistory& since, restore::WriteHistory& undo) {
+  auto all = store.list(from.manifest.epic);
+  if (!all) return all.error();
+  bool reached = false;
+  for (const auto& b : *all) {
+    reached = reached || b.manifest.id == from.manifest.id;
+    if (!reached) continue;
+    auto journal = store.read_journal(b);
+    if (!journal) {
+      if (journal.error().kind == ErrorKind::kNotFound) continue;  // a manual backup
+      return journal.error();
+    }
+    restore::add_journal(since, *journal);
+    if (b.manifest.id == from.manifest.id) restore::add_journal(undo, *journal);
+  }
+  return tracker::Done{};
+}
+
+std::string undo_command(const std::string& backup_id, const std::string& epic) {
+  return "epicsync --restore-backup " + backup_id + " --epic " + epic + " --execute";
+}
+
+}  // namespace
+
+int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
+  auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
+  const bool json = o.output == OutputFormat::kJson;
+  const bool execute = o.execute && !o.dry_run;
+  const char* mode = o.mode == Mode::kRollback ? "rollback" : "restore";
+  if (execute && !o.no_confirm && ::isatty(0) != 1) {
+    return fail(Error{ErrorKind::kUsage,
+                      "--execute asks for confirmation, but stdin is not a terminal",
+                      "add --no-confirm to apply without asking (scripts, CI)"});
+  }
+  if (o.no_backup) {
+    return fail(Error{ErrorKind::kUsage, "a rollback or restore always backs up first",
+                      "drop --no-backup: the pre-rollback backup is what makes it undoable"});
+  }
+  auto cfg = config::load_config(config_overrides(o), config::Environment::real());
+  if (!cfg) return fail(cfg.error());
+  if (o.verbose) err << "config:\n" << cfg->describe();
+  backup::BackupStore store({cfg->backup_dir, kVersion, {}});
+
+  auto session = open_tracker(*cfg, project_of(o.epic, *cfg), o.verbose, err);
+  if (!session) return fail(session.error());
+  std::optional<backup::EpicLock> lock;
+  if (execute) {
+    auto held = store.lock(o.epic);
+    if (!held) return fail(held.error());
+    lock.emplace(std::move(*held));
+    (void)store.sweep_interrupted(o.epic);
+  }
+  // Chosen under the lock, so a sync finishing meanwhile cannot change which one is undone.
+  auto target = target_backup(o, store);
+  if (!target) return fail(target.error());
+  auto wanted = store.load_snapshot(*target);
+  if (!wanted) return fail(wanted.error());
+  restore::WriteHistory since, undo;
+  if (auto read = read_history(store, *target, since, undo); !read.ok()) {
+    return fail(read.error());
+  }
+  auto current = session->tracker->read_epic(o.epic);
+  if (!current) return fail(current.error());
+
+  restore::RestoreOptions ro;
+  ro.mode =
+      o.mode == Mode::kRollback ? restore::RestoreMode::kRollback : restore::RestoreMode::kRestore;
+  ro.force = o.force;
+  ro.issues = std::set<std::string>(o.issues.begin(), o.issues.end());
+  ro.stories = std::set<std::string>(o.stories.begin(), o.stories.end());
+  ro.rich_text = sync::rich_text_ops();
+  auto made = restore::make_restore_plan(*wanted, *current, since, undo, ro);
+  if (!made) return fail(made.error());
+  plan::Plan& plan = *made;
+  plan.notes.insert(plan.notes.end(), since.notes.begin(), since.notes.end());
+
+  const Style style = detect_style(o.no_color);
+  const report::RenderStyle rs{style.color};
+  const nlohmann::json backup_json = {{"id", target->manifest.id},
+                                      {"trigger", backup::trigger_name(target->manifest.trigger)},
+                                      {"created", backup::format_utc(target->manifest.created_at)}};
+  const int conflict_exit = plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
+
+  if (!execute || plan.empty()) {
+    if (json) {
+      out << nlohmann::json{{"ok", true},
+                            {"mode", mode},
+                            {"execute", false},
+                            {"epic", o.epic},
+                            {"backup", backup_json},
+                            {"plan", report::plan_to_json(plan)},
+                            {"totals", report::restore_totals_json(report::restore_totals(plan))},
+                            {"conflicts", report::conflicts_json(plan)},
+                            {"notes", plan.notes}}
+                 .dump(2)
+          << "\n";
+    } else {
+      out << (o.mode == Mode::kRollback ? "Rolling back the sync backed up in "
+                                        : "Restoring backup ")
+          << target->manifest.id << " of " << o.epic << "\n\n";
+      if (plan.empty()) {
+        out << "Nothing to " << (o.mode == Mode::kRollback ? "undo" : "restore") << ": " << o.epic
+            << " already holds what the backup says"
+            << (plan.conflicts.empty() ? "" : ", apart from the conflicts below") << ".\n";
+        out << report::render_conflicts(plan, rs);
+        for (const auto& n : plan.notes) out << style.yellow("note") << ": " << n << "\n";
+      } else {
+        out << report::render_restore_plan(plan, rs);
+        out << "\nPreview: nothing was changed. Apply it with --execute.\n";
+      }
+    }
+    // A preview succeeds; an execute with nothing to do but conflicts stopped on them.
+    return execute ? conflict_exit : 0;
+  }
+
+  if (!o.no_confirm) {
+    if (!json && !o.quiet) out << report::render_restore_plan(plan, rs);
+    if (!confirmed(plan.issues_affected(), out)) {
+      return fail(Error{ErrorKind::kCancelled, "cancelled: nothing was changed", ""});
+    }
+  }
+
+  // The pre-rollback backup: the state this run changes, with the journal of what it does, so
+  // that the rollback is itself undoable (restore this backup).
+  auto pre = store.create(
+      o.epic, *current,
+      {backup::Trigger::kPreRollback, "", std::string(mode) + " to " + target->manifest.id, {}});
+  if (!pre) return fail(pre.error());
+  auto journal = store.open_journal(*pre);
+  if (!journal) return fail(journal.error());
+  nlohmann::json operations = report::plan_to_json(plan)["operations"];
+  for (size_t i = 0; i < plan.operations.size(); ++i) {
+    operations[i] = sync::operation_record(plan.operations[i], std::move(operations[i]));
+  }
+  JournalLog log(*journal, operations);
+  ProgressBar bar(!json && !o.quiet && ::isatty(2) == 1);
+  sync::ExecutorOptions eo;
+  eo.concurrency = cfg->concurrency;
+  eo.label = o.mode == Mode::kRollback ? "Rolling back" : "Restoring";
+  eo.progress = [&bar](const std::string& label, size_t done, size_t total) {
+    bar.update(label, done, total);
+  };
+  const sync::ExecutionReport report = sync::execute(plan, *current, *session->tracker, eo, &log);
+  std::vector<std::string> notes = plan.notes;
+  if (log.failure()) notes.push_back("journal incomplete: " + log.failure()->message);
+  if (auto sealed = journal->seal(); !sealed.ok()) {
+    notes.push_back("journal not sealed: " + sealed.error().message);
+  }
+
+  // Verify: read the epic again and check every write that was reported done.
+  std::vector<std::string> mismatches;
+  if (auto after = session->tracker->read_epic(o.epic); after) {
+    mismatches = restore::verify_restore(plan, report, *after, ro.rich_text);
+  } else {
+    mismatches.push_back("could not read " + o.epic + " again to verify: " + after.error().message);
+  }
+  if (report.ok() && mismatches.empty()) {
+    if (auto kept = store.apply_retention(o.epic, cfg->keep_count); !kept.ok()) {
+      notes.push_back("backup retention: " + kept.error().message);
+    }
+  }
+
+  std::set<size_t> failed;
+  for (const auto& f : report.failures) failed.insert(f.index);
+  const auto totals = report::restore_totals(plan, failed);
+  const bool clean = report.ok() && mismatches.empty();
+  const int code = !clean ? exit_code(ErrorKind::kPartial) : conflict_exit;
+  const std::string undo_cmd = undo_command(pre->manifest.id, o.epic);
+  if (json) {
+    nlohmann::json failures = nlohmann::json::array();
+    for (const auto& f : report.failures) {
+      failures.push_back({{"operation", f.index}, {"what", f.what}, {"message", f.error.message}});
+    }
+    nlohmann::json doc = {{"ok", code == 0},
+                          {"mode", mode},
+                          {"execute", true},
+                          {"epic", o.epic},
+                          {"backup", backup_json},
+                          {"plan", report::plan_to_json(plan)},
+                          {"conflicts", report::conflicts_json(plan)},
+                          {"notes", notes},
+                          {"result",
+                           {{"applied", report.applied},
+                            {"failures", failures},
+                            {"created", report.created},
+                            {"verification", mismatches},
+                            {"totals", report::restore_totals_json(totals)},
+                            {"pre_rollback_backup", pre->manifest.id},
+                            {"undo_command", undo_cmd}}}};
+    if (code != 0) {
+      const ErrorKind kind = clean ? ErrorKind::kConflict : ErrorKind::kPartial;
+      doc["error"] = {{"kind", error_id(kind)},
+                      {"code", exit_code(kind)},
+                      {"message", clean ? std::to_string(plan.conflicts.size()) + " conflicts"
+                                        : "the restore is incomplete"}};
+    }
+    out << doc.dump(2) << "\n";
+    return code;
+  }
+  out << (clean
+              ? style.green(o.mode == Mode::kRollback ? "Rolled back" : "Restored")
+              : style.yellow(o.mode == Mode::kRollback ? "Partly rolled back" : "Partly restored"))
+      << " " << o.epic << " to backup " << target->manifest.id << ": " << totals.issues_restored
+      << " issues restored, " << totals.subtasks_deleted << " sub-tasks and "
+      << totals.stories_deleted << " stories deleted, " << totals.issues_recreated
+      << " issues created again, " << totals.transitions << " transitions, "
+      << totals.comments_removed << " comments removed, " << plan.conflicts.size()
+      << " conflicts\n";
+  for (const auto& f : report.failures) {
+    out << "  " << style.red("failed") << ": " << f.what << ": " << f.error.message << "\n";
+  }
+  for (const auto& m : mismatches) out << "  " << style.red("not restored") << ": " << m << "\n";
+  for (const auto& [identity, key] : report.created) {
+    out << "  created again: " << key << " (" << identity << ")\n";
+  }
+  out << report::render_conflicts(plan, rs);
+  for (const auto& n : notes) out << "  " << style.yellow("note") << ": " << n << "\n";
+  out << "Backup " << pre->manifest.id << " holds the state before this " << mode << ".\n"
+      << "Undo it with: " << undo_cmd << "\n";
+  return code;
+}
+
+}  // namespace epicsync::cli

@@ -1,0 +1,706 @@
+#include "restore/restore_planner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "plan/text_diff.h"
+#include "tracker/identity_property.h"
+#include "tracker/tracker.h"
+
+namespace epicsync::restore {
+namespace {
+
+using nlohmann::json;
+using plan::Conflict;
+using plan::Operation;
+using plan::OpKind;
+using tracker::RemoteIssue;
+using tracker::RichText;
+
+std::string lower(std::string s) {
+  for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return s;
+}
+
+std::string number_text(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+
+std::string join(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+RichText rich_text_of(const json& v) {
+  RichText t;
+  const std::string format = v.value("format", "empty");
+  t.format = format == "adf"    ? RichText::Format::kAdf
+             : format == "wiki" ? RichText::Format::kWiki
+                                : RichText::Format::kEmpty;
+  t.raw = v.value("raw", "");
+  return t;
+}
+
+bool same_text(const RichText& a, const RichText& b, const plan::RichTextOps& ops) {
+  if (a == b) return true;
+  if (!ops.same || !ops.to_markdown) return false;
+  return ops.same(a, ops.to_markdown(b));
+}
+
+// Whether the issue holds `written`, a value in the journal's "sent" form.
+bool holds(const std::string& field, const RemoteIssue& r, const json& written,
+           const plan::RichTextOps& ops) {
+  if (field == "summary") return written.is_string() && written.get<std::string>() == r.summary;
+  if (field == "description") {
+    if (!written.is_object()) return false;
+    if (written.contains("markdown")) {
+      return ops.same && ops.same(r.description, written.value("markdown", ""));
+    }
+    return same_text(r.description, rich_text_of(written), ops);
+  }
+  if (field == "points") {
+    if (written.is_null()) return !r.points;
+    return written.is_number() && r.points && std::fabs(*r.points - written.get<double>()) < 1e-9;
+  }
+  if (field == "priority") {
+    return written.is_string() && lower(written.get<std::string>()) == lower(r.priority_name);
+  }
+  if (field == "labels") {
+    if (!written.is_array()) return false;
+    std::set<std::string> want;
+    for (const auto& l : written) {
+      if (l.is_string()) want.insert(l.get<std::string>());
+    }
+    return want == std::set<std::string>(r.labels.begin(), r.labels.end());
+  }
+  if (field == "assignee") return written.is_string() && written.get<std::string>() == r.assignee;
+  return false;
+}
+
+std::string written_text(const std::string& field, const json& v, const plan::RichTextOps& ops) {
+  if (v.is_null()) return "-";
+  if (field == "description") {
+    if (v.contains("markdown"))
+      return "(a description of " + std::to_string(v.value("markdown", "").size()) + " bytes)";
+    (void)ops;
+    return "(a description)";
+  }
+  if (v.is_string()) return v.get<std::string>().empty() ? "-" : v.get<std::string>();
+  if (v.is_number()) return number_text(v.get<double>());
+  if (v.is_array()) {
+    std::vector<std::string> items;
+    for (const auto& i : v) items.push_back(i.is_string() ? i.get<std::string>() : i.dump());
+    return join(items);
+  }
+  return v.dump();
+}
+
+const char* shown_name(const std::string& field) {
+  if (field == "summary") return "Summary";
+  if (field == "description") return "Description";
+  if (field == "points") return "Story Points";
+  if (field == "priority") return "Priority";
+  if (field == "labels") return "Labels";
+  if (field == "assignee") return "Assignee";
+  if (field == "status") return "Status";
+  return "Field";
+}
+
+// A resolution that says the work was dropped rather than done.
+bool dropped(const std::string& resolution) {
+  const std::string r = lower(resolution);
+  return r.find("won") != std::string::npos || r.find("cancel") != std::string::npos ||
+         r.find("duplicate") != std::string::npos || r.find("declin") != std::string::npos;
+}
+
+json property_json(const RemoteIssue& r) {
+  auto it = r.properties.find(tracker::kPropertyKey);
+  if (it == r.properties.end()) return nullptr;
+  auto j = json::parse(it->second, nullptr, false);
+  return j.is_discarded() ? json(it->second) : j;
+}
+
+class Restorer {
+ public:
+  Restorer(const tracker::EpicSnapshot& backup, const tracker::EpicSnapshot& current,
+           const WriteHistory& since, const WriteHistory& undo, const RestoreOptions& o)
+      : backup_(backup), current_(current), since_(since), undo_(undo), o_(o) {
+    index(backup_, backup_by_key_);
+    index(current_, current_by_key_);
+  }
+
+  Result<plan::Plan> run() {
+    plan_.epic_key = current_.epic.key.empty() ? backup_.epic.key : current_.epic.key;
+    if (auto checked = check_filters(); !checked.ok()) return checked.error();
+
+    restore_existing(backup_.epic);
+    for (const auto& s : backup_.stories) restore_or_recreate(s);
+    for (const auto& s : backup_.subtasks) restore_or_recreate(s);
+    for (const auto& s : current_.stories) remove_if_new(s);
+    for (const auto& s : current_.subtasks) remove_if_new(s);
+    return std::move(plan_);
+  }
+
+ private:
+  static void index(const tracker::EpicSnapshot& s, std::map<std::string, const RemoteIssue*>& by) {
+    by[s.epic.key] = &s.epic;
+    for (const auto& i : s.stories) by[i.key] = &i;
+    for (const auto& i : s.subtasks) by[i.key] = &i;
+  }
+
+  const RemoteIssue* in_backup(const std::string& key) const {
+    auto it = backup_by_key_.find(key);
+    return it == backup_by_key_.end() ? nullptr : it->second;
+  }
+  const RemoteIssue* in_current(const std::string& key) const {
+    auto it = current_by_key_.find(key);
+    return it == current_by_key_.end() ? nullptr : it->second;
+  }
+
+  // The story id an issue belongs to: its own identity for a story, its story's for a sub-task.
+  std::string story_of(const RemoteIssue& r) const {
+    if (!r.subtask) return tracker::identity_of(r);
+    const RemoteIssue* parent = in_current(r.parent_key);
+    if (!parent) parent = in_backup(r.parent_key);
+    return parent ? tracker::identity_of(*parent) : std::string();
+  }
+
+  bool in_scope(const RemoteIssue& r) const {
+    if (!o_.issues.empty() && !o_.issues.count(r.key)) {
+      // A sub-task is part of a story named with --issue.
+      if (!r.subtask || !o_.issues.count(r.parent_key)) return false;
+    }
+    if (!o_.stories.empty()) {
+      if (&r == &backup_.epic || &r == &current_.epic) return false;
+      if (!o_.stories.count(story_of(r))) return false;
+    }
+    return true;
+  }
+
+  Result<tracker::Done> check_filters() const {
+    for (const auto& key : o_.issues) {
+      if (!in_backup(key) && !in_current(key)) {
+        return Error{ErrorKind::kUsage, "no issue " + key + " in the backup or the epic",
+                     "--issue takes a key of the epic, a story or a sub-task"};
+      }
+    }
+    for (const auto& id : o_.stories) {
+      bool known = false;
+      for (const auto* snap : {&backup_, &current_}) {
+        for (const auto& s : snap->stories) known = known || tracker::identity_of(s) == id;
+      }
+      if (!known) {
+        return Error{ErrorKind::kUsage, "no story " + id + " in the backup or the epic",
+                     "--story takes a story id such as US-001"};
+      }
+    }
+    return tracker::Done{};
+  }
+
+  // Whether the rollback undoes this: the sync's journal wrote it (restores undo everything).
+  bool undoing(const std::string& key) const {
+    return o_.mode == RestoreMode::kRestore || undo_.touched(key);
+  }
+  const IssueWrites* undone(const std::string& key) const {
+    return o_.mode == RestoreMode::kRestore ? since_.find(key) : undo_.find(key);
+  }
+
+  void conflict(const std::string& key, const std::string& field, std::string wrote,
+                std::string now) {
+    plan_.conflicts.push_back({key, field, std::move(wrote), std::move(now)});
+  }
+
+  // Whether a change to `field` since the backup may be undone: epicsync made it (the issue still
+  // holds what it last wrote), or --force. Otherwise it is a conflict.
+  bool ours_to_undo(const RemoteIssue& now, const std::string& field, const Written* last,
+                    const std::string& now_text, const std::string& wrote_text) {
+    if (o_.force) return true;
+    if (last && (field == "status"
+                     ? last->value.is_string() && last->value.get<std::string>() == now.status.name
+                     : holds(field, now, last->value, o_.rich_text))) {
+      return true;
+    }
+    conflict(now.key, field, last ? wrote_text : "", now_text);
+    return false;
+  }
+
+  void restore_or_recreate(const RemoteIssue& b) {
+    if (in_current(b.key)) {
+      restore_existing(b);
+      return;
+    }
+    // Brought back by an earlier restore under a new key.
+    if (auto it = since_.recreated.find(b.key); it != since_.recreated.end()) {
+      if (const RemoteIssue* now = in_current(it->second)) {
+        RemoteIssue moved = b;
+        moved.key = now->key;
+        restore_existing(moved, now);
+        return;
+      }
+    }
+    if (!in_scope(b)) return;
+    if (o_.mode == RestoreMode::kRollback && !o_.force) {
+      // A sync never deletes, so someone else did.
+      if (undo_.touched(b.key)) conflict(b.key, "issue", "", "deleted");
+      return;
+    }
+    recreate(b);
+  }
+
+  // Fields, status, comments, links and the identity property of an issue that still exists.
+  void restore_existing(const RemoteIssue& b, const RemoteIssue* now = nullptr) {
+    if (!now) now = in_current(b.key);
+    if (!now || !in_scope(*now) || !undoing(b.key)) return;
+    const IssueWrites* last = since_.find(b.key);
+    const IssueWrites* mine = undone(b.key);
+
+    Operation update;
+    update.kind = OpKind::kUpdate;
+    update.issue_key = now->key;
+    update.summary = now->summary;
+    update.story_id = story_of(*now);
+    for (const char* f : kRestoredFields) {
+      const std::string field = f;
+      if (same_field(field, *now, b, o_.rich_text)) continue;
+      if (o_.mode == RestoreMode::kRollback && !(mine && mine->fields.count(field))) continue;
+      const Written* w = nullptr;
+      if (last) {
+        if (auto it = last->fields.find(field); it != last->fields.end()) w = &it->second;
+      }
+      if (!ours_to_undo(*now, field, w, field_text(field, *now),
+                        w ? written_text(field, w->value, o_.rich_text) : "")) {
+        continue;
+      }
+      set_change(update, field, *now, b);
+    }
+    if (!update.changes.empty()) plan_.operations.push_back(std::move(update));
+
+    if (now->status.name != b.status.name && !b.status.name.empty() &&
+        (o_.mode == RestoreMode::kRestore || (mine && mine->status))) {
+      const Written* w = last && last->status ? &*last->status : nullptr;
+      if (ours_to_undo(*now, "status", w, now->status.name,
+                       w && w->value.is_string() ? w->value.get<std::string>() : "")) {
+        Operation t;
+        t.kind = OpKind::kTransition;
+        t.issue_key = now->key;
+        t.summary = now->summary;
+        t.story_id = story_of(*now);
+        t.target_status = b.status;
+        t.cancel = dropped(b.resolution);
+        t.from_status = now->status.name;
+        t.shown.push_back({"Status", now->status.name, b.status.name});
+        plan_.operations.push_back(std::move(t));
+      }
+    }
+    restore_comments(b, *now, mine);
+    restore_links(b, *now, mine);
+    restore_property(b, *now, mine);
+  }
+
+  void set_change(Operation& op, const std::string& field, const RemoteIssue& now,
+                  const RemoteIssue& b) {
+    auto& c = op.changes;
+    if (field == "summary") c.summary = b.summary;
+    if (field == "points") c.points = b.points;
+    if (field == "priority") {
+      if (b.priority_name.empty()) {
+        plan_.notes.push_back(now.key + ": the backup has no priority; Jira cannot clear it, " +
+                              "so it stays " + now.priority_name);
+        return;
+      }
+      c.priority_name = b.priority_name;
+    }
+    if (field == "labels") c.labels = b.labels;
+    if (field == "assignee") c.assignee = b.assignee;
+    if (field == "description") {
+      c.description_raw = b.description;
+      const auto& ops = o_.rich_text;
+      if (ops.to_markdown) {
+        op.description_diff =
+            plan::unified_diff(ops.to_markdown(now.description), ops.to_markdown(b.description));
+      }
+      op.shown.push_back({"Description", "", ""});
+      return;
+    }
+    op.shown.push_back({shown_name(field), field_text(field, now), field_text(field, b)});
+  }
+
+  // Comments epicsync added since are removed; those it replaced or removed are put back.
+  void restore_comments(const RemoteIssue& b, const RemoteIssue& now, const IssueWrites* mine) {
+    if (!mine) return;
+    std::set<std::string> in_backup_ids, now_ids;
+    for (const auto& c : b.comments) in_backup_ids.insert(c.id);
+    for (const auto& c : now.comments) now_ids.insert(c.id);
+    const IssueWrites* last = since_.find(now.key);
+    for (const auto& c : now.comments) {
+      if (in_backup_ids.count(c.id) || !mine->comments_added.count(c.id)) continue;
+      // A comment that a restore put back stands for the backup's one: keep it.
+      bool stands_for_backup = false;
+      if (last) {
+        for (const auto& [old, fresh] : last->comments_restored) {
+          stands_for_backup = stands_for_backup || (fresh == c.id && in_backup_ids.count(old));
+        }
+      }
+      if (stands_for_backup) continue;
+      Operation op;
+      op.kind = OpKind::kDeleteComment;
+      op.issue_key = now.key;
+      op.summary = now.summary;
+      op.story_id = story_of(now);
+      op.comment_id = c.id;
+      plan_.operations.push_back(std::move(op));
+    }
+    for (const auto& c : b.comments) {
+      if (now_ids.count(c.id) || !mine->comments_removed.count(c.id)) continue;
+      if (last) {
+        auto it = last->comments_restored.find(c.id);
+        if (it != last->comments_restored.end() && now_ids.count(it->second)) continue;
+      }
+      Operation op;
+      op.kind = OpKind::kRestoreComment;
+      op.issue_key = now.key;
+      op.summary = now.summary;
+      op.story_id = story_of(now);
+      op.comment_id = c.id;
+      op.comment_body = c.body;
+      plan_.operations.push_back(std::move(op));
+    }
+  }
+
+  bool link_added_by_us(const std::string& key, const tracker::RemoteLink& l,
+                        const IssueWrites* mine) const {
+    if (mine && mine->links_added.count({lower(l.phrase), l.other_key})) return true;
+    if (mine && mine->links_added.count({l.phrase, l.other_key})) return true;
+    // Added from the other end: that issue's journal names this one as the target.
+    const IssueWrites* other =
+        o_.mode == RestoreMode::kRestore ? since_.find(l.other_key) : undo_.find(l.other_key);
+    if (!other) return false;
+    return std::any_of(other->links_added.begin(), other->links_added.end(),
+                       [&](const auto& added) { return added.second == key; });
+  }
+
+  void restore_links(const RemoteIssue& b, const RemoteIssue& now, const IssueWrites* mine) {
+    std::set<std::string> backup_ids;
+    for (const auto& l : b.links) backup_ids.insert(l.id);
+    for (const auto& l : now.links) {
+      if (backup_ids.count(l.id) || planned_links_.count(l.id)) continue;
+      if (!link_added_by_us(now.key, l, mine)) continue;
+      planned_links_.insert(l.id);
+      Operation op;
+      op.kind = OpKind::kDeleteLink;
+      op.issue_key = now.key;
+      op.summary = now.summary;
+      op.story_id = story_of(now);
+      op.link_id = l.id;
+      op.link_phrase = l.phrase;
+      op.link_target = l.other_key;
+      plan_.operations.push_back(std::move(op));
+    }
+    if (!mine) return;
+    for (const auto& l : b.links) {
+      const bool still = std::any_of(now.links.begin(), now.links.end(), [&](const auto& n) {
+        return n.id == l.id || (lower(n.phrase) == lower(l.phrase) && n.other_key == l.other_key);
+      });
+      if (still || !mine->links_removed.count({l.phrase, l.other_key})) continue;
+      add_link(now.key, now.summary, story_of(now), l);
+    }
+  }
+
+  void add_link(const std::string& key, const std::string& summary, const std::string& story,
+                const tracker::RemoteLink& l) {
+    const std::string target = current_key_of(l.other_key);
+    if (target.empty()) {
+      plan_.notes.push_back(key + ": the link '" + l.phrase + " " + l.other_key +
+                            "' cannot come back: " + l.other_key + " no longer exists");
+      return;
+    }
+    Operation op;
+    op.kind = OpKind::kAddLink;
+    op.issue_key = key;
+    op.summary = summary;
+    op.story_id = story;
+    op.link_phrase = l.phrase;
+    op.link_target = target;
+    plan_.operations.push_back(std::move(op));
+  }
+
+  std::string current_key_of(const std::string& key) const {
+    if (in_current(key)) return key;
+    auto it = since_.recreated.find(key);
+    if (it != since_.recreated.end() && in_current(it->second)) return it->second;
+    return {};
+  }
+
+  // The property as the backup holds it, naming comments put back earlier by their new ids.
+  std::string backup_property(const RemoteIssue& b) const {
+    json p = property_json(b);
+    if (p.is_null()) return {};
+    const IssueWrites* last = since_.find(b.key);
+    if (last && p.is_object() && p.contains("comments") && p["comments"].is_object()) {
+      for (auto& [name, record] : p["comments"].items()) {
+        if (!record.is_object()) continue;
+        auto it = last->comments_restored.find(record.value("id", ""));
+        if (it != last->comments_restored.end()) record["id"] = it->second;
+      }
+    }
+    return p.dump();
+  }
+
+  void restore_property(const RemoteIssue& b, const RemoteIssue& now, const IssueWrites* mine) {
+    if (o_.mode == RestoreMode::kRollback && !(mine && mine->property_written)) return;
+    const std::string wanted = backup_property(b);
+    const json have = property_json(now);
+    if ((wanted.empty() && have.is_null()) ||
+        (!wanted.empty() && json::parse(wanted, nullptr, false) == have)) {
+      return;
+    }
+    Operation op;
+    op.kind = OpKind::kSetProperty;
+    op.issue_key = now.key;
+    op.summary = now.summary;
+    op.story_id = story_of(now);
+    op.property_json = wanted;
+    plan_.operations.push_back(std::move(op));
+  }
+
+  // An issue of the backup that is gone: created again with its fields, status, comments, links
+  // and identity, so that the next sync finds it.
+  void recreate(const RemoteIssue& b) {
+    const std::string identity = tracker::identity_of(b);
+    if (identity.empty()) {
+      plan_.notes.push_back(b.key + " '" + b.summary +
+                            "' was deleted and cannot be created again: epicsync never managed "
+                            "it (it has no recorded identity)");
+      return;
+    }
+    Operation op;
+    op.kind = b.subtask ? OpKind::kCreateSubtask : OpKind::kCreateStory;
+    op.story_id = b.subtask ? story_of(b) : identity;
+    op.summary = b.summary;
+    op.replaces_key = b.key;
+    auto& d = op.draft;
+    d.identity = identity;
+    d.subtask = b.subtask;
+    d.summary = b.summary;
+    d.description_raw = b.description;
+    d.points = b.points;
+    if (!b.priority_name.empty()) d.priority_name = b.priority_name;
+    d.labels = b.labels;
+    if (!b.assignee.empty()) d.assignee = b.assignee;
+    if (b.subtask) {
+      d.parent_key = current_key_of(b.parent_key);
+      if (d.parent_key.empty()) {
+        const RemoteIssue* parent = in_backup(b.parent_key);
+        if (!parent || tracker::identity_of(*parent).empty()) {
+          plan_.notes.push_back(b.key + " cannot be created again: its story " + b.parent_key +
+                                " is gone too");
+          return;
+        }
+        op.parent_story_id = tracker::identity_of(*parent);
+      }
+    } else {
+      d.parent_key = current_.epic.key.empty() ? b.parent_key : current_.epic.key;
+    }
+    plan_.operations.push_back(op);
+
+    // What the new issue still needs, found by its identity once it exists.
+    auto later = [&](OpKind kind) {
+      Operation l;
+      l.kind = kind;
+      l.story_id = identity;
+      l.draft.identity = identity;
+      l.draft.subtask = b.subtask;
+      l.summary = b.summary;
+      l.replaces_key = b.key;
+      return l;
+    };
+    if (!b.status.name.empty()) {
+      Operation t = later(OpKind::kTransition);
+      t.target_status = b.status;
+      t.cancel = dropped(b.resolution);
+      t.from_status = "(new)";
+      plan_.operations.push_back(std::move(t));
+    }
+    for (const auto& c : b.comments) {
+      Operation r = later(OpKind::kRestoreComment);
+      r.comment_id = c.id;
+      r.comment_body = c.body;
+      plan_.operations.push_back(std::move(r));
+    }
+    for (const auto& l : b.links) {
+      const std::string target = current_key_of(l.other_key);
+      if (target.empty()) continue;  // the other end brings it back, if it comes back
+      Operation a = later(OpKind::kAddLink);
+      a.link_phrase = l.phrase;
+      a.link_target = target;
+      plan_.operations.push_back(std::move(a));
+    }
+    Operation p = later(OpKind::kSetProperty);
+    p.property_json = backup_property(b);
+    plan_.operations.push_back(std::move(p));
+  }
+
+  // What changed on an issue epicsync created, compared with how it created it (empty: nothing).
+  std::string edited_since_created(const RemoteIssue& now, const IssueWrites* w) const {
+    if (w && w->created && w->created_with.is_object()) {
+      for (const char* f : kRestoredFields) {
+        const std::string field = f;
+        if (!w->created_with.contains(field)) continue;
+        // The last value epicsync wrote counts: a later sync may have changed it.
+        const json& value =
+            w->fields.count(field) ? w->fields.at(field).value : w->created_with[field];
+        if (!holds(field, now, value, o_.rich_text)) return field;
+      }
+      if (w->status && w->status->value.is_string() &&
+          w->status->value.get<std::string>() != now.status.name) {
+        return "status";
+      }
+      if (!w->status && now.status.category != tracker::StatusCategory::kToDo &&
+          now.status.category != tracker::StatusCategory::kUnknown) {
+        return "status";
+      }
+    }
+    for (const auto& c : now.comments) {
+      if (!w || !w->comments_added.count(c.id)) return "comments";
+    }
+    return {};
+  }
+
+  // Whether an issue not in the backup is epicsync's: created by a run since (journal), or by
+  // a run whose answer was lost (its identity is among the creates without an outcome).
+  const IssueWrites* created_by_us(const RemoteIssue& now, const WriteHistory& h,
+                                   bool& pending) const {
+    pending = false;
+    const IssueWrites* w = h.find(now.key);
+    if (w && w->created) return w;
+    const std::string identity = tracker::identity_of(now);
+    if (!identity.empty() && h.pending_creates.count(identity)) {
+      pending = true;
+      return w;
+    }
+    return nullptr;
+  }
+
+  void remove_if_new(const RemoteIssue& now) {
+    if (in_backup(now.key) || !in_scope(now)) return;
+    for (const auto& [old, fresh] : since_.recreated) {
+      if (fresh == now.key && in_backup(old)) return;  // stands for a backup issue
+    }
+    bool pending = false;
+    const WriteHistory& h = o_.mode == RestoreMode::kRestore ? since_ : undo_;
+    const IssueWrites* w = created_by_us(now, h, pending);
+    const bool ours = w != nullptr || pending;
+
+    if (!now.subtask && o_.mode == RestoreMode::kRestore) {
+      plan_.notes.push_back("kept " + now.key + " '" + now.summary +
+                            "': created since the backup (a restore never deletes stories)");
+      return;
+    }
+    if (now.subtask) {
+      const bool parent_new = !in_backup(now.parent_key);
+      // A sub-task of a story created since goes with its story: deleted with it by a
+      // rollback, kept with it by a restore.
+      if (parent_new && in_current(now.parent_key)) return;
+    }
+    if (!ours) {
+      if (o_.mode == RestoreMode::kRollback) return;  // not this sync's
+      if (!o_.force) {
+        conflict(now.key, "issue", "", "created since the backup, not by epicsync");
+        return;
+      }
+    } else if (!o_.force) {
+      if (std::string edited = edited_since_created(now, w); !edited.empty()) {
+        conflict(now.key, "issue", "created by epicsync", "edited since: " + edited);
+        return;
+      }
+    }
+    bool with_subtasks = false;
+    if (!now.subtask) {
+      // A story goes with its sub-tasks; each must be one this sync made and nobody touched.
+      for (const auto& key : now.subtask_keys) {
+        const RemoteIssue* st = in_current(key);
+        if (!st) continue;
+        bool st_pending = false;
+        const IssueWrites* sw = created_by_us(*st, h, st_pending);
+        std::string why;
+        if (!sw && !st_pending) {
+          why = "a sub-task not made by this sync";
+        } else if (std::string e = edited_since_created(*st, sw); !e.empty()) {
+          why = "edited since: " + e;
+        }
+        if (!why.empty() && !o_.force) {
+          conflict(st->key, "issue", "created by epicsync", why);
+          conflict(now.key, "issue", "created by epicsync",
+                   "has sub-task " + st->key + " (" + why + ")");
+          return;
+        }
+      }
+      with_subtasks = true;
+    }
+    Operation op;
+    op.kind = OpKind::kDeleteIssue;
+    op.issue_key = now.key;
+    op.draft.subtask = now.subtask;
+    op.summary = now.summary;
+    op.story_id = story_of(now);
+    op.with_subtasks = with_subtasks;
+    plan_.operations.push_back(std::move(op));
+  }
+
+  const tracker::EpicSnapshot& backup_;
+  const tracker::EpicSnapshot& current_;
+  const WriteHistory& since_;
+  const WriteHistory& undo_;
+  const RestoreOptions& o_;
+  std::map<std::string, const RemoteIssue*> backup_by_key_, current_by_key_;
+  std::set<std::string> planned_links_;
+  plan::Plan plan_;
+};
+
+}  // namespace
+
+bool same_field(const std::string& field, const RemoteIssue& a, const RemoteIssue& b,
+                const plan::RichTextOps& ops) {
+  if (field == "summary") return a.summary == b.summary;
+  if (field == "description") return same_text(a.description, b.description, ops);
+  if (field == "points") {
+    if (!a.points || !b.points) return !a.points && !b.points;
+    return std::fabs(*a.points - *b.points) < 1e-9;
+  }
+  if (field == "priority") return lower(a.priority_name) == lower(b.priority_name);
+  if (field == "labels") {
+    return std::set<std::string>(a.labels.begin(), a.labels.end()) ==
+           std::set<std::string>(b.labels.begin(), b.labels.end());
+  }
+  if (field == "assignee") return a.assignee == b.assignee;
+  if (field == "status") return a.status.name == b.status.name;
+  return true;
+}
+
+std::string field_text(const std::string& field, const RemoteIssue& r) {
+  auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
+  if (field == "summary") return r.summary;
+  if (field == "description") return r.description.raw.empty() ? "-" : "(its description)";
+  if (field == "points") return r.points ? number_text(*r.points) : "-";
+  if (field == "priority") return dash(r.priority_name);
+  if (field == "labels") return dash(join(r.labels));
+  if (field == "assignee")
+    return dash(r.assignee_display.empty() ? r.assignee : r.assignee_display);
+  if (field == "status") return r.status.name;
+  return {};
+}
+
+Result<plan::Plan> make_restore_plan(const tracker::EpicSnapshot& backup,
+                                     const tracker::EpicSnapshot& current,
+                                     const WriteHistory& since, const WriteHistory& undo,
+                                     const RestoreOptions& options) {
+  return Restorer(backup, current, since, undo, options).run();
+}
+
+}  // namespace epicsync::restore

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "backup/journal.h"
+
+namespace epicsync::restore {
+
+// What epicsync wrote to the tracker since a backup, read from the journals of that backup and
+// of every later one: the baseline for drift protection (a field that no longer holds what
+// epicsync wrote was changed by someone else) and the list of what a rollback undoes.
+
+// One value as epicsync wrote it, in the journal's "sent" form (sync/operation_record.h).
+struct Written {
+  nlohmann::json value;
+  // False when the journal holds the intent but no outcome (the run was killed, or the answer
+  // was lost): the write may or may not have happened.
+  bool confirmed = true;
+};
+
+struct IssueWrites {
+  std::map<std::string, Written> fields;   // "summary", "description", … : the last write
+  std::optional<Written> status;           // value: the status name reached (null: unknown)
+  bool created = false;                    // epicsync created the issue since the backup
+  nlohmann::json created_with;             // the create's fields ("sent"), when created
+  std::set<std::string> comments_added;    // comment ids epicsync posted
+  std::set<std::string> comments_removed;  // comment ids epicsync deleted (replaced, rolled back)
+  std::map<std::string, std::string> comments_restored;  // a backup's comment id → its new id
+  std::set<std::pair<std::string, std::string>> links_added;    // (phrase, other issue)
+  std::set<std::pair<std::string, std::string>> links_removed;  // (phrase, other issue)
+  bool property_written = false;
+  bool deleted = false;
+};
+
+struct WriteHistory {
+  std::map<std::string, IssueWrites> issues;     // by issue key
+  std::map<std::string, std::string> created;    // identity → key of issues epicsync created
+  std::set<std::string> pending_creates;         // identities whose create has no outcome
+  std::map<std::string, std::string> recreated;  // a deleted issue's key → its new key
+  std::vector<std::string> notes;                // torn journal tails and the like
+
+  const IssueWrites* find(const std::string& key) const;
+  // Whether `key` carries any write at all.
+  bool touched(const std::string& key) const { return find(key) != nullptr; }
+};
+
+// Adds one run's journal to the history. Journals are added oldest first, so a later write of a
+// field replaces an earlier one.
+void add_journal(WriteHistory& history, const backup::Journal& journal);
+
+}  // namespace epicsync::restore

@@ -1,0 +1,96 @@
+#include "sync/operation_record.h"
+
+namespace epicsync::sync {
+namespace {
+
+nlohmann::json raw_json(const tracker::RichText& t) {
+  const char* format = t.format == tracker::RichText::Format::kAdf    ? "adf"
+                       : t.format == tracker::RichText::Format::kWiki ? "wiki"
+                                                                      : "empty";
+  return {{"format", format}, {"raw", t.raw}};
+}
+
+nlohmann::json status_json(const tracker::RemoteStatus& s) {
+  return {{"id", s.id}, {"name", s.name}};
+}
+
+}  // namespace
+
+nlohmann::json sent_fields(const tracker::FieldChanges& c) {
+  nlohmann::json sent = nlohmann::json::object();
+  if (c.summary) sent["summary"] = *c.summary;
+  if (c.description_raw) {
+    sent["description"] = raw_json(*c.description_raw);
+  } else if (c.description_markdown) {
+    sent["description"] = {{"markdown", *c.description_markdown}};
+  }
+  if (c.points) sent["points"] = *c.points ? nlohmann::json(**c.points) : nlohmann::json(nullptr);
+  if (c.priority_name) sent["priority"] = *c.priority_name;
+  if (c.labels) sent["labels"] = *c.labels;
+  if (c.assignee) sent["assignee"] = *c.assignee;
+  return sent;
+}
+
+nlohmann::json sent_fields(const tracker::IssueDraft& d) {
+  nlohmann::json sent = {{"summary", d.summary}};
+  if (d.description_raw) {
+    sent["description"] = raw_json(*d.description_raw);
+  } else {
+    sent["description"] = {{"markdown", d.description_markdown}};
+  }
+  if (d.points) sent["points"] = *d.points;
+  if (d.priority_name) sent["priority"] = *d.priority_name;
+  if (d.labels) sent["labels"] = *d.labels;
+  if (d.assignee) sent["assignee"] = *d.assignee;
+  return sent;
+}
+
+nlohmann::json operation_record(const plan::Operation& op, nlohmann::json shown) {
+  nlohmann::json sent = nlohmann::json::object();
+  switch (op.kind) {
+    case plan::OpKind::kCreateStory:
+    case plan::OpKind::kCreateSubtask:
+      sent = sent_fields(op.draft);
+      sent["identity"] = op.draft.identity;
+      if (!op.replaces_key.empty()) sent["replaces"] = op.replaces_key;
+      if (!op.parent_story_id.empty()) sent["parent_story"] = op.parent_story_id;
+      break;
+    case plan::OpKind::kUpdate:
+      sent = sent_fields(op.changes);
+      break;
+    case plan::OpKind::kTransition:
+      if (op.target_status) sent["status"] = status_json(*op.target_status);
+      sent["cancel"] = op.target_status ? op.cancel : op.target == model::StatusMeaning::kCancelled;
+      break;
+    case plan::OpKind::kAddComment:
+    case plan::OpKind::kUpdateComment:
+      sent = {{"comment_key", op.comment_key}, {"hash", op.comment_hash}};
+      if (!op.comment_id.empty()) sent["replaces"] = op.comment_id;
+      break;
+    case plan::OpKind::kAddLink:
+      sent = {{"phrase", op.link_phrase}, {"target", op.link_target}};
+      break;
+    case plan::OpKind::kRecordIdentity:
+    case plan::OpKind::kSetProperty:
+      sent = {{"property", op.property_json}};
+      break;
+    case plan::OpKind::kDeleteIssue:
+      sent = {{"with_subtasks", op.with_subtasks}};
+      break;
+    case plan::OpKind::kDeleteComment:
+    case plan::OpKind::kRestoreComment:
+      sent = {{"comment_id", op.comment_id}};
+      break;
+    case plan::OpKind::kDeleteLink:
+      sent = {{"link_id", op.link_id}, {"phrase", op.link_phrase}, {"target", op.link_target}};
+      break;
+  }
+  // Where a new issue's later operations find it: its identity (a story id or a sub-task's).
+  if (op.issue_key.empty()) {
+    sent["identity_of_issue"] = op.draft.identity.empty() ? op.story_id : op.draft.identity;
+  }
+  shown["sent"] = std::move(sent);
+  return shown;
+}
+
+}  // namespace epicsync::sync
