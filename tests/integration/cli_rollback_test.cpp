@@ -1,0 +1,401 @@
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
+
+#include "backup/backup_store.h"
+#include "epic_generator.h"
+#include "support/jira_sim_fixture.h"
+#include "support/subprocess.h"
+
+namespace epicsync::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string fixture(const std::string& name) {
+  return std::string(FIXTURES_DIR) + "/epics/" + name;
+}
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+void replace(std::string& text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  text.replace(at, from.size(), to);
+}
+
+// Every field epicsync manages, per issue, as the simulator holds it: the comparison that says a
+// rollback really restored. Keyed by "parent summary / summary" so that issues created again
+// under new keys compare with the ones they replace; comment and link ids, which a tracker
+// always assigns anew, are left out.
+json managed_state(const json& state) {
+  std::map<std::string, std::string> summary_of;
+  for (const auto& i : state["issues"]) summary_of[i["key"]] = i.value("summary", "");
+  json out = json::object();
+  for (const auto& i : state["issues"]) {
+    json property = i.value("properties", json::object()).value("epicsync", json(nullptr));
+    if (property.is_object() && property.contains("comments")) {
+      for (auto& [name, c] : property["comments"].items()) c.erase("id");
+    }
+    json comments = json::array();
+    for (const auto& c : i.value("comments", json::array())) comments.push_back(c["body"]);
+    std::sort(comments.begin(), comments.end());
+    const std::string parent = i.value("parent", "");
+    out[summary_of[parent] + " / " + i.value("summary", "")] = {
+        {"description", i.value("description", json(nullptr))},
+        {"points", i.value("storyPoints", json(nullptr))},
+        {"priority", i.value("priority", json(nullptr))},
+        {"labels", i.value("labels", json::array())},
+        {"assignee", i.value("assignee", json(nullptr))},
+        {"status", i.value("status", json(nullptr))},
+        {"resolution", i.value("resolution", json(nullptr))},
+        {"property", property},
+        {"comments", comments}};
+  }
+  json links = json::array();
+  for (const auto& l : state.value("links", json::array())) {
+    links.push_back({summary_of[l.value("outward", "")], l.value("type", ""),
+                     summary_of[l.value("inward", "")]});
+  }
+  std::sort(links.begin(), links.end());
+  out["(links)"] = links;
+  return out;
+}
+
+// The field-by-field difference, for a readable failure.
+std::string differences(const json& want, const json& got) {
+  std::string out;
+  for (const auto& op : json::diff(want, got)) out += op.dump() + "\n";
+  return out;
+}
+
+class CliRollbackTest : public JiraSimTest {
+ protected:
+  void SetUp() override {
+    JiraSimTest::SetUp();
+    std::string tmpl = (fs::temp_directory_path() / "epicsync-rollback-XXXXXX").string();
+    dir_ = mkdtemp(tmpl.data());
+  }
+  void TearDown() override {
+    fs::remove_all(dir_);
+    JiraSimTest::TearDown();
+  }
+
+  ProcessOptions options() {
+    ProcessOptions o;
+    o.cwd = dir_;
+    o.unset_env = {"JIRA_PAT", "JIRA_PROJECT", "NO_COLOR"};
+    o.env = {{"HOME", dir_},
+             {"JIRA_URL", sim().url()},
+             {"JIRA_EMAIL", "sim@example.com"},
+             {"JIRA_API_TOKEN", "sim-token"},
+             {"EPICSYNC_BACKUP_DIR", dir_ + "/backups"}};
+    o.timeout = std::chrono::seconds(180);
+    return o;
+  }
+  ProcessResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), EPICSYNC_PATH);
+    args.push_back("--no-color");
+    return run_process(args, options());
+  }
+  std::vector<std::string> args_of(std::initializer_list<std::string> a) { return a; }
+  ProcessResult sync(const std::string& file) {
+    return run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm"});
+  }
+  ProcessResult rollback(std::vector<std::string> extra = {}) {
+    std::vector<std::string> a = {"--rollback", "-e", "PROJ-1", "--execute", "--no-confirm"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run(a);
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  json managed() { return managed_state(sim().state()); }
+  std::string key_of(const std::string& summary) {
+    const json state = sim().state();  // held: a range-for over a temporary's member dangles
+    for (const auto& i : state["issues"]) {
+      if (i.value("summary", "") == summary) return i["key"];
+    }
+    ADD_FAILURE() << "no issue " << summary;
+    return {};
+  }
+  int writes() {
+    int n = 0;
+    for (const auto& r : sim().request_log()) {
+      if (r.value("method", "") != "GET" &&
+          r.value("path", "").find("/search") == std::string::npos) {
+        ++n;
+      }
+    }
+    return n;
+  }
+  // The checkout epic, changed the way a second sync would change it: points, statuses both
+  // ways (Done → To Do, To Do → Done: several workflow steps each), a description, a new
+  // sub-task, a new commit in the Related Commits comment, and a new story.
+  std::string checkout_v2() {
+    std::string t = read(fixture("checkout.md"));
+    replace(
+        t,
+        "| **Story Points** | 5 |\n| **Priority** | 🔴 Critical |\n| **Status** | 🔄 In Progress |",
+        "| **Story Points** | 8 |\n| **Priority** | 🔴 Critical |\n| **Status** | 🔄 In Progress |");
+    replace(t,
+            "| **Story Points** | 3 |\n| **Priority** | 🟡 High |\n| **Status** | 📋 Planned |",
+            "| **Story Points** | 3 |\n| **Priority** | 🟡 High |\n| **Status** | ✅ Done |");
+    replace(t, "Guests give an email address and a shipping address, nothing else.",
+            "Guests give an email address only.");
+    replace(t, "| 1 | Guest form | Email and address form with inline validation | 2 | ✅ Done |",
+            "| 1 | Guest form | Email and address form with inline validation | 2 | 📋 Planned |\n"
+            "| 4 | Guest analytics | Count guest conversions | 1 | 📋 Planned |");
+    replace(t, "| `e4f5a6b` | test: guest form validation |",
+            "| `e4f5a6b` | test: guest form validation |\n| `0a1b2c3` | fix: trim guest emails |");
+    t += "\n---\n\n### SHOP-104: Saved carts\n\n**Story Points**: 2\n**Status**: 🔄 In Progress\n\n"
+         "#### Description\n\nShoppers come back to the cart they left.\n";
+    return t;
+  }
+
+  std::string dir_;
+};
+
+TEST_F(CliRollbackTest, ExampleEpicsSyncedThenRolledBackLeaveTheTrackerAsBefore) {
+  for (const std::string name : {"checkout.md", "mixed-formats.md"}) {
+    sim().reset(/*seed=*/true);
+    const json before = managed();
+    auto synced = sync(fixture(name));
+    ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+    ASSERT_NE(managed(), before);
+
+    auto preview = run({"--rollback", "-e", "PROJ-1"});
+    EXPECT_EQ(preview.exit_code, 0) << preview.err;
+    EXPECT_NE(preview.out.find("Preview: nothing was changed"), std::string::npos) << preview.out;
+    EXPECT_NE(preview.out.find("delete story"), std::string::npos) << preview.out;
+
+    auto undone = rollback();
+    ASSERT_EQ(undone.exit_code, 0) << name << "\n" << undone.out << undone.err;
+    EXPECT_EQ(managed(), before) << name << "\n" << differences(before, managed());
+    EXPECT_NE(undone.out.find("Undo it with: epicsync --restore-backup backup_"), std::string::npos)
+        << undone.out;
+  }
+}
+
+TEST_F(CliRollbackTest, RollbackRestoresEveryFieldStatusAndCommentAndIsItselfUndoable) {
+  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  const json after_first = managed();
+  auto second = sync(write("v2.md", checkout_v2()));
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  const json after_second = managed();
+  ASSERT_NE(after_second, after_first);
+
+  sim().clear_log();
+  auto preview = run({"--rollback", "-e", "PROJ-1"});
+  ASSERT_EQ(preview.exit_code, 0) << preview.out << preview.err;
+  EXPECT_EQ(writes(), 0) << "a preview writes nothing";
+  EXPECT_NE(preview.out.find("restore Story Points: 8 → 5"), std::string::npos) << preview.out;
+  EXPECT_NE(preview.out.find("transition back Done → To Do"), std::string::npos) << preview.out;
+  EXPECT_NE(preview.out.find("transition back To Do → Done"), std::string::npos) << preview.out;
+  EXPECT_NE(preview.out.find("delete sub-task"), std::string::npos) << preview.out;
+  EXPECT_NE(preview.out.find("delete story"), std::string::npos) << preview.out;
+  EXPECT_NE(preview.out.find("put back comment"), std::string::npos) << preview.out;
+
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_EQ(managed(), after_first) << differences(after_first, managed());
+  EXPECT_NE(undone.out.find("Rolled back PROJ-1"), std::string::npos) << undone.out;
+  // The first file is what the tracker says again: a sync of it has nothing to do.
+  auto again = run({"-m", fixture("checkout.md"), "-e", "PROJ-1"});
+  EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out;
+  // Rolling back again finds nothing left to undo.
+  sim().clear_log();
+  auto twice = rollback();
+  EXPECT_EQ(twice.exit_code, 0) << twice.out;
+  EXPECT_NE(twice.out.find("Nothing to undo"), std::string::npos) << twice.out;
+  EXPECT_EQ(writes(), 0);
+
+  // The pre-rollback backup brings back the state after the second sync.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(undone.out, m, std::regex("--restore-backup (backup_\\S+)")));
+  auto redo = run({"--restore-backup", m[1], "-e", "PROJ-1", "--execute", "--no-confirm"});
+  ASSERT_EQ(redo.exit_code, 0) << redo.out << redo.err;
+  EXPECT_EQ(managed(), after_second) << differences(after_second, managed());
+  auto v2_again = run({"-m", dir_ + "/v2.md", "-e", "PROJ-1"});
+  EXPECT_NE(v2_again.out.find("Nothing to do"), std::string::npos) << v2_again.out;
+}
+
+TEST_F(CliRollbackTest, AFieldSomeoneChangedIsAConflictUnlessForced) {
+  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  const json after_first = managed();
+  ASSERT_EQ(sync(write("v2.md", checkout_v2())).exit_code, 0);
+  const std::string story = key_of("Guest checkout");
+  const std::string analytics = key_of("Guest analytics");
+  ASSERT_EQ(sim().edit_as_other(story, {{"fields", {{"customfield_10016", 13}}}}).status, 200);
+  ASSERT_EQ(
+      sim().edit_as_other(analytics, {{"fields", {{"summary", "Guest analytics (mine)"}}}}).status,
+      200);
+
+  auto r = rollback({"-o", "json"});
+  EXPECT_EQ(r.exit_code, 10) << r.out << r.err;
+  const json doc = json::parse(r.out);
+  std::set<std::pair<std::string, std::string>> conflicts;
+  for (const auto& c : doc["conflicts"])
+    conflicts.insert({c["issue"].get<std::string>(), c["field"].get<std::string>()});
+  EXPECT_TRUE(conflicts.count({story, "points"})) << doc["conflicts"].dump();
+  EXPECT_TRUE(conflicts.count({analytics, "issue"})) << doc["conflicts"].dump();
+  for (const auto& c : doc["conflicts"]) {
+    if (c["issue"] == story) {
+      EXPECT_EQ(c["wrote"], "8");
+      EXPECT_EQ(c["now"], "13");
+    }
+  }
+  json state = managed();
+  EXPECT_EQ(state["Demo epic / Guest checkout"]["points"], 13) << "kept";
+  EXPECT_TRUE(state.contains("Guest checkout / Guest analytics (mine)")) << "not deleted";
+  // Everything else was restored.
+  EXPECT_EQ(state["Demo epic / Guest checkout"]["description"],
+            after_first["Demo epic / Guest checkout"]["description"]);
+  EXPECT_EQ(state["Demo epic / Address autocomplete"],
+            after_first["Demo epic / Address autocomplete"]);
+
+  auto forced = rollback({"--force"});
+  EXPECT_EQ(forced.exit_code, 0) << forced.out << forced.err;
+  EXPECT_EQ(managed(), after_first) << differences(after_first, managed());
+}
+
+TEST_F(CliRollbackTest, RestoreToAnOlderBackupAcrossTwoSyncsKeepsNewStories) {
+  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  const json before = managed();
+  auto manual = run({"--backup", "before-sprint", "-e", "PROJ-1", "-o", "json"});
+  ASSERT_EQ(manual.exit_code, 0) << manual.out << manual.err;
+  const std::string id = json::parse(manual.out)["backup"]["id"];
+  std::string v2 = checkout_v2();
+  ASSERT_EQ(sync(write("v2.md", v2)).exit_code, 0);
+  std::string v3 = v2;
+  replace(v3, "| **Story Points** | 8 |", "| **Story Points** | 13 |");
+  v3 += "\n---\n\n### SHOP-105: Gift wrapping\n\n**Story Points**: 1\n**Status**: 📋 Planned\n";
+  ASSERT_EQ(sync(write("v3.md", v3)).exit_code, 0);
+  const std::string saved_carts = key_of("Saved carts");
+  const std::string gift = key_of("Gift wrapping");
+
+  auto preview = run({"--restore-backup", id, "-e", "PROJ-1"});
+  EXPECT_EQ(preview.exit_code, 0);
+  EXPECT_NE(preview.out.find("restore Story Points: 13 → 5"), std::string::npos) << preview.out;
+  auto r = run({"--restore-backup", id, "-e", "PROJ-1", "--execute", "--no-confirm"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("kept " + saved_carts + " 'Saved carts'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kept " + gift + " 'Gift wrapping'"), std::string::npos) << r.out;
+  json state = managed();
+  EXPECT_TRUE(state.contains("Demo epic / Saved carts"));
+  EXPECT_TRUE(state.contains("Demo epic / Gift wrapping"));
+  EXPECT_FALSE(state.contains("Guest checkout / Guest analytics")) << "sub-task created since";
+  state.erase("Demo epic / Saved carts");
+  state.erase("Demo epic / Gift wrapping");
+  EXPECT_EQ(state, before) << differences(before, state);
+}
+
+TEST_F(CliRollbackTest, IssueAndStoryFiltersLimitTheRollback) {
+  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  const json after_first = managed();
+  ASSERT_EQ(sync(write("v2.md", checkout_v2())).exit_code, 0);
+  const json after_second = managed();
+  const std::string autocomplete = key_of("Address autocomplete");
+  auto r = rollback({"--issue", autocomplete});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  json state = managed();
+  EXPECT_EQ(state["Demo epic / Address autocomplete"],
+            after_first["Demo epic / Address autocomplete"]);
+  EXPECT_EQ(state["Demo epic / Guest checkout"], after_second["Demo epic / Guest checkout"])
+      << "outside --issue";
+  auto s = rollback({"--story", "SHOP-101"});
+  ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
+  state = managed();
+  EXPECT_EQ(state["Demo epic / Guest checkout"], after_first["Demo epic / Guest checkout"]);
+  EXPECT_FALSE(state.contains("Guest checkout / Guest analytics"));
+  EXPECT_TRUE(state.contains("Demo epic / Saved carts")) << "SHOP-104 is outside --story";
+  EXPECT_EQ(run({"--rollback", "-e", "PROJ-1", "--issue", "PROJ-999"}).exit_code, 2);
+}
+
+TEST_F(CliRollbackTest, AGeneratedHundredStoryEpicRollsBack) {
+  bench::GeneratorOptions g;
+  g.stories = 100;
+  g.subtasks_per_story = 2;
+  g.seed = 7;
+  model::Epic epic = bench::generate_epic(g);
+  for (auto& s : epic.stories) {
+    s.tracker_key.reset();  // new issues: nothing pinned
+    s.assignee.reset();     // the simulator knows none of the generated people
+  }
+  auto first = sync(write("v1.md", bench::render_epic(epic)));
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const json after_first = managed();
+  // Every story moves: To Do ↔ Done and In Progress → In Review, several workflow steps each.
+  using model::StatusMeaning;
+  for (auto& s : epic.stories) {
+    if (s.points) *s.points += 1;
+    if (!s.status) continue;
+    switch (s.status->meaning) {
+      case StatusMeaning::kToDo:
+        s.status->meaning = StatusMeaning::kDone;
+        s.status->text = "Done";
+        break;
+      case StatusMeaning::kDone:
+        s.status->meaning = StatusMeaning::kToDo;
+        s.status->text = "To Do";
+        break;
+      default:
+        s.status->meaning = StatusMeaning::kInReview;
+        s.status->text = "In Review";
+        break;
+    }
+  }
+  auto second = sync(write("v2.md", bench::render_epic(epic)));
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  ASSERT_NE(managed(), after_first);
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_EQ(managed(), after_first) << differences(after_first, managed());
+}
+
+class CliRollbackKilledTest : public CliRollbackTest {
+ protected:
+  std::vector<std::string> sim_args() const override { return {"--seed", "--latency-ms", "15"}; }
+  void kill_after(std::vector<std::string> args, int ms) {
+    args.insert(args.begin(), EPICSYNC_PATH);
+    BackgroundProcess victim(args, options());
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    victim.stop(SIGKILL);
+  }
+};
+
+TEST_F(CliRollbackKilledTest, ASyncKilledHalfWayRollsBackExactly) {
+  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  const json after_first = managed();
+  const std::string v2 = write("v2.md", checkout_v2());
+  kill_after({"-m", v2, "-e", "PROJ-1", "--execute", "--no-confirm"}, 900);
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_EQ(managed(), after_first) << differences(after_first, managed());
+}
+
+TEST_F(CliRollbackKilledTest, ARollbackKilledHalfWayConvergesWhenRunAgain) {
+  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  const json after_first = managed();
+  ASSERT_EQ(sync(write("v2.md", checkout_v2())).exit_code, 0);
+  kill_after({"--rollback", "-e", "PROJ-1", "--execute", "--no-confirm"}, 700);
+  auto again = rollback();
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(managed(), after_first) << differences(after_first, managed());
+  auto third = rollback();
+  EXPECT_NE(third.out.find("Nothing to undo"), std::string::npos) << third.out;
+}
+
+}  // namespace
+}  // namespace epicsync::testing
