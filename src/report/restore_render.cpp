@@ -51,6 +51,9 @@ void write_op(std::ostream& out, const Operation& op, const RenderStyle& s) {
                        op.issue_key + ": " + op.summary +
                        (op.with_subtasks ? " (with its sub-tasks)" : ""))
           << "\n";
+      for (const auto& c : op.shown) {
+        out << "    " << paint(s, "31", "delete sub-task " + c.before + ": " + c.after) << "\n";
+      }
       break;
     case OpKind::kCreateStory:
     case OpKind::kCreateSubtask:

@@ -650,6 +650,13 @@ class Restorer {
     op.summary = now.summary;
     op.story_id = story_of(now);
     op.with_subtasks = with_subtasks;
+    if (with_subtasks) {
+      for (const auto& key : now.subtask_keys) {
+        if (const RemoteIssue* st = in_current(key)) {
+          op.shown.push_back({"Sub-task", key, st->summary});
+        }
+      }
+    }
     plan_.operations.push_back(std::move(op));
   }
 
