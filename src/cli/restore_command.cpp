@@ -37,7 +37,7 @@ Result<backup::BackupInfo> target_backup(const Options& o, const backup::BackupS
 // (later syncs, earlier rollbacks), oldest first. `undo` gets `from`'s own journal: the sync a
 // rollback undoes.
 Result<tracker::Done> read_history(const backup::BackupStore& store, const backup::BackupInfo& from,
-                          restore::WriteHistory& since, restore::WriteHistory& undo) {
+                                   restore::WriteHistory& since, restore::WriteHistory& undo) {
   auto all = store.list(from.manifest.epic);
   if (!all) return all.error();
   bool reached = false;

@@ -4,27 +4,16 @@
 #include <sstream>
 #include <vector>
 
+#include "report/text_style.h"
+
 namespace epicsync::report {
 namespace {
 
 using plan::Operation;
 using plan::OpKind;
 
-std::string paint(const RenderStyle& s, const char* code, const std::string& text) {
-  if (!s.color) return text;
-  return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
-}
-
 std::string issue_of(const Operation& op) {
   return op.issue_key.empty() ? op.replaces_key : op.issue_key;
-}
-
-void write_diff(std::ostream& out, const std::string& diff, const RenderStyle& s) {
-  std::istringstream lines(diff);
-  for (std::string line; std::getline(lines, line);) {
-    const char* color = line.rfind("+", 0) == 0 ? "32" : line.rfind("-", 0) == 0 ? "31" : "2";
-    out << "      " << paint(s, color, line) << "\n";
-  }
 }
 
 void write_op(std::ostream& out, const Operation& op, const RenderStyle& s) {
@@ -33,7 +22,7 @@ void write_op(std::ostream& out, const Operation& op, const RenderStyle& s) {
       for (const auto& c : op.shown) {
         if (c.field == "Description") {
           out << "  restore Description:\n";
-          write_diff(out, op.description_diff, s);
+          write_unified_diff(out, op.description_diff, "      ", s);
         } else {
           out << "  restore " << c.field << ": " << c.before << " → " << c.after << "\n";
         }

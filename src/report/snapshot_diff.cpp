@@ -35,6 +35,8 @@ std::string field_id(const std::string& shown) {
   return shown;
 }
 
+// Shown as the plan shows them (plan/planner.cpp keeps its own copies private to the planner),
+// so "Story Points: 5 → 8" reads the same in a plan and in a diff.
 std::string number_text(double v) {
   std::ostringstream s;
   s << v;

@@ -221,13 +221,22 @@ class Restorer {
   bool ours_to_undo(const RemoteIssue& now, const std::string& field, const Written* last,
                     const std::string& now_text, const std::string& wrote_text) {
     if (o_.force) return true;
-    if (last && (field == "status"
-                     ? last->value.is_string() && last->value.get<std::string>() == now.status.name
-                     : holds(field, now, last->value, o_.rich_text))) {
-      return true;
-    }
+    if (last && still_holds(field, now, *last)) return true;
     conflict(now.key, field, last ? wrote_text : "", now_text);
     return false;
+  }
+
+  // Whether the issue holds a value epicsync wrote (or may have written, when the answer never
+  // came) and nobody changed since.
+  bool still_holds(const std::string& field, const RemoteIssue& now, const Written& w) const {
+    if (field == "status") {
+      if (w.anywhere) return true;
+      return std::any_of(w.possible.begin(), w.possible.end(), [&](const json& v) {
+        return v.is_string() && v.get<std::string>() == now.status.name;
+      });
+    }
+    return std::any_of(w.possible.begin(), w.possible.end(),
+                       [&](const json& v) { return holds(field, now, v, o_.rich_text); });
   }
 
   void restore_or_recreate(const RemoteIssue& b) {
@@ -338,16 +347,41 @@ class Restorer {
     for (const auto& c : b.comments) in_backup_ids.insert(c.id);
     for (const auto& c : now.comments) now_ids.insert(c.id);
     const IssueWrites* last = since_.find(now.key);
-    for (const auto& c : now.comments) {
-      if (in_backup_ids.count(c.id) || !mine->comments_added.count(c.id)) continue;
-      // A comment that a restore put back stands for the backup's one: keep it.
-      bool stands_for_backup = false;
+
+    // Backup comments already put back under a new id: by an earlier restore's journal, or,
+    // when its answer never came, by the same body on a comment the backup does not have.
+    std::map<std::string, std::string>& stands_for = stands_for_[now.key];
+    std::set<std::string> taken;
+    for (const auto& c : b.comments) {
+      if (now_ids.count(c.id)) continue;
       if (last) {
-        for (const auto& [old, fresh] : last->comments_restored) {
-          stands_for_backup = stands_for_backup || (fresh == c.id && in_backup_ids.count(old));
+        auto it = last->comments_restored.find(c.id);
+        if (it != last->comments_restored.end() && now_ids.count(it->second)) {
+          stands_for[c.id] = it->second;
+          taken.insert(it->second);
+          continue;
         }
       }
-      if (stands_for_backup) continue;
+      if (!last || !last->restores_pending) continue;
+      for (const auto& d : now.comments) {
+        if (in_backup_ids.count(d.id) || taken.count(d.id)) continue;
+        if (same_text(d.body, c.body, o_.rich_text)) {
+          stands_for[c.id] = d.id;
+          taken.insert(d.id);
+          break;
+        }
+      }
+    }
+
+    for (const auto& c : now.comments) {
+      if (in_backup_ids.count(c.id) || taken.count(c.id)) continue;
+      // Ours: its id is in the journal, or a post whose answer never came has its body.
+      const bool ours = mine->comments_added.count(c.id) > 0 ||
+                        std::any_of(mine->comments_pending.begin(), mine->comments_pending.end(),
+                                    [&](const std::string& md) {
+                                      return o_.rich_text.same && o_.rich_text.same(c.body, md);
+                                    });
+      if (!ours) continue;
       Operation op;
       op.kind = OpKind::kDeleteComment;
       op.issue_key = now.key;
@@ -357,10 +391,8 @@ class Restorer {
       plan_.operations.push_back(std::move(op));
     }
     for (const auto& c : b.comments) {
-      if (now_ids.count(c.id) || !mine->comments_removed.count(c.id)) continue;
-      if (last) {
-        auto it = last->comments_restored.find(c.id);
-        if (it != last->comments_restored.end() && now_ids.count(it->second)) continue;
+      if (now_ids.count(c.id) || stands_for.count(c.id) || !mine->comments_removed.count(c.id)) {
+        continue;
       }
       Operation op;
       op.kind = OpKind::kRestoreComment;
@@ -442,11 +474,16 @@ class Restorer {
     json p = property_json(b);
     if (p.is_null()) return {};
     const IssueWrites* last = since_.find(b.key);
-    if (last && p.is_object() && p.contains("comments") && p["comments"].is_object()) {
+    const auto found = stands_for_.find(b.key);
+    if (p.is_object() && p.contains("comments") && p["comments"].is_object()) {
       for (auto& [name, record] : p["comments"].items()) {
         if (!record.is_object()) continue;
-        auto it = last->comments_restored.find(record.value("id", ""));
-        if (it != last->comments_restored.end()) record["id"] = it->second;
+        const std::string id = record.value("id", "");
+        if (found != stands_for_.end() && found->second.count(id)) {
+          record["id"] = found->second.at(id);
+        } else if (last && last->comments_restored.count(id)) {
+          record["id"] = last->comments_restored.at(id);
+        }
       }
     }
     return p.dump();
@@ -553,14 +590,12 @@ class Restorer {
         const std::string field = f;
         if (!w->created_with.contains(field)) continue;
         // The last value epicsync wrote counts: a later sync may have changed it.
-        const json& value =
-            w->fields.count(field) ? w->fields.at(field).value : w->created_with[field];
-        if (!holds(field, now, value, o_.rich_text)) return field;
+        if (w->fields.count(field) ? !still_holds(field, now, w->fields.at(field))
+                                   : !holds(field, now, w->created_with[field], o_.rich_text)) {
+          return field;
+        }
       }
-      if (w->status && w->status->value.is_string() &&
-          w->status->value.get<std::string>() != now.status.name) {
-        return "status";
-      }
+      if (w->status && !still_holds("status", now, *w->status)) return "status";
       if (!w->status && now.status.category != tracker::StatusCategory::kToDo &&
           now.status.category != tracker::StatusCategory::kUnknown) {
         return "status";
@@ -667,6 +702,8 @@ class Restorer {
   const RestoreOptions& o_;
   std::map<std::string, const RemoteIssue*> backup_by_key_, current_by_key_;
   std::set<std::string> planned_links_;
+  // Per issue: a backup comment's id → the comment that now stands for it.
+  std::map<std::string, std::map<std::string, std::string>> stands_for_;
   plan::Plan plan_;
 };
 

@@ -47,7 +47,7 @@ void apply(WriteHistory& h, const Op& op) {
     w.created = true;
     w.created_with = sent;
     for (const char* f : {"summary", "description", "points", "priority", "labels", "assignee"}) {
-      if (sent.contains(f)) w.fields[f] = {sent[f], true};
+      if (sent.contains(f)) w.fields[f].add(sent[f], true);
     }
     if (!identity.empty()) {
       h.created[identity] = key;
@@ -62,7 +62,7 @@ void apply(WriteHistory& h, const Op& op) {
   IssueWrites& w = h.issues[key];
   if (kind == "update") {
     for (const auto& [field, value] : sent.items()) {
-      if (field != "identity_of_issue") w.fields[field] = {value, done};
+      if (field != "identity_of_issue") w.fields[field].add(value, done);
     }
   } else if (kind == "transition") {
     json reached = nullptr;
@@ -72,7 +72,14 @@ void apply(WriteHistory& h, const Op& op) {
     } else if (sent.contains("status")) {
       reached = sent["status"].value("name", "");
     }
-    w.status = Written{reached, done};
+    if (!w.status) w.status = Written{};
+    if (done && reached.is_null()) {
+      w.status->anywhere = true;  // an older journal without the path
+    } else {
+      w.status->add(reached, done);
+    }
+    // A walk without an answer may have stopped on any status along the way.
+    if (!done) w.status->anywhere = true;
   } else if (kind == "add_comment" || kind == "update_comment") {
     if (done) {
       if (std::string id = text(*op.outcome, "comment_id"); !id.empty())
@@ -80,8 +87,10 @@ void apply(WriteHistory& h, const Op& op) {
       if (std::string old = text(*op.outcome, "replaced"); !old.empty()) {
         w.comments_removed.insert(old);
       }
-    } else if (std::string old = text(sent, "replaces"); !old.empty()) {
-      w.comments_removed.insert(old);  // perhaps: the replacement may have gone through
+    } else {
+      w.comments_pending.push_back(text(sent, "markdown"));
+      // Perhaps: the replacement may have gone through.
+      if (std::string old = text(sent, "replaces"); !old.empty()) w.comments_removed.insert(old);
     }
     w.property_written = true;
   } else if (kind == "add_link") {
@@ -94,7 +103,11 @@ void apply(WriteHistory& h, const Op& op) {
     w.deleted = true;
   } else if (kind == "delete_comment") {
     w.comments_removed.insert(text(sent, "comment_id"));
-  } else if (kind == "restore_comment" && done) {
+  } else if (kind == "restore_comment") {
+    if (!done) {
+      w.restores_pending = true;
+      return;
+    }
     const std::string id = text(*op.outcome, "comment_id");
     w.comments_restored[text(sent, "comment_id")] = id;
     w.comments_added.insert(id);
@@ -102,6 +115,17 @@ void apply(WriteHistory& h, const Op& op) {
 }
 
 }  // namespace
+
+void Written::add(const json& v, bool done) {
+  value = v;
+  confirmed = done;
+  if (done) {
+    possible = {v};
+    anywhere = false;
+  } else {
+    possible.push_back(v);
+  }
+}
 
 const IssueWrites* WriteHistory::find(const std::string& key) const {
   auto it = issues.find(key);

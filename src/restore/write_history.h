@@ -18,10 +18,18 @@ namespace epicsync::restore {
 
 // One value as epicsync wrote it, in the journal's "sent" form (sync/operation_record.h).
 struct Written {
-  nlohmann::json value;
+  nlohmann::json value;  // the last value written or attempted
   // False when the journal holds the intent but no outcome (the run was killed, or the answer
   // was lost): the write may or may not have happened.
   bool confirmed = true;
+  // Every value the tracker may hold because of epicsync: the last confirmed write and each one
+  // attempted after it.
+  std::vector<nlohmann::json> possible;
+  // A workflow walk that was interrupted: the issue may stand on any status along the way.
+  bool anywhere = false;
+
+  // Records a write on top of what was written before.
+  void add(const nlohmann::json& v, bool done);
 };
 
 struct IssueWrites {
@@ -32,6 +40,9 @@ struct IssueWrites {
   std::set<std::string> comments_added;    // comment ids epicsync posted
   std::set<std::string> comments_removed;  // comment ids epicsync deleted (replaced, rolled back)
   std::map<std::string, std::string> comments_restored;  // a backup's comment id → its new id
+  // Markdown of comments posted without an answer: they may exist, under an unknown id.
+  std::vector<std::string> comments_pending;
+  bool restores_pending = false;  // a comment put back without an answer: found by its body
   std::set<std::pair<std::string, std::string>> links_added;    // (phrase, other issue)
   std::set<std::pair<std::string, std::string>> links_removed;  // (phrase, other issue)
   bool property_written = false;

@@ -64,7 +64,10 @@ nlohmann::json operation_record(const plan::Operation& op, nlohmann::json shown)
       break;
     case plan::OpKind::kAddComment:
     case plan::OpKind::kUpdateComment:
-      sent = {{"comment_key", op.comment_key}, {"hash", op.comment_hash}};
+      // The text too: a post whose answer is lost is recognised by it on the issue.
+      sent = {{"comment_key", op.comment_key},
+              {"hash", op.comment_hash},
+              {"markdown", op.comment_markdown}};
       if (!op.comment_id.empty()) sent["replaces"] = op.comment_id;
       break;
     case plan::OpKind::kAddLink:

@@ -92,7 +92,7 @@ TEST(IssueJson, CreatePayloadCarriesIdentityAndOnlyGivenFields) {
   d.parent_key = "PROJ-1";
   d.summary = "S";
   d.points = 2;
-  auto p = create_payload(d, info, {"customfield_10016", ""});
+  auto p = create_payload(d, info, {"customfield_10016", ""}).value();
   EXPECT_EQ(p["fields"]["issuetype"]["id"], "10001");
   EXPECT_EQ(p["fields"]["parent"]["key"], "PROJ-1");
   EXPECT_EQ(p["fields"]["customfield_10016"], 2.0);
@@ -101,11 +101,11 @@ TEST(IssueJson, CreatePayloadCarriesIdentityAndOnlyGivenFields) {
   EXPECT_FALSE(p["fields"].contains("description"));
   EXPECT_EQ(p["properties"][0]["value"]["id"], "US-1");
 
-  auto company = create_payload(d, info, {"customfield_10016", "customfield_10014"});
+  auto company = create_payload(d, info, {"customfield_10016", "customfield_10014"}).value();
   EXPECT_EQ(company["fields"]["customfield_10014"], "PROJ-1");
   EXPECT_FALSE(company["fields"].contains("parent"));
   d.subtask = true;
-  auto sub = create_payload(d, info, {"", "customfield_10014"});
+  auto sub = create_payload(d, info, {"", "customfield_10014"}).value();
   EXPECT_EQ(sub["fields"]["parent"]["key"], "PROJ-1") << "sub-tasks always use parent";
   EXPECT_EQ(sub["fields"]["issuetype"]["id"], "10003");
 }
@@ -115,10 +115,10 @@ TEST(IssueJson, DescriptionIsAdfOnCloudAndWikiOnDataCenter) {
   tracker::FieldChanges c;
   c.description_markdown = "**bold**";
   info.deployment = tracker::Deployment::kCloud;
-  auto cloud = update_payload(c, info, {});
+  auto cloud = update_payload(c, info, {}).value();
   EXPECT_EQ(cloud["fields"]["description"]["type"], "doc");
   info.deployment = tracker::Deployment::kDataCenter;
-  auto dc = update_payload(c, info, {});
+  auto dc = update_payload(c, info, {}).value();
   EXPECT_EQ(dc["fields"]["description"].get<std::string>().rfind("*bold*", 0), 0u);
 }
 
@@ -128,10 +128,61 @@ TEST(IssueJson, UpdateClearsPointsAndRestoresRawRichText) {
   c.points = std::optional<double>{};
   c.description_raw = tracker::RichText{tracker::RichText::Format::kAdf,
                                         R"({"type":"doc","version":1,"content":[]})"};
-  auto p = update_payload(c, info, {"customfield_10016", ""});
+  auto p = update_payload(c, info, {"customfield_10016", ""}).value();
   EXPECT_TRUE(p["fields"]["customfield_10016"].is_null());
   EXPECT_EQ(p["fields"]["description"]["type"], "doc");
   EXPECT_EQ(p["fields"].size(), 2u);
+}
+
+TEST(IssueJson, RawRichTextIsSentAsTheDeploymentWantsIt) {
+  using tracker::RichText;
+  const auto cloud = tracker::Deployment::kCloud;
+  const auto dc = tracker::Deployment::kDataCenter;
+  const std::string adf =
+      R"({"type":"doc","version":1,"content":[{"type":"paragraph","content":[{"type":"text","text":"hi"}]}]})";
+  auto on_cloud = raw_rich_text_value({RichText::Format::kAdf, adf}, cloud);
+  ASSERT_TRUE(on_cloud.ok());
+  EXPECT_EQ(*on_cloud, nlohmann::json::parse(adf)) << "the object itself, not a string";
+  auto wiki = raw_rich_text_value({RichText::Format::kWiki, "h1. Title\n*bold*"}, dc);
+  ASSERT_TRUE(wiki.ok());
+  EXPECT_EQ(*wiki, "h1. Title\n*bold*");
+  EXPECT_TRUE(raw_rich_text_value({}, cloud)->is_null());
+  EXPECT_TRUE(raw_rich_text_value({}, dc)->is_null());
+  // The other deployment's format is converted: Jira would refuse it as it is.
+  auto adf_on_dc = raw_rich_text_value({RichText::Format::kAdf, adf}, dc);
+  ASSERT_TRUE(adf_on_dc.ok());
+  ASSERT_TRUE(adf_on_dc->is_string());
+  EXPECT_EQ(adf_on_dc->get<std::string>().rfind("hi", 0), 0u) << *adf_on_dc;
+  auto wiki_on_cloud = raw_rich_text_value({RichText::Format::kWiki, "*bold*"}, cloud);
+  ASSERT_TRUE(wiki_on_cloud.ok());
+  EXPECT_EQ((*wiki_on_cloud)["type"], "doc");
+  EXPECT_FALSE(raw_rich_text_value({RichText::Format::kAdf, "{not json"}, cloud).ok());
+  EXPECT_FALSE(raw_rich_text_value({RichText::Format::kAdf, "\"text\""}, cloud).ok());
+}
+
+TEST(IssueJson, CreateSendsTheRawDescriptionInsteadOfMarkdown) {
+  tracker::TrackerInfo info;
+  info.project_key = "PROJ";
+  tracker::IssueDraft d;
+  d.summary = "S";
+  d.description_markdown = "**markdown**";
+  d.description_raw = tracker::RichText{tracker::RichText::Format::kWiki, "{quote}kept{quote}"};
+  info.deployment = tracker::Deployment::kDataCenter;
+  auto p = create_payload(d, info, {});
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ((*p)["fields"]["description"], "{quote}kept{quote}");
+  d.description_raw = tracker::RichText{};  // kEmpty: no description at all
+  auto none = create_payload(d, info, {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE((*none)["fields"].contains("description"));
+  d.description_raw = tracker::RichText{tracker::RichText::Format::kAdf, "[1"};
+  info.deployment = tracker::Deployment::kCloud;
+  EXPECT_FALSE(create_payload(d, info, {}).ok());
+  tracker::FieldChanges c;
+  c.description_raw = tracker::RichText{};
+  auto cleared = update_payload(c, info, {});
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_TRUE((*cleared)["fields"]["description"].is_null()) << "kEmpty clears the description";
 }
 
 }  // namespace

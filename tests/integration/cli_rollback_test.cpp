@@ -99,6 +99,12 @@ class CliRollbackTest : public JiraSimTest {
              {"JIRA_EMAIL", "sim@example.com"},
              {"JIRA_API_TOKEN", "sim-token"},
              {"EPICSYNC_BACKUP_DIR", dir_ + "/backups"}};
+    if (sim().datacenter()) {
+      o.env.erase("JIRA_EMAIL");
+      o.env.erase("JIRA_API_TOKEN");
+      o.env["JIRA_PAT"] = "sim-pat";
+      o.unset_env = {"JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PROJECT", "NO_COLOR"};
+    }
     o.timeout = std::chrono::seconds(180);
     return o;
   }
@@ -364,37 +370,97 @@ TEST_F(CliRollbackTest, AGeneratedHundredStoryEpicRollsBack) {
   EXPECT_EQ(managed(), after_first) << differences(after_first, managed());
 }
 
+class CliRollbackDataCenterTest : public CliRollbackTest {
+ protected:
+  std::vector<std::string> sim_args() const override {
+    return {"--seed", "--flavour", "datacenter"};
+  }
+};
+
+// Wiki markup instead of ADF: descriptions and comments go back exactly as the backup holds them.
+TEST_F(CliRollbackDataCenterTest, RollbackAndItsUndoOnDataCenter) {
+  auto first = sync(fixture("checkout.md"));
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const json after_first = managed();
+  ASSERT_EQ(sync(write("v2.md", checkout_v2())).exit_code, 0);
+  const json after_second = managed();
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_EQ(managed(), after_first) << differences(after_first, managed());
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(undone.out, m, std::regex("--restore-backup (backup_\\S+)")));
+  auto redo = run({"--restore-backup", m[1], "-e", "PROJ-1", "--execute", "--no-confirm"});
+  ASSERT_EQ(redo.exit_code, 0) << redo.out << redo.err;
+  EXPECT_EQ(managed(), after_second) << differences(after_second, managed());
+}
+
 class CliRollbackKilledTest : public CliRollbackTest {
  protected:
   std::vector<std::string> sim_args() const override { return {"--seed", "--latency-ms", "15"}; }
-  void kill_after(std::vector<std::string> args, int ms) {
+  // Records in the journal of the newest backup of that trigger (0 when there is none yet).
+  size_t journal_records(backup::Trigger trigger) {
+    backup::BackupStore store({dir_ + "/backups", "test", {}});
+    auto latest = store.latest("PROJ-1", trigger);
+    if (!latest) return 0;
+    auto journal = store.read_journal(*latest);
+    return journal ? journal->records.size() : 0;
+  }
+  // Starts the run and kills it (-9) once its journal shows `records` records: half-way through
+  // its writes, however slow the machine.
+  void kill_midway(std::vector<std::string> args, backup::Trigger trigger, size_t records) {
+    const size_t before = journal_records(trigger);
     args.insert(args.begin(), EPICSYNC_PATH);
     BackgroundProcess victim(args, options());
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (std::chrono::steady_clock::now() < deadline) {
+      const size_t now = journal_records(trigger);
+      if ((now != before && now >= records) || !victim.running()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    EXPECT_TRUE(victim.running()) << "the run ended before its journal had " << records
+                                  << " records: no kill happened";
     victim.stop(SIGKILL);
   }
 };
 
+// Kill points early, middle and late in the run: after the first writes, mid-way through the
+// updates and transitions, and among the last ones.
+constexpr size_t kKillPoints[] = {2, 6, 11};
+
 TEST_F(CliRollbackKilledTest, ASyncKilledHalfWayRollsBackExactly) {
-  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
-  const json after_first = managed();
-  const std::string v2 = write("v2.md", checkout_v2());
-  kill_after({"-m", v2, "-e", "PROJ-1", "--execute", "--no-confirm"}, 900);
-  auto undone = rollback();
-  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
-  EXPECT_EQ(managed(), after_first) << differences(after_first, managed());
+  for (size_t at : kKillPoints) {
+    sim().reset(/*seed=*/true);
+    fs::remove_all(dir_ + "/backups");
+    ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+    const json after_first = managed();
+    const std::string v2 = write("v2.md", checkout_v2());
+    kill_midway({"-m", v2, "-e", "PROJ-1", "--execute", "--no-confirm"}, backup::Trigger::kPreSync,
+                at);
+    ASSERT_GT(journal_records(backup::Trigger::kPreSync), 0u);
+    auto undone = rollback();
+    ASSERT_EQ(undone.exit_code, 0) << "killed at record " << at << "\n" << undone.out << undone.err;
+    EXPECT_EQ(managed(), after_first) << "killed at record " << at << "\n"
+                                      << differences(after_first, managed());
+  }
 }
 
 TEST_F(CliRollbackKilledTest, ARollbackKilledHalfWayConvergesWhenRunAgain) {
-  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
-  const json after_first = managed();
-  ASSERT_EQ(sync(write("v2.md", checkout_v2())).exit_code, 0);
-  kill_after({"--rollback", "-e", "PROJ-1", "--execute", "--no-confirm"}, 700);
-  auto again = rollback();
-  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
-  EXPECT_EQ(managed(), after_first) << differences(after_first, managed());
-  auto third = rollback();
-  EXPECT_NE(third.out.find("Nothing to undo"), std::string::npos) << third.out;
+  for (size_t at : kKillPoints) {
+    sim().reset(/*seed=*/true);
+    fs::remove_all(dir_ + "/backups");
+    ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+    const json after_first = managed();
+    ASSERT_EQ(sync(write("v2.md", checkout_v2())).exit_code, 0);
+    kill_midway({"--rollback", "-e", "PROJ-1", "--execute", "--no-confirm"},
+                backup::Trigger::kPreRollback, at);
+    ASSERT_GT(journal_records(backup::Trigger::kPreRollback), 0u) << "the rollback had begun";
+    auto again = rollback();
+    ASSERT_EQ(again.exit_code, 0) << "killed at record " << at << "\n" << again.out << again.err;
+    EXPECT_EQ(managed(), after_first) << "killed at record " << at << "\n"
+                                      << differences(after_first, managed());
+    auto third = rollback();
+    EXPECT_NE(third.out.find("Nothing to undo"), std::string::npos) << third.out;
+  }
 }
 
 }  // namespace

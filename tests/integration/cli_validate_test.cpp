@@ -150,12 +150,11 @@ TEST(CliUsage, HelpListsOnlyWhatWorks) {
   auto r = epicsync({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag :
-       {"--validate", "--markdown", "--strict", "--output", "--quiet", "--no-color", "--version",
-        "--epic", "--story", "--phase", "--verbose", "--config", "--jira-url", "--project"}) {
+       {"--validate",    "--markdown", "--strict",         "--output",  "--quiet",
+        "--no-color",    "--version",  "--epic",           "--story",   "--phase",
+        "--verbose",     "--config",   "--jira-url",       "--project", "--diff-latest",
+        "--diff-backup", "--rollback", "--restore-backup", "--force",   "--issue"}) {
     EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
-  }
-  for (const char* missing : {"--rollback", "--diff-latest", "--restore-backup"}) {
-    EXPECT_EQ(r.out.find(missing), std::string::npos) << missing << " is not built yet";
   }
 }
 

@@ -335,7 +335,7 @@ TEST(SnapshotDiff, TheEpicItselfIsCompared) {
             "  Summary: Checkout revamp → Checkout\n"
             "  Status: To Do → In Progress\n"
             "  Description:\n"
-            "    @@ -0,0 +1 @@\n"
+            "    @@ -1,0 +1,1 @@\n"
             "    +Rebuild checkout.\n"
             "\n"
             "Issues changed: 1, Subtasks added: 0, Status transitions: 1\n");
