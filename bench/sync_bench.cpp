@@ -79,7 +79,9 @@ int main(int argc, char** argv) {
 
   std::printf("%d stories x %d sub-tasks, %d ms latency, concurrency %d\n", stories, subtasks,
               latency, concurrency);
-  auto run = [&](const char* title, bool first) {
+  enum class Phase { kFirst, kResync, kChanged, kRollback };
+  auto run = [&](const char* title, Phase phase) {
+    const bool first = phase == Phase::kFirst;
     sim.clear_log();
     epicsync::testing::ProcessOptions po;
     po.cwd = dir;
@@ -90,8 +92,13 @@ int main(int argc, char** argv) {
               {"HOME", dir}};
     po.timeout = std::chrono::minutes(10);
     const auto t0 = Clock::now();
-    auto r = epicsync::testing::run_process(
-        {EPICSYNC_PATH, "-m", file, "-e", "PROJ-1", "--execute", "--no-confirm", "-o", "json"}, po);
+    std::vector<std::string> args = {EPICSYNC_PATH, "-m",           file, "-e",  "PROJ-1",
+                                     "--execute",   "--no-confirm", "-o", "json"};
+    if (phase == Phase::kRollback) {
+      args = {EPICSYNC_PATH, "--rollback",   "-e", "PROJ-1",
+              "--execute",   "--no-confirm", "-o", "json"};
+    }
+    auto r = epicsync::testing::run_process(args, po);
     const double wall = seconds_since(t0);
     if (r.exit_code != 0) {
       std::fprintf(stderr, "epicsync exited %d: %s\n", r.exit_code, r.err.c_str());
@@ -103,6 +110,16 @@ int main(int argc, char** argv) {
     // bulk create per 50 issues, one request per workflow step the issues must take (the
     // workflow is not all-to-all) and one per comment.
     int unavoidable = 4 + (issues + 1 + 99) / 100;
+    if (phase == Phase::kChanged || phase == Phase::kRollback) {
+      // Every write is needed (one per changed issue, one per workflow step); a rollback also
+      // reads the epic again to verify.
+      if (phase == Phase::kRollback) unavoidable += (issues + 1 + 99) / 100;
+      for (const auto& [endpoint, n] : counts(sim)) {
+        if (endpoint.rfind("GET", 0) != 0 && endpoint.find("search") == std::string::npos) {
+          unavoidable += n;
+        }
+      }
+    }
     if (first) {
       unavoidable += (stories + 49) / 50 + (stories * subtasks + 49) / 50;
       for (const auto& [endpoint, n] : counts(sim)) {
@@ -116,8 +133,21 @@ int main(int argc, char** argv) {
     std::printf("  %zu operations planned, %zu failed\n", doc["plan"]["operations"].size(),
                 doc.contains("result") ? doc["result"]["failures"].size() : size_t{0});
   };
-  run("first sync", true);
-  run("re-sync, nothing changed", false);
+  run("first sync", Phase::kFirst);
+  run("re-sync, nothing changed", Phase::kResync);
+  // Every story moves to another status (several workflow steps) and gains a point, so the
+  // rollback after it restores a field and walks a status back on every story.
+  using epicsync::model::StatusMeaning;
+  for (auto& s : model.stories) {
+    if (s.points) *s.points += 1;
+    if (!s.status) continue;
+    const bool done = s.status->meaning == StatusMeaning::kDone;
+    s.status->meaning = done ? StatusMeaning::kToDo : StatusMeaning::kDone;
+    s.status->text = done ? "To Do" : "Done";
+  }
+  std::ofstream(file) << epicsync::bench::render_epic(model);
+  run("second sync, every story changed", Phase::kChanged);
+  run("rollback of the second sync", Phase::kRollback);
   std::filesystem::remove_all(dir);
   rusage usage{};
   getrusage(RUSAGE_CHILDREN, &usage);  // the largest epicsync run (jira-sim is still running)
