@@ -117,6 +117,19 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
     if (o.quiet && o.verbose) {
       return Error{ErrorKind::kUsage, "--quiet and --verbose contradict each other", ""};
     }
+    // Sync flags that would mean nothing here are refused rather than ignored.
+    if (o.phase != "all" || o.update_source || o.strict || (diff && o.execute)) {
+      return Error{
+          ErrorKind::kUsage,
+          diff ? "--diff-latest and --diff-backup only read: --phase, --update-source, "
+                 "--strict and --execute do not apply"
+               : "--phase, --update-source and --strict belong to a sync",
+          diff ? "" : "a rollback or restore takes --execute, --force, --issue and --story"};
+    }
+    if (diff && (o.force || !o.issues.empty() || !o.stories.empty())) {
+      return Error{ErrorKind::kUsage, "--force, --issue and --story limit a rollback or restore",
+                   ""};
+    }
     return ParsedCommandLine{o, {}};
   }
   if (o.force || !o.issues.empty()) {

@@ -239,12 +239,8 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   out << (clean
               ? style.green(o.mode == Mode::kRollback ? "Rolled back" : "Restored")
               : style.yellow(o.mode == Mode::kRollback ? "Partly rolled back" : "Partly restored"))
-      << " " << o.epic << " to backup " << target->manifest.id << ": " << totals.issues_restored
-      << " issues restored, " << totals.subtasks_deleted << " sub-tasks and "
-      << totals.stories_deleted << " stories deleted, " << totals.issues_recreated
-      << " issues created again, " << totals.transitions << " transitions, "
-      << totals.comments_removed << " comments removed, " << plan.conflicts.size()
-      << " conflicts\n";
+      << " " << o.epic << " to backup " << target->manifest.id << ": "
+      << report::restore_summary(totals, static_cast<int>(plan.conflicts.size())) << "\n";
   for (const auto& f : report.failures) {
     out << "  " << style.red("failed") << ": " << f.what << ": " << f.error.message << "\n";
   }

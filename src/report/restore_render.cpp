@@ -85,6 +85,8 @@ RestoreTotals restore_totals(const plan::Plan& p, const std::set<size_t>& failed
     switch (op.kind) {
       case OpKind::kDeleteIssue:
         ++(op.draft.subtask ? t.subtasks_deleted : t.stories_deleted);
+        // A story's sub-tasks go with it (listed in `shown`).
+        t.subtasks_deleted += static_cast<int>(op.shown.size());
         break;
       case OpKind::kCreateStory:
       case OpKind::kCreateSubtask:
@@ -163,6 +165,25 @@ std::string render_conflicts(const plan::Plan& p, const RenderStyle& s) {
     }
   }
   return out.str();
+}
+
+std::string restore_summary(const RestoreTotals& t, int conflicts) {
+  std::string out = plural(t.issues_restored, "issue", "issues") + " restored, " +
+                    plural(t.subtasks_deleted, "sub-task", "sub-tasks") + " deleted, " +
+                    plural(t.stories_deleted, "story", "stories") + " deleted";
+  if (t.issues_recreated > 0) {
+    out += ", " + plural(t.issues_recreated, "issue", "issues") + " created again";
+  }
+  out += ", " + plural(t.transitions, "transition", "transitions");
+  if (t.comments_removed > 0) {
+    out += ", " + plural(t.comments_removed, "comment", "comments") + " removed";
+  }
+  if (t.comments_restored > 0) {
+    out += ", " + plural(t.comments_restored, "comment", "comments") + " put back";
+  }
+  if (t.links_removed > 0) out += ", " + plural(t.links_removed, "link", "links") + " removed";
+  if (t.links_restored > 0) out += ", " + plural(t.links_restored, "link", "links") + " put back";
+  return out + ", " + plural(conflicts, "conflict", "conflicts");
 }
 
 nlohmann::json restore_totals_json(const RestoreTotals& t) {
