@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "description.h"
+#include "plan/display_text.h"
 #include "plan/text_diff.h"
 #include "tracker/identity_property.h"
 
@@ -29,18 +30,6 @@ std::string normalised(std::string_view s) {
     blank = false;
     out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   }
-  return out;
-}
-
-std::string number_text(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
   return out;
 }
 

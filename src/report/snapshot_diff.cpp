@@ -6,6 +6,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "plan/display_text.h"
 #include "plan/text_diff.h"
 #include "report/text_style.h"
 
@@ -35,19 +36,8 @@ std::string field_id(const std::string& shown) {
   return shown;
 }
 
-// Shown as the plan shows them (plan/planner.cpp keeps its own copies private to the planner),
-// so "Story Points: 5 → 8" reads the same in a plan and in a diff.
-std::string number_text(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
-}
+using plan::join;
+using plan::number_text;
 
 std::string render(const ToMarkdown& to_markdown, const tracker::RichText& text) {
   return to_markdown ? to_markdown(text) : text.raw;

@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "plan/display_text.h"
 #include "plan/text_diff.h"
 #include "tracker/identity_property.h"
 #include "tracker/tracker.h"
@@ -24,17 +25,12 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string number_text(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
+using plan::number_text;
 
-std::string join(std::vector<std::string> items) {
+// Labels as a set: sorted, so the order Jira returns them in does not show.
+std::string sorted_join(std::vector<std::string> items) {
   std::sort(items.begin(), items.end());
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : ", ") + i;
-  return out;
+  return plan::join(items);
 }
 
 RichText rich_text_of(const json& v) {
@@ -96,7 +92,7 @@ std::string written_text(const std::string& field, const json& v, const plan::Ri
   if (v.is_array()) {
     std::vector<std::string> items;
     for (const auto& i : v) items.push_back(i.is_string() ? i.get<std::string>() : i.dump());
-    return join(items);
+    return sorted_join(items);
   }
   return v.dump();
 }
@@ -239,6 +235,16 @@ class Restorer {
                        [&](const json& v) { return holds(field, now, v, o_.rich_text); });
   }
 
+  // An operation on an issue that exists now.
+  Operation op_on(const RemoteIssue& now, OpKind kind) const {
+    Operation op;
+    op.kind = kind;
+    op.issue_key = now.key;
+    op.summary = now.summary;
+    op.story_id = story_of(now);
+    return op;
+  }
+
   void restore_or_recreate(const RemoteIssue& b) {
     if (in_current(b.key)) {
       restore_existing(b);
@@ -269,11 +275,7 @@ class Restorer {
     const IssueWrites* last = since_.find(b.key);
     const IssueWrites* mine = undone(b.key);
 
-    Operation update;
-    update.kind = OpKind::kUpdate;
-    update.issue_key = now->key;
-    update.summary = now->summary;
-    update.story_id = story_of(*now);
+    Operation update = op_on(*now, OpKind::kUpdate);
     for (const char* f : kRestoredFields) {
       const std::string field = f;
       if (same_field(field, *now, b, o_.rich_text)) continue;
@@ -295,11 +297,7 @@ class Restorer {
       const Written* w = last && last->status ? &*last->status : nullptr;
       if (ours_to_undo(*now, "status", w, now->status.name,
                        w && w->value.is_string() ? w->value.get<std::string>() : "")) {
-        Operation t;
-        t.kind = OpKind::kTransition;
-        t.issue_key = now->key;
-        t.summary = now->summary;
-        t.story_id = story_of(*now);
+        Operation t = op_on(*now, OpKind::kTransition);
         t.target_status = b.status;
         t.cancel = dropped(b.resolution);
         t.from_status = now->status.name;
@@ -382,11 +380,7 @@ class Restorer {
                                       return o_.rich_text.same && o_.rich_text.same(c.body, md);
                                     });
       if (!ours) continue;
-      Operation op;
-      op.kind = OpKind::kDeleteComment;
-      op.issue_key = now.key;
-      op.summary = now.summary;
-      op.story_id = story_of(now);
+      Operation op = op_on(now, OpKind::kDeleteComment);
       op.comment_id = c.id;
       plan_.operations.push_back(std::move(op));
     }
@@ -394,11 +388,7 @@ class Restorer {
       if (now_ids.count(c.id) || stands_for.count(c.id) || !mine->comments_removed.count(c.id)) {
         continue;
       }
-      Operation op;
-      op.kind = OpKind::kRestoreComment;
-      op.issue_key = now.key;
-      op.summary = now.summary;
-      op.story_id = story_of(now);
+      Operation op = op_on(now, OpKind::kRestoreComment);
       op.comment_id = c.id;
       op.comment_body = c.body;
       plan_.operations.push_back(std::move(op));
@@ -424,11 +414,7 @@ class Restorer {
       if (backup_ids.count(l.id) || planned_links_.count(l.id)) continue;
       if (!link_added_by_us(now.key, l, mine)) continue;
       planned_links_.insert(l.id);
-      Operation op;
-      op.kind = OpKind::kDeleteLink;
-      op.issue_key = now.key;
-      op.summary = now.summary;
-      op.story_id = story_of(now);
+      Operation op = op_on(now, OpKind::kDeleteLink);
       op.link_id = l.id;
       op.link_phrase = l.phrase;
       op.link_target = l.other_key;
@@ -497,11 +483,7 @@ class Restorer {
         (!wanted.empty() && json::parse(wanted, nullptr, false) == have)) {
       return;
     }
-    Operation op;
-    op.kind = OpKind::kSetProperty;
-    op.issue_key = now.key;
-    op.summary = now.summary;
-    op.story_id = story_of(now);
+    Operation op = op_on(now, OpKind::kSetProperty);
     op.property_json = wanted;
     plan_.operations.push_back(std::move(op));
   }
@@ -678,12 +660,8 @@ class Restorer {
       }
       with_subtasks = true;
     }
-    Operation op;
-    op.kind = OpKind::kDeleteIssue;
-    op.issue_key = now.key;
+    Operation op = op_on(now, OpKind::kDeleteIssue);
     op.draft.subtask = now.subtask;
-    op.summary = now.summary;
-    op.story_id = story_of(now);
     op.with_subtasks = with_subtasks;
     if (with_subtasks) {
       for (const auto& key : now.subtask_keys) {
@@ -733,7 +711,7 @@ std::string field_text(const std::string& field, const RemoteIssue& r) {
   if (field == "description") return r.description.raw.empty() ? "-" : "(its description)";
   if (field == "points") return r.points ? number_text(*r.points) : "-";
   if (field == "priority") return dash(r.priority_name);
-  if (field == "labels") return dash(join(r.labels));
+  if (field == "labels") return dash(sorted_join(r.labels));
   if (field == "assignee")
     return dash(r.assignee_display.empty() ? r.assignee : r.assignee_display);
   if (field == "status") return r.status.name;

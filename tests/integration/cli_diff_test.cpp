@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "support/cli_sim_test.h"
 #include "support/jira_sim_fixture.h"
 #include "support/subprocess.h"
 
@@ -11,10 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string fixture(const std::string& name) {
-  return std::string(FIXTURES_DIR) + "/epics/" + name;
-}
 
 json adf_paragraph(const std::string& text) {
   return {
@@ -26,38 +23,8 @@ json adf_paragraph(const std::string& text) {
 
 // --diff-latest / --diff-backup run as a user would: the real binary against jira-sim, backups
 // in a temporary directory, no configuration of the machine leaking in.
-class CliDiffTest : public JiraSimTest {
+class CliDiffTest : public CliSimTest {
  protected:
-  void SetUp() override {
-    JiraSimTest::SetUp();
-    std::string tmpl = (fs::temp_directory_path() / "epicsync-diff-XXXXXX").string();
-    dir_ = mkdtemp(tmpl.data());
-  }
-  void TearDown() override {
-    fs::remove_all(dir_);
-    JiraSimTest::TearDown();
-  }
-
-  ProcessResult run(std::vector<std::string> args) {
-    args.insert(args.begin(), EPICSYNC_PATH);
-    ProcessOptions o;
-    o.cwd = dir_;
-    o.unset_env = {"JIRA_PAT", "JIRA_PROJECT", "NO_COLOR"};
-    o.env = {{"HOME", dir_},
-             {"JIRA_URL", sim().url()},
-             {"JIRA_EMAIL", "sim@example.com"},
-             {"JIRA_API_TOKEN", "sim-token"},
-             {"EPICSYNC_BACKUP_DIR", dir_ + "/backups"}};
-    if (sim().datacenter()) {
-      o.env.erase("JIRA_EMAIL");
-      o.env.erase("JIRA_API_TOKEN");
-      o.env["JIRA_PAT"] = "sim-pat";
-      o.unset_env = {"JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PROJECT", "NO_COLOR"};
-    }
-    o.timeout = std::chrono::seconds(120);
-    return run_process(args, o);
-  }
-
   // Syncs the checkout epic, then takes a manual backup of the result: the state the changes
   // below are measured from. Returns the manual backup's id.
   std::string sync_and_back_up() {
@@ -68,22 +35,7 @@ class CliDiffTest : public JiraSimTest {
     return json::parse(taken.out)["backup"]["id"].get<std::string>();
   }
 
-  // The key of the one issue with this summary.
-  std::string key_of(const std::string& summary) {
-    std::string found;
-    const json state = sim().state();  // kept: a range-for would not extend a temporary's life
-    for (const auto& i : state["issues"]) {
-      if (i.value("summary", "") != summary) continue;
-      EXPECT_TRUE(found.empty()) << "two issues titled " << summary;
-      found = i["key"].get<std::string>();
-    }
-    EXPECT_FALSE(found.empty()) << "no issue titled " << summary;
-    return found;
-  }
-
   int requests() { return static_cast<int>(sim().request_log().size()); }
-
-  std::string dir_;
 };
 
 TEST_F(CliDiffTest, WithoutABackupExits7WithAHintAndAsksTheTrackerNothing) {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "backup/backup_store.h"
+#include "support/cli_sim_test.h"
 #include "support/jira_sim_fixture.h"
 #include "support/subprocess.h"
 
@@ -17,52 +18,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string fixture(const std::string& name) {
-  return std::string(FIXTURES_DIR) + "/epics/" + name;
-}
-
-class CliExecuteTest : public JiraSimTest {
+class CliExecuteTest : public CliSimTest {
  protected:
-  void SetUp() override {
-    JiraSimTest::SetUp();
-    std::string tmpl = (fs::temp_directory_path() / "epicsync-exec-XXXXXX").string();
-    dir_ = mkdtemp(tmpl.data());
-  }
-  void TearDown() override {
-    fs::remove_all(dir_);
-    JiraSimTest::TearDown();
-  }
-
-  ProcessOptions options() {
-    ProcessOptions o;
-    o.cwd = dir_;
-    o.unset_env = {"JIRA_PAT", "JIRA_PROJECT", "NO_COLOR"};
-    o.env = {{"HOME", dir_},
-             {"JIRA_URL", sim().url()},
-             {"JIRA_EMAIL", "sim@example.com"},
-             {"JIRA_API_TOKEN", "sim-token"},
-             {"EPICSYNC_BACKUP_DIR", backups()}};
-    o.timeout = std::chrono::seconds(120);
-    return o;
-  }
-  ProcessResult run(std::vector<std::string> args) {
-    args.insert(args.begin(), EPICSYNC_PATH);
-    return run_process(args, options());
-  }
   std::vector<std::string> sync_args(const std::string& file = "checkout.md") {
     return {"-m", fixture(file), "-e", "PROJ-1", "--execute", "--no-confirm"};
-  }
-  std::string backups() const { return dir_ + "/backups"; }
-
-  int writes() {
-    int n = 0;
-    for (const auto& r : sim().request_log()) {
-      if (r.value("method", "") != "GET" &&
-          r.value("path", "").find("/search") == std::string::npos) {
-        ++n;
-      }
-    }
-    return n;
   }
   // Summaries of the issues in the simulator, each with its count.
   std::map<std::string, int> summaries() {
@@ -72,8 +31,6 @@ class CliExecuteTest : public JiraSimTest {
     return out;
   }
   backup::BackupStore store() const { return backup::BackupStore({backups(), "test", {}}); }
-
-  std::string dir_;
 };
 
 TEST_F(CliExecuteTest, FirstSyncAppliesEverythingWithABackupAndTheSecondWritesNothing) {

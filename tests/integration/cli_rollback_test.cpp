@@ -9,6 +9,7 @@
 
 #include "backup/backup_store.h"
 #include "epic_generator.h"
+#include "support/cli_sim_test.h"
 #include "support/jira_sim_fixture.h"
 #include "support/subprocess.h"
 
@@ -17,10 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string fixture(const std::string& name) {
-  return std::string(FIXTURES_DIR) + "/epics/" + name;
-}
 
 std::string read(const std::string& path) {
   std::ifstream in(path);
@@ -78,42 +75,12 @@ std::string differences(const json& want, const json& got) {
   return out;
 }
 
-class CliRollbackTest : public JiraSimTest {
+class CliRollbackTest : public CliSimTest {
  protected:
-  void SetUp() override {
-    JiraSimTest::SetUp();
-    std::string tmpl = (fs::temp_directory_path() / "epicsync-rollback-XXXXXX").string();
-    dir_ = mkdtemp(tmpl.data());
-  }
-  void TearDown() override {
-    fs::remove_all(dir_);
-    JiraSimTest::TearDown();
-  }
-
-  ProcessOptions options() {
-    ProcessOptions o;
-    o.cwd = dir_;
-    o.unset_env = {"JIRA_PAT", "JIRA_PROJECT", "NO_COLOR"};
-    o.env = {{"HOME", dir_},
-             {"JIRA_URL", sim().url()},
-             {"JIRA_EMAIL", "sim@example.com"},
-             {"JIRA_API_TOKEN", "sim-token"},
-             {"EPICSYNC_BACKUP_DIR", dir_ + "/backups"}};
-    if (sim().datacenter()) {
-      o.env.erase("JIRA_EMAIL");
-      o.env.erase("JIRA_API_TOKEN");
-      o.env["JIRA_PAT"] = "sim-pat";
-      o.unset_env = {"JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PROJECT", "NO_COLOR"};
-    }
-    o.timeout = std::chrono::seconds(180);
-    return o;
-  }
   ProcessResult run(std::vector<std::string> args) {
-    args.insert(args.begin(), EPICSYNC_PATH);
     args.push_back("--no-color");
-    return run_process(args, options());
+    return CliSimTest::run(std::move(args));
   }
-  std::vector<std::string> args_of(std::initializer_list<std::string> a) { return a; }
   ProcessResult sync(const std::string& file) {
     return run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm"});
   }
@@ -128,24 +95,6 @@ class CliRollbackTest : public JiraSimTest {
     return path;
   }
   json managed() { return managed_state(sim().state()); }
-  std::string key_of(const std::string& summary) {
-    const json state = sim().state();  // held: a range-for over a temporary's member dangles
-    for (const auto& i : state["issues"]) {
-      if (i.value("summary", "") == summary) return i["key"];
-    }
-    ADD_FAILURE() << "no issue " << summary;
-    return {};
-  }
-  int writes() {
-    int n = 0;
-    for (const auto& r : sim().request_log()) {
-      if (r.value("method", "") != "GET" &&
-          r.value("path", "").find("/search") == std::string::npos) {
-        ++n;
-      }
-    }
-    return n;
-  }
   // The checkout epic, changed the way a second sync would change it: points, statuses both
   // ways (Done → To Do, To Do → Done: several workflow steps each), a description, a new
   // sub-task, a new commit in the Related Commits comment, and a new story.
@@ -169,8 +118,6 @@ class CliRollbackTest : public JiraSimTest {
          "#### Description\n\nShoppers come back to the cart they left.\n";
     return t;
   }
-
-  std::string dir_;
 };
 
 TEST_F(CliRollbackTest, ExampleEpicsSyncedThenRolledBackLeaveTheTrackerAsBefore) {
@@ -399,7 +346,7 @@ class CliRollbackKilledTest : public CliRollbackTest {
   std::vector<std::string> sim_args() const override { return {"--seed", "--latency-ms", "15"}; }
   // Records in the journal of the newest backup of that trigger (0 when there is none yet).
   size_t journal_records(backup::Trigger trigger) {
-    backup::BackupStore store({dir_ + "/backups", "test", {}});
+    backup::BackupStore store({backups(), "test", {}});
     auto latest = store.latest("PROJ-1", trigger);
     if (!latest) return 0;
     auto journal = store.read_journal(*latest);
@@ -430,7 +377,7 @@ constexpr size_t kKillPoints[] = {2, 6, 11};
 TEST_F(CliRollbackKilledTest, ASyncKilledHalfWayRollsBackExactly) {
   for (size_t at : kKillPoints) {
     sim().reset(/*seed=*/true);
-    fs::remove_all(dir_ + "/backups");
+    fs::remove_all(backups());
     ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
     const json after_first = managed();
     const std::string v2 = write("v2.md", checkout_v2());
@@ -447,7 +394,7 @@ TEST_F(CliRollbackKilledTest, ASyncKilledHalfWayRollsBackExactly) {
 TEST_F(CliRollbackKilledTest, ARollbackKilledHalfWayConvergesWhenRunAgain) {
   for (size_t at : kKillPoints) {
     sim().reset(/*seed=*/true);
-    fs::remove_all(dir_ + "/backups");
+    fs::remove_all(backups());
     ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
     const json after_first = managed();
     ASSERT_EQ(sync(write("v2.md", checkout_v2())).exit_code, 0);

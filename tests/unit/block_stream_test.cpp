@@ -44,6 +44,10 @@ TEST(BlockStream, MatchesAWholeDocumentParseOnTrickyInput) {
       "```\nnever closed\n## a\n## b\n### c\n",
       "<pre>\n## a\n\n## b\n</pre>\n## c\n",
       "<script>\n## a\n</script>\n## b\n",
+      "# T\n## a\n\xEF\xBB\xBF## b\n## c\n\xEF\xBB\xBFtext\n",
+      "# T\n## a\n\xEF\xBB\xBF\n---\n## b",
+      "## a\n---\n## b\n===\n### c",
+      "## a\r## b\r\n    code\n## c\r",
   };
   for (const auto& d : docs) EXPECT_TRUE(testing::same_shape(chunked(d), whole(d))) << d;
 }

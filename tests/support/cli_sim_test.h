@@ -1,0 +1,91 @@
+#pragma once
+
+// The fixture of the tests that run the real epicsync binary against a real jira-sim: a scratch
+// folder (HOME, working directory, backups), the sim's URL and credentials in the environment
+// for its flavour (Cloud: email and token; Data Center: a PAT), and nothing of the machine's own
+// configuration leaking in. Header-only: each test target defines EPICSYNC_PATH and
+// FIXTURES_DIR.
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "support/jira_sim_fixture.h"
+#include "support/subprocess.h"
+
+namespace epicsync::testing {
+
+// An example epic of fixtures/epics/.
+inline std::string fixture(const std::string& name) {
+  return std::string(FIXTURES_DIR) + "/epics/" + name;
+}
+
+class CliSimTest : public JiraSimTest {
+ protected:
+  void SetUp() override {
+    JiraSimTest::SetUp();
+    std::string tmpl = (std::filesystem::temp_directory_path() / "epicsync-cli-XXXXXX").string();
+    dir_ = mkdtemp(tmpl.data());
+  }
+  void TearDown() override {
+    std::filesystem::remove_all(dir_);
+    JiraSimTest::TearDown();
+  }
+
+  ProcessOptions options() {
+    ProcessOptions o;
+    o.cwd = dir_;
+    o.unset_env = {"JIRA_PAT", "JIRA_PROJECT", "NO_COLOR"};
+    o.env = {{"HOME", dir_},
+             {"JIRA_URL", sim().url()},
+             {"JIRA_EMAIL", "sim@example.com"},
+             {"JIRA_API_TOKEN", "sim-token"},
+             {"EPICSYNC_BACKUP_DIR", backups()}};
+    if (sim().datacenter()) {
+      o.env.erase("JIRA_EMAIL");
+      o.env.erase("JIRA_API_TOKEN");
+      o.env["JIRA_PAT"] = "sim-pat";
+      o.unset_env = {"JIRA_EMAIL", "JIRA_API_TOKEN", "JIRA_PROJECT", "NO_COLOR"};
+    }
+    o.timeout = std::chrono::seconds(180);
+    return o;
+  }
+  // The binary with these arguments, as a user would run it.
+  ProcessResult run(std::vector<std::string> args) {
+    args.insert(args.begin(), EPICSYNC_PATH);
+    return run_process(args, options());
+  }
+  std::string backups() const { return dir_ + "/backups"; }
+
+  // The key of the issue with this summary in the simulator (a failure when there is none).
+  std::string key_of(const std::string& summary) {
+    std::string found;
+    const nlohmann::json state = sim().state();  // held: a range-for over a temporary dangles
+    for (const auto& i : state["issues"]) {
+      if (i.value("summary", "") != summary) continue;
+      EXPECT_TRUE(found.empty()) << "two issues titled '" << summary << "'";
+      found = i["key"].get<std::string>();
+    }
+    EXPECT_FALSE(found.empty()) << "no issue titled '" << summary << "'";
+    return found;
+  }
+  // Requests that changed something (not reads, not searches) since the log was cleared.
+  int writes() {
+    int n = 0;
+    for (const auto& r : sim().request_log()) {
+      if (r.value("method", "") != "GET" &&
+          r.value("path", "").find("/search") == std::string::npos) {
+        ++n;
+      }
+    }
+    return n;
+  }
+
+  std::string dir_;
+};
+
+}  // namespace epicsync::testing
