@@ -9,6 +9,8 @@
 namespace epicsync::markdown {
 namespace {
 
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
 struct Candidate {
   size_t offset;  // first byte of the line
   size_t end;     // one past the line's end, line ending included
@@ -115,9 +117,20 @@ void for_each_block(const SourceText& src, CmarkArena& arena,
     cmark_node* last = cmark_node_last_child(doc);
     if (last != nullptr && cmark_node_get_type(last) == CMARK_NODE_HEADING &&
         cmark_node_get_start_line(last) + offset == cand.line) {
-      visit_children(doc, offset, cand.line - 1, last, visit);
-      start = cand.offset;
-      start_line = cand.line;
+      if (text.substr(cand.end, 3) == kByteOrderMark) {
+        // cmark skips a byte order mark at the start of a document, but not after a heading
+        // line: start the next chunk at the heading, so that the mark stays mid-document.
+        visit_children(doc, offset, cand.line - 1, last, visit);
+        start = cand.offset;
+        start_line = cand.line;
+      } else {
+        // A top-level heading closes every block before it and leaves none open, so the next
+        // line parses the same at the start of a document. The heading is visited from this
+        // tree and the next chunk starts after it: no byte is parsed twice.
+        visit_children(doc, offset, cand.line, nullptr, visit);
+        start = cand.end;
+        start_line = cand.line + 1;
+      }
       ++next;
       continue;
     }

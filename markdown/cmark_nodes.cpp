@@ -64,7 +64,11 @@ std::vector<std::vector<cmark_node*>> inline_lines(cmark_node* node) {
 }
 
 std::vector<cmark_node*> children(cmark_node* node) {
+  // Counting first costs a walk over a short list; growing the vector costs allocations.
+  size_t count = 0;
+  for (cmark_node* c = cmark_node_first_child(node); c != nullptr; c = cmark_node_next(c)) ++count;
   std::vector<cmark_node*> out;
+  out.reserve(count);
   for (cmark_node* c = cmark_node_first_child(node); c != nullptr; c = cmark_node_next(c)) {
     out.push_back(c);
   }

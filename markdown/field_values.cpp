@@ -39,6 +39,25 @@ bool is_content(uint32_t cp) {
   return true;
 }
 
+// What strip_decoration keeps, as a view into `value`: callers that only compare it (fold, the
+// name and word lookups) need no copy.
+std::string_view decoration_core(std::string_view value) {
+  size_t begin = value.size();
+  size_t end = 0;
+  for (size_t i = 0; i < value.size();) {
+    size_t at = i;
+    uint32_t cp = next_code_point(value, i);
+    if (is_content(cp)) {
+      if (begin == value.size()) begin = at;
+      end = i;
+    }
+  }
+  if (begin >= end) return {};
+  // A closing bracket or apostrophe that belongs to the value ("Won't Do", "P1 (urgent)") is
+  // inside the result, because content follows it; only what surrounds the value is dropped.
+  return value.substr(begin, end - begin);
+}
+
 struct Names {
   FieldKind kind;
   std::array<std::string_view, 4> names;
@@ -101,7 +120,7 @@ constexpr std::array<Word<PriorityMeaning>, 18> kPriorityWords{{
 
 template <typename Meaning, size_t N>
 std::optional<Meaning> lookup(const std::array<Word<Meaning>, N>& words, std::string_view value) {
-  const std::string key = fold(strip_decoration(value));
+  const std::string key = fold(decoration_core(value));
   for (const auto& w : words) {
     if (w.word == key) return w.meaning;
   }
@@ -118,21 +137,7 @@ bool is_digit(char c) {
 }  // namespace
 
 std::string strip_decoration(std::string_view value) {
-  size_t begin = value.size();
-  size_t end = 0;
-  for (size_t i = 0; i < value.size();) {
-    size_t at = i;
-    uint32_t cp = next_code_point(value, i);
-    if (is_content(cp)) {
-      if (begin == value.size()) begin = at;
-      end = i;
-    }
-  }
-  if (begin >= end) return {};
-  std::string_view core = value.substr(begin, end - begin);
-  // A closing bracket or apostrophe that belongs to the value ("Won't Do", "P1 (urgent)") is
-  // inside `core`, because content follows it; only what surrounds the value is dropped.
-  return std::string(core);
+  return std::string(decoration_core(value));
 }
 
 std::string fold(std::string_view value) {
@@ -142,7 +147,7 @@ std::string fold(std::string_view value) {
   for (size_t i = 0; i < value.size(); ++i) {
     char c = value[i];
     // U+2019 RIGHT SINGLE QUOTATION MARK is what editors put in "won't".
-    if (value.substr(i, 3) == "\xE2\x80\x99") {
+    if (c == '\xE2' && value.substr(i, 3) == "\xE2\x80\x99") {
       c = '\'';
       i += 2;
     }
@@ -158,7 +163,7 @@ std::string fold(std::string_view value) {
 }
 
 FieldKind field_kind(std::string_view name) {
-  const std::string key = fold(strip_decoration(name));
+  const std::string key = fold(decoration_core(name));
   for (const auto& entry : kFieldNames) {
     for (auto n : entry.names) {
       if (!n.empty() && n == key) return entry.kind;

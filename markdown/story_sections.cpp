@@ -96,8 +96,10 @@ SectionRole section_role(std::string_view heading_text) {
 }
 
 std::vector<std::vector<cmark_node*>> table_rows(cmark_node* table) {
+  const std::vector<cmark_node*> row_nodes = children(table);
   std::vector<std::vector<cmark_node*>> rows;
-  for (cmark_node* row : children(table)) rows.push_back(children(row));
+  rows.reserve(row_nodes.size());
+  for (cmark_node* row : row_nodes) rows.push_back(children(row));
   return rows;
 }
 
@@ -169,6 +171,9 @@ bool SectionReader::read_subtask_table(const Block& b, std::vector<model::Subtas
                "add a column named Subtask, Task, Name, Title or Summary");
     return true;
   }
+  // A Subtask is large; growing the vector row by row would move every one several times. Only
+  // the first block reserves, so that many small tables still grow the vector geometrically.
+  if (out.empty()) out.reserve(rows.size() - 1);
   for (size_t r = 1; r < rows.size(); ++r) {
     model::Subtask st;
     st.pos = {cmark_node_get_start_line(cmark_node_parent(rows[r].empty() ? b.node : rows[r][0])) +
@@ -236,7 +241,9 @@ bool SectionReader::read_subtask_table(const Block& b, std::vector<model::Subtas
 }
 
 void SectionReader::read_subtask_list(const Block& b, std::vector<model::Subtask>& out) const {
-  for (cmark_node* item : children(b.node)) {
+  const std::vector<cmark_node*> items = children(b.node);
+  if (out.empty()) out.reserve(items.size());  // see read_subtask_table
+  for (cmark_node* item : items) {
     cmark_node* para = cmark_node_first_child(item);
     auto pos = b.pos_of(item);
     if (para == nullptr || cmark_node_get_type(para) != CMARK_NODE_PARAGRAPH) {
