@@ -120,6 +120,16 @@ json paragraph(json content) {
   return json{{"type", "paragraph"}, {"content", std::move(content)}};
 }
 
+void place_rule(json& out, bool top_level) {
+  if (top_level) {
+    out.push_back(json{{"type", "rule"}});
+    return;
+  }
+  json content = json::array();
+  append_text(content, "---", {});
+  out.push_back(paragraph(std::move(content)));
+}
+
 void place_table_rows(json& out, json rows, bool top_level) {
   if (rows.empty()) return;
   if (top_level) {

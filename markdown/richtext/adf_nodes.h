@@ -40,6 +40,9 @@ json paragraph(json content);
 // where ADF allows no table, one paragraph per row with the cells joined by " | ".
 void place_table_rows(json& out, json rows, bool top_level);
 json empty_paragraph();
+// A horizontal rule where it may stand: a rule at the top of the document; inside a list or
+// quote, where ADF allows none, a paragraph "---".
+void place_rule(json& out, bool top_level);
 
 // The task localIds are positional so that converting the same text twice gives equal bytes.
 struct TaskIds {

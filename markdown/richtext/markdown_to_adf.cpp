@@ -246,13 +246,7 @@ class Converter {
         return;
       }
       case CMARK_NODE_THEMATIC_BREAK:
-        if (where == Where::kDoc) {
-          out.push_back(json{{"type", "rule"}});
-        } else {
-          json content = json::array();
-          adf::append_text(content, "---", {});
-          out.push_back(adf::paragraph(std::move(content)));
-        }
+        adf::place_rule(out, where == Where::kDoc);
         return;
       case CMARK_NODE_BLOCK_QUOTE:
         if (where == Where::kDoc) {

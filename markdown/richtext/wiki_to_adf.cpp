@@ -480,13 +480,7 @@ class BlockParser {
         }
         ++i;
       } else if (rule_line(line)) {
-        if (where == Where::kDoc) {
-          out.push_back(json{{"type", "rule"}});
-        } else {
-          json content = json::array();
-          adf::append_text(content, "---", {});
-          out.push_back(adf::paragraph(std::move(content)));
-        }
+        adf::place_rule(out, where == Where::kDoc);
         ++i;
       } else if (starts_with(trimmed, "|")) {
         table(lines, i, where, out);

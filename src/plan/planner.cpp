@@ -33,6 +33,13 @@ std::string normalised(std::string_view s) {
   return out;
 }
 
+// "PROJ-3, PROJ-9": the candidates of an ambiguous match, for the message.
+std::string keys_of(const std::vector<const RemoteIssue*>& issues) {
+  std::vector<std::string> keys;
+  for (const auto* r : issues) keys.push_back(r->key);
+  return join(keys);
+}
+
 // Labels are a set: order and repetition do not count.
 bool same_labels(const std::vector<std::string>& a, const std::vector<std::string>& b) {
   return std::set<std::string>(a.begin(), a.end()) == std::set<std::string>(b.begin(), b.end());
@@ -79,9 +86,7 @@ std::vector<const RemoteIssue*> match(const std::vector<Wanted>& wanted,
       if (tracker::identity_of(*r) == w.identity) by_identity.push_back(r);
     }
     if (by_identity.size() > 1) {
-      std::vector<std::string> keys;
-      for (const auto* r : by_identity) keys.push_back(r->key);
-      problems.push_back("two issues are recorded as " + w.label + ": " + join(keys) +
+      problems.push_back("two issues are recorded as " + w.label + ": " + keys_of(by_identity) +
                          "; pin one with its key");
       continue;
     }
@@ -96,9 +101,7 @@ std::vector<const RemoteIssue*> match(const std::vector<Wanted>& wanted,
       }
     }
     if (by_summary.size() > 1) {
-      std::vector<std::string> keys;
-      for (const auto* r : by_summary) keys.push_back(r->key);
-      problems.push_back("several issues are titled like " + w.label + ": " + join(keys) +
+      problems.push_back("several issues are titled like " + w.label + ": " + keys_of(by_summary) +
                          "; pin one with its key");
       continue;
     }

@@ -79,12 +79,11 @@ bool holds(const std::string& field, const RemoteIssue& r, const json& written,
   return false;
 }
 
-std::string written_text(const std::string& field, const json& v, const plan::RichTextOps& ops) {
+std::string written_text(const std::string& field, const json& v) {
   if (v.is_null()) return "-";
   if (field == "description") {
     if (v.contains("markdown"))
       return "(a description of " + std::to_string(v.value("markdown", "").size()) + " bytes)";
-    (void)ops;
     return "(a description)";
   }
   if (v.is_string()) return v.get<std::string>().empty() ? "-" : v.get<std::string>();
@@ -285,7 +284,7 @@ class Restorer {
         if (auto it = last->fields.find(field); it != last->fields.end()) w = &it->second;
       }
       if (!ours_to_undo(*now, field, w, field_text(field, *now),
-                        w ? written_text(field, w->value, o_.rich_text) : "")) {
+                        w ? written_text(field, w->value) : "")) {
         continue;
       }
       set_change(update, field, *now, b);
@@ -397,14 +396,17 @@ class Restorer {
 
   bool link_added_by_us(const std::string& key, const tracker::RemoteLink& l,
                         const IssueWrites* mine) const {
-    if (mine && mine->links_added.count({lower(l.phrase), l.other_key})) return true;
-    if (mine && mine->links_added.count({l.phrase, l.other_key})) return true;
+    // Jira may show the phrase in another case than the one written.
+    if (mine &&
+        std::any_of(mine->links_added.begin(), mine->links_added.end(), [&](const auto& added) {
+          return lower(added.first) == lower(l.phrase) && added.second == l.other_key;
+        })) {
+      return true;
+    }
     // Added from the other end: that issue's journal names this one as the target.
-    const IssueWrites* other =
-        o_.mode == RestoreMode::kRestore ? since_.find(l.other_key) : undo_.find(l.other_key);
-    if (!other) return false;
-    return std::any_of(other->links_added.begin(), other->links_added.end(),
-                       [&](const auto& added) { return added.second == key; });
+    const IssueWrites* other = undone(l.other_key);
+    return other && std::any_of(other->links_added.begin(), other->links_added.end(),
+                                [&](const auto& added) { return added.second == key; });
   }
 
   void restore_links(const RemoteIssue& b, const RemoteIssue& now, const IssueWrites* mine) {

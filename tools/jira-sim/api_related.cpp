@@ -42,6 +42,21 @@ Comment* find_comment(Issue& issue, const std::string& id) {
   return nullptr;
 }
 
+// The issue and comment a call names (args 0 and 1), or nullptr after answering 404 as Jira
+// does. The caller holds the state lock.
+Comment* comment_of_call(SimState& s, Call& c, Issue*& issue) {
+  issue = s.find(c.args[0]);
+  if (!issue) {
+    send_error(c.res, 404, {kIssueMissing});
+    return nullptr;
+  }
+  Comment* comment = find_comment(*issue, c.args[1]);
+  if (!comment) {
+    send_error(c.res, 404, {"Can not find a comment for the id: " + c.args[1] + "."});
+  }
+  return comment;
+}
+
 }  // namespace
 
 void JiraApi::list_comments(Call& c) {
@@ -73,11 +88,9 @@ void JiraApi::add_comment(Call& c) {
 
 void JiraApi::get_comment(Call& c) {
   std::lock_guard lock(ctx_.mu);
-  Issue* issue = ctx_.state.find(c.args[0]);
-  if (!issue) return send_error(c.res, 404, {kIssueMissing});
-  Comment* comment = find_comment(*issue, c.args[1]);
-  if (!comment)
-    return send_error(c.res, 404, {"Can not find a comment for the id: " + c.args[1] + "."});
+  Issue* issue = nullptr;
+  Comment* comment = comment_of_call(ctx_.state, c, issue);
+  if (!comment) return;
   Renderer r(ctx_, c.version);
   send_json(c.res, 200, r.comment(*issue, *comment));
 }
@@ -85,11 +98,9 @@ void JiraApi::get_comment(Call& c) {
 void JiraApi::update_comment(Call& c) {
   std::lock_guard lock(ctx_.mu);
   SimState& s = ctx_.state;
-  Issue* issue = s.find(c.args[0]);
-  if (!issue) return send_error(c.res, 404, {kIssueMissing});
-  Comment* comment = find_comment(*issue, c.args[1]);
-  if (!comment)
-    return send_error(c.res, 404, {"Can not find a comment for the id: " + c.args[1] + "."});
+  Issue* issue = nullptr;
+  Comment* comment = comment_of_call(s, c, issue);
+  if (!comment) return;
   json stored;
   if (json err = comment_body(c.body, c.version, s.cloud(), stored); !err.is_null()) {
     return send_json(c.res, 400, err);
