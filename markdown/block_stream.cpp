@@ -99,7 +99,7 @@ void visit_children(cmark_node* doc, int line_offset, int chunk_last, cmark_node
 }  // namespace
 
 void for_each_block(const SourceText& src, CmarkArena& arena,
-                    const std::function<void(const Block&)>& visit) {
+                    const std::function<void(const Block&)>& visit, size_t min_chunk) {
   const std::string_view text = src.text();
   ChunkParser parser(arena);
   // "]:" is in every link reference definition; without one anywhere, chunks are independent.
@@ -111,6 +111,10 @@ void for_each_block(const SourceText& src, CmarkArena& arena,
   int start_line = 1;
   size_t next = 0;
   while (next < candidates.size()) {
+    if (candidates[next].end - start < min_chunk && next + 1 < candidates.size()) {
+      ++next;
+      continue;
+    }
     const Candidate& cand = candidates[next];
     cmark_node* doc = parser.parse(text.substr(start, cand.end - start));
     const int offset = start_line - 1;

@@ -66,30 +66,38 @@ void CmarkArena::reset() {
   for (auto& slab : slabs_) slab.high_water = 0;
   slab_index_ = 0;
   used_ = 0;
+  base_ = slabs_.empty() ? nullptr : slabs_[0].data.get();
+  size_ = slabs_.empty() ? 0 : slabs_[0].size;
   last_ = nullptr;
 }
 
 void* CmarkArena::allocate(size_t bytes) {
   const size_t need = sizeof(Header) + round_up(bytes);
-  while (slab_index_ < slabs_.size() && used_ + need > slabs_[slab_index_].size) {
-    slabs_[slab_index_].high_water = used_;
-    ++slab_index_;
-    used_ = 0;
-  }
-  if (slab_index_ == slabs_.size()) {
+  if (used_ + need > size_) return allocate_in_new_slab(need, bytes);
+  auto* header = reinterpret_cast<Header*>(base_ + used_);
+  header->size = bytes;
+  used_ += need;
+  last_ = header + 1;
+  return last_;
+}
+
+void* CmarkArena::allocate_in_new_slab(size_t need, size_t bytes) {
+  // Move on to the next kept slab that can hold the request, or add one.
+  if (!slabs_.empty()) slabs_[slab_index_].high_water = used_;
+  size_t next = slabs_.empty() ? 0 : slab_index_ + 1;
+  while (next < slabs_.size() && need > slabs_[next].size) ++next;
+  if (next == slabs_.size()) {
     const size_t size = need > kSlabSize ? need : kSlabSize;
     // cmark cannot unwind an exception, and its own allocator aborts when memory runs out.
     auto* data = new (std::nothrow) std::byte[size]();
     if (data == nullptr) std::abort();
     slabs_.push_back(Slab{std::unique_ptr<std::byte[]>(data), size, 0});
-    used_ = 0;
   }
-  auto* header = reinterpret_cast<Header*>(slabs_[slab_index_].data.get() + used_);
-  header->size = bytes;
-  used_ += need;
-  void* out = header + 1;
-  last_ = out;
-  return out;
+  slab_index_ = next;
+  used_ = 0;
+  base_ = slabs_[slab_index_].data.get();
+  size_ = slabs_[slab_index_].size;
+  return allocate(bytes);
 }
 
 void* CmarkArena::reallocate(void* ptr, size_t bytes) {
@@ -102,9 +110,8 @@ void* CmarkArena::reallocate(void* ptr, size_t bytes) {
   }
   // Growing buffers are cmark's hot case: extend the newest allocation in place when it fits.
   if (ptr == last_) {
-    auto& slab = slabs_[slab_index_];
-    const size_t start = static_cast<size_t>(reinterpret_cast<std::byte*>(ptr) - slab.data.get());
-    if (start + round_up(bytes) <= slab.size) {
+    const size_t start = static_cast<size_t>(static_cast<std::byte*>(ptr) - base_);
+    if (start + round_up(bytes) <= size_) {
       header->size = bytes;
       used_ = start + round_up(bytes);
       return ptr;

@@ -34,6 +34,7 @@ class CmarkArena {
     size_t high_water = 0;  // bytes handed out before moving to the next slab
   };
   void* allocate(size_t bytes);
+  void* allocate_in_new_slab(size_t need, size_t bytes);
   void* reallocate(void* ptr, size_t bytes);
 
   static void* c_calloc(size_t count, size_t size);
@@ -43,6 +44,9 @@ class CmarkArena {
   std::vector<Slab> slabs_;
   size_t slab_index_ = 0;
   size_t used_ = 0;
+  // The current slab's bytes, cached so that the common allocation is a compare and an add.
+  std::byte* base_ = nullptr;
+  size_t size_ = 0;
   void* last_ = nullptr;
   cmark_mem mem_{};
 };

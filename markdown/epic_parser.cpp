@@ -130,7 +130,7 @@ class EpicBuilder {
       epic_runs_.cut();
       return;
     }
-    const std::string name = fold(strip_decoration(text));
+    const std::string name = folded_name(text);
     if (name == "epic summary" || name == "epic details" || name == "epic metadata" ||
         name == "summary" || name == "epic") {
       epic_zone_ = Zone::kSummary;
@@ -166,7 +166,7 @@ class EpicBuilder {
 
   void apply_epic_field(const FieldLine& f) {
     epic_.metadata.push_back({f.name, f.value, f.pos});
-    const std::string name = fold(strip_decoration(f.name));
+    const std::string name = folded_name(f.name);
     if (name == "epic key" || name == "key" || name == "issue" || name == "jira") {
       if (auto key = parse_tracker_key(f.value)) {
         epic_.key = *key;
@@ -335,7 +335,7 @@ class EpicBuilder {
     auto& s = *story_;
     switch (field_kind(f.name)) {
       case FieldKind::kPoints:
-        if (strip_decoration(f.value).empty()) return;
+        if (!has_content(f.value)) return;
         s.points = parse_points(f.value);
         if (!s.points) {
           diag_.error(f.pos, f.name + ": '" + f.value + "' is not a number of points",
@@ -343,7 +343,7 @@ class EpicBuilder {
         }
         return;
       case FieldKind::kPriority:
-        if (strip_decoration(f.value).empty()) return;
+        if (!has_content(f.value)) return;
         if (auto m = parse_priority(f.value)) {
           s.priority = model::Priority{*m, f.value, f.pos};
         } else {
@@ -351,7 +351,7 @@ class EpicBuilder {
         }
         return;
       case FieldKind::kStatus:
-        if (strip_decoration(f.value).empty()) return;
+        if (!has_content(f.value)) return;
         if (auto m = parse_status(f.value)) {
           s.status = model::Status{*m, f.value, f.pos};
         } else {
@@ -372,7 +372,7 @@ class EpicBuilder {
         }
         return;
       case FieldKind::kTrackerKey:
-        if (strip_decoration(f.value).empty()) return;
+        if (!has_content(f.value)) return;
         if (auto key = parse_tracker_key(f.value)) {
           s.tracker_key = *key;
           s.tracker_key_pos = f.pos;
@@ -407,8 +407,8 @@ class EpicBuilder {
     if (is_table(b.node)) {
       auto rows = table_rows(b.node);
       if (rows.empty() || rows[0].size() != 2) return std::nullopt;
-      const std::string h0 = fold(strip_decoration(plain_text(rows[0][0])));
-      const std::string h1 = fold(strip_decoration(plain_text(rows[0][1])));
+      const std::string h0 = folded_name(plain_text(rows[0][0]));
+      const std::string h1 = folded_name(plain_text(rows[0][1]));
       const bool generic_header =
           (h0 == "field" || h0 == "name" || h0 == "property" || h0 == "attribute") &&
           (h1 == "value" || h1 == "values" || h1 == "details");

@@ -46,7 +46,9 @@ std::string_view decoration_core(std::string_view value) {
   size_t end = 0;
   for (size_t i = 0; i < value.size();) {
     size_t at = i;
-    uint32_t cp = next_code_point(value, i);
+    const auto byte = static_cast<unsigned char>(value[i]);
+    // Names and values are mostly ASCII: decide those bytes without decoding.
+    uint32_t cp = byte < 0x80 ? value[i++] : next_code_point(value, i);
     if (is_content(cp)) {
       if (begin == value.size()) begin = at;
       end = i;
@@ -120,7 +122,7 @@ constexpr std::array<Word<PriorityMeaning>, 18> kPriorityWords{{
 
 template <typename Meaning, size_t N>
 std::optional<Meaning> lookup(const std::array<Word<Meaning>, N>& words, std::string_view value) {
-  const std::string key = fold(decoration_core(value));
+  const std::string key = folded_name(value);
   for (const auto& w : words) {
     if (w.word == key) return w.meaning;
   }
@@ -162,8 +164,16 @@ std::string fold(std::string_view value) {
   return out;
 }
 
+bool has_content(std::string_view value) {
+  return !decoration_core(value).empty();
+}
+
+std::string folded_name(std::string_view value) {
+  return fold(decoration_core(value));
+}
+
 FieldKind field_kind(std::string_view name) {
-  const std::string key = fold(decoration_core(name));
+  const std::string key = folded_name(name);
   for (const auto& entry : kFieldNames) {
     for (auto n : entry.names) {
       if (!n.empty() && n == key) return entry.kind;
@@ -181,13 +191,13 @@ std::optional<model::PriorityMeaning> parse_priority(std::string_view value) {
 }
 
 std::optional<double> parse_points(std::string_view value) {
-  std::string v = strip_decoration(value);
+  const std::string_view s = decoration_core(value);
+  if (s.empty()) return std::nullopt;
   // A minus sign is decoration to strip_decoration, but here it makes the value negative.
-  if (auto digit = value.find(v); digit != std::string_view::npos && digit > 0 &&
-                                  value.substr(0, digit).find('-') != std::string_view::npos) {
+  if (value.substr(0, static_cast<size_t>(s.data() - value.data())).find('-') !=
+      std::string_view::npos) {
     return std::nullopt;
   }
-  std::string_view s = v;
   size_t i = 0;
   while (i < s.size() && (is_digit(s[i]) || s[i] == '.')) ++i;
   if (i == 0) return std::nullopt;

@@ -20,6 +20,11 @@ std::string strip_decoration(std::string_view value);
 // Lower case, typographic apostrophes made plain, '-' and '_' and runs of blanks made one space:
 // the form in which names are compared.
 std::string fold(std::string_view value);
+// Whether anything but decoration is there: strip_decoration(value) is not empty.
+bool has_content(std::string_view value);
+// fold(strip_decoration(value)) without the copy in between: how headings, column headers and
+// field names are compared.
+std::string folded_name(std::string_view value);
 
 std::optional<model::StatusMeaning> parse_status(std::string_view value);
 std::optional<model::PriorityMeaning> parse_priority(std::string_view value);

@@ -14,7 +14,7 @@ bool one_of(const std::string& folded, std::initializer_list<std::string_view> n
 }
 
 std::string folded_plain(cmark_node* node) {
-  return fold(strip_decoration(plain_text(node)));
+  return folded_name(plain_text(node));
 }
 
 // Splits "Name (2 SP) - description" into its parts; the dash needs blanks around it so that
@@ -81,7 +81,7 @@ void Diagnostics::warning(model::SourcePos pos, std::string message, std::string
 }
 
 SectionRole section_role(std::string_view heading_text) {
-  std::string h = fold(strip_decoration(heading_text));
+  std::string h = folded_name(heading_text);
   if (one_of(h, {"description", "user story", "story"})) return SectionRole::kDescription;
   if (one_of(h, {"acceptance criteria", "acceptance"})) return SectionRole::kAcceptanceCriteria;
   if (one_of(h, {"technical notes", "notes", "tech notes"})) return SectionRole::kTechnicalNotes;
@@ -156,7 +156,7 @@ bool SectionReader::read_subtask_table(const Block& b, std::vector<model::Subtas
   std::vector<Column> columns;
   bool has_name = false;
   for (cmark_node* cell : rows[0]) {
-    std::string h = fold(strip_decoration(plain_text(cell)));
+    std::string h = folded_name(plain_text(cell));
     if (plain_text(cell).find('#') != std::string::npos && h.empty()) h = "#";
     Column c = subtask_column(h);
     if (c == Column::kUnknown) {
@@ -182,50 +182,51 @@ bool SectionReader::read_subtask_table(const Block& b, std::vector<model::Subtas
     bool row_ok = true;
     for (size_t c = 0; c < rows[r].size() && c < columns.size(); ++c) {
       cmark_node* cell = rows[r][c];
-      std::string plain(trim(plain_text(cell)));
-      auto pos = cell_pos(b, cell);
+      std::string plain = plain_text(cell);
+      if (std::string_view t = trim(plain); t.size() != plain.size()) plain = std::string(t);
       switch (columns[c]) {
         case Column::kNumber:
           if (!plain.empty()) st.number = parse_int(strip_decoration(plain));
           break;
         case Column::kName:
-          st.name = plain;
+          st.name = std::move(plain);
           break;
         case Column::kDescription:
           st.description = cell_markdown(b, cell);
           break;
         case Column::kPoints:
-          if (!strip_decoration(plain).empty()) {
+          if (has_content(plain)) {
             st.points = parse_points(plain);
             if (!st.points) {
-              diag.error(pos, "subtask points '" + plain + "' is not a number",
+              diag.error(cell_pos(b, cell), "subtask points '" + plain + "' is not a number",
                          "use a non-negative number such as 2 or 0.5, or leave the cell empty");
               row_ok = false;
             }
           }
           break;
         case Column::kStatus:
-          if (!strip_decoration(plain).empty()) {
+          if (has_content(plain)) {
             if (auto m = parse_status(plain)) {
-              st.status = model::Status{*m, plain, pos};
+              st.status = model::Status{*m, std::move(plain), cell_pos(b, cell)};
             } else {
-              diag.error(pos, "unknown status '" + plain + "'",
+              diag.error(cell_pos(b, cell), "unknown status '" + plain + "'",
                          "use Done, In Progress, In Review, To Do or Cancelled");
               row_ok = false;
             }
           }
           break;
         case Column::kKey:
-          if (!strip_decoration(plain).empty()) {
+          if (has_content(plain)) {
             st.tracker_key = parse_tracker_key(cell_markdown(b, cell));
             if (!st.tracker_key) {
-              diag.error(pos, "'" + plain + "' is not a tracker key", "write it as PROJ-124");
+              diag.error(cell_pos(b, cell), "'" + plain + "' is not a tracker key",
+                         "write it as PROJ-124");
               row_ok = false;
             }
           }
           break;
         case Column::kId:
-          if (!plain.empty()) st.local_id = plain;
+          if (!plain.empty()) st.local_id = std::move(plain);
           break;
         case Column::kUnknown:
           break;
@@ -386,7 +387,7 @@ bool SectionReader::read_links(const Block& b, std::vector<model::IssueLink>& ou
                  "write links as '- blocks PROJ-7'");
       return;
     }
-    type = fold(strip_decoration(type));
+    type = folded_name(type);
     if (type.empty()) type = "relates to";
     out.push_back({type, *key, pos});
   };

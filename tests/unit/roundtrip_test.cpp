@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "block_stream.h"
 #include "epic_generator.h"
 #include "parse_helpers.h"
 
@@ -51,6 +52,42 @@ TEST(RoundTrip, ParsedGeneratedEpicEqualsTheGeneratorsModel) {
     }
     EXPECT_EQ(r.epic, expected) << "seed " << seed;
   }
+}
+
+// A file long enough to be parsed in many chunks: the model is the same, and every position
+// still points at the line it names, across the chunk boundaries.
+TEST(RoundTrip, ALongEpicParsedInChunksKeepsItsModelAndPositions) {
+  bench::GeneratorOptions o;
+  o.stories = 300;
+  o.subtasks_per_story = 4;
+  o.seed = 11;
+  const model::Epic expected = bench::generate_epic(o);
+  const std::string text = bench::render_epic(expected);
+  ASSERT_GT(text.size(), 10 * markdown::kMinChunkBytes);
+  auto r = parse(text);
+  ASSERT_TRUE(r.diagnostics.empty()) << diagnostics_text(r);
+
+  std::vector<std::string_view> lines;
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(std::string_view(text).substr(start, end - start));
+    start = end + 1;
+  }
+  auto line = [&](int n) {
+    return n >= 1 && n <= static_cast<int>(lines.size()) ? lines[n - 1] : "";
+  };
+  for (const auto& s : r.epic.stories) {
+    EXPECT_NE(line(s.pos.line).find(s.id + ":"), std::string_view::npos) << s.id;
+    for (const auto& st : s.subtasks) {
+      EXPECT_NE(line(st.pos.line).find(st.name), std::string_view::npos) << s.id << " " << st.name;
+    }
+    for (const auto& c : s.commits) {
+      EXPECT_NE(line(c.pos.line).find(c.sha), std::string_view::npos) << s.id;
+    }
+  }
+  clear_positions(r.epic);
+  EXPECT_EQ(r.epic, expected);
 }
 
 }  // namespace
