@@ -1,5 +1,6 @@
 #include "epic_parser.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -37,6 +38,19 @@ std::optional<StoryHeading> match_story_heading(std::string_view text) {
     }
   }
   return std::nullopt;
+}
+
+// How many stories to make room for: the lines that start with "## " or "### ", as story headings
+// are written. Only a hint: an indented heading is not counted (the vector then grows as usual),
+// and a file of such lines that are not stories reserves at most one Story per 64 bytes.
+size_t story_heading_bound(const SourceText& src) {
+  const std::string_view text = src.text();
+  size_t count = 0;
+  for (int line = 1; line <= src.line_count(); ++line) {
+    const std::string_view start = text.substr(src.line_start(line), 4);
+    count += start.substr(0, 3) == "## " || start == "### ";
+  }
+  return std::min(count, text.size() / 64);
 }
 
 // Runs of consecutive lines taken from the file; blocks that are structure (headings the tool
@@ -83,6 +97,10 @@ class EpicBuilder {
       on_epic_block(b);
     }
   }
+
+  // A Story is large: growing the vector story by story would move each several times and, at
+  // the last doubling, hold the old and the new array at once.
+  void reserve_stories(size_t count) { epic_.stories.reserve(count); }
 
   model::Epic finish() {
     close_story();
@@ -551,6 +569,7 @@ ParseResult parse_epic(std::string_view text, const ParseOptions& options) {
   SourceText src(text);
   CmarkArena arena;
   EpicBuilder builder(src, result.diagnostics);
+  builder.reserve_stories(story_heading_bound(src));
   for_each_block(src, arena, [&](const Block& b) { builder.on_block(b); });
   result.epic = builder.finish();
   std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
