@@ -340,6 +340,9 @@ TEST_F(JiraTrackerTest, CommentsPropertiesLinksAndDeletes) {
   ASSERT_TRUE(comment.ok()) << comment.error().message;
   EXPECT_FALSE(comment->empty());
   EXPECT_TRUE(tracker_->delete_comment(a, *comment).ok());
+  EXPECT_TRUE(sim().get("/rest/api/3/issue/" + a + "/comment").body["comments"].empty());
+  auto again = tracker_->delete_comment(a, *comment);
+  EXPECT_TRUE(again.ok()) << again.error().message;
   EXPECT_TRUE(tracker_->set_property(a, "epicsync", R"({"id":"L1","comments":{}})").ok());
   auto link = tracker_->add_link("blocks", a, b);
   EXPECT_TRUE(link.ok()) << link.error().message;
