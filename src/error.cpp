@@ -24,6 +24,9 @@ int exit_code(ErrorKind kind) {
       return 9;
     case ErrorKind::kConflict:
       return 10;
+    case ErrorKind::kLocalStorage:
+      return 12;
+    case ErrorKind::kUnknownOutcome:
     case ErrorKind::kPartial:
       return 64;
     case ErrorKind::kCancelled:
@@ -56,6 +59,10 @@ const char* error_id(ErrorKind kind) {
       return "locked";
     case ErrorKind::kConflict:
       return "conflict";
+    case ErrorKind::kLocalStorage:
+      return "local_storage";
+    case ErrorKind::kUnknownOutcome:
+      return "outcome_unknown";
     case ErrorKind::kPartial:
       return "partial";
     case ErrorKind::kCancelled:

@@ -18,6 +18,8 @@ enum class ErrorKind {
   kRejected,         // 8
   kLocked,           // 9
   kConflict,         // 10
+  kLocalStorage,     // 12: a backup, journal or lock could not be written; nothing more is sent
+  kUnknownOutcome,   // 64: a write whose effect could not be confirmed either way
   kPartial,          // 64
   kCancelled,        // 80
   kInterrupted,      // 130

@@ -47,9 +47,12 @@ Error to_error(const HttpError& e) {
     case jira::ErrorKind::kGone:
     case jira::ErrorKind::kRejected:
     case jira::ErrorKind::kServer:
-    case jira::ErrorKind::kAmbiguousWrite:
     case jira::ErrorKind::kProtocol:
       kind = epicsync::ErrorKind::kRejected;
+      break;
+    case jira::ErrorKind::kAmbiguousWrite:
+      // Sent, but no answer says whether it was applied: never a refusal (docs/transport.md).
+      kind = epicsync::ErrorKind::kUnknownOutcome;
       break;
   }
   return Error{kind, e.to_string(), ""};
@@ -149,6 +152,10 @@ void JiraTracker::remember_written(const std::string& issue_id) {
   if (!issue_id.empty()) written_ids_.push_back(issue_id);
 }
 
+void JiraTracker::reconcile(const std::vector<std::string>& issue_ids) {
+  for (const auto& id : issue_ids) remember_written(id);
+}
+
 std::string JiraTracker::epic_children_jql(const std::string& epic_key) const {
   if (!ids_.epic_link.empty()) return "\"Epic Link\" = " + epic_key;
   return "parent = " + epic_key;
@@ -170,7 +177,11 @@ Request JiraTracker::search_request(const std::string& jql, const std::string& p
     std::vector<long long> reconcile;
     {
       std::lock_guard lock(const_cast<std::mutex&>(mu_));
-      for (const auto& id : written_ids_) reconcile.push_back(std::atoll(id.c_str()));
+      // Jira accepts at most 50 ids: the newest writes are the ones search may not show yet.
+      const size_t from = written_ids_.size() > 50 ? written_ids_.size() - 50 : 0;
+      for (size_t i = from; i < written_ids_.size(); ++i) {
+        reconcile.push_back(std::atoll(written_ids_[i].c_str()));
+      }
     }
     if (!reconcile.empty()) body["reconcileIssues"] = reconcile;
   } else {
@@ -377,75 +388,76 @@ std::vector<epicsync::Result<tracker::RemoteIssue>> JiraTracker::create_chunk(
     slots[i] = issue;
   };
 
-  for (int round = 0; round < 3 && !pending.empty(); ++round) {
-    json updates = json::array();
-    for (size_t i : pending) updates.push_back(payloads[i]);
-    auto response = send_json(Method::kPost, api("issue/bulk"), {{"issueUpdates", updates}});
-    if (response) {
-      // 201, possibly with some elements refused: `issues` lists the others in order.
-      json body = json::parse(response->body, nullptr, false);
-      std::set<size_t> failed;
-      for (const auto& err : body.value("errors", json::array())) {
-        const size_t n = err.value("failedElementNumber", pending.size());
-        if (n >= pending.size()) continue;
-        failed.insert(n);
-        slots[pending[n]] = Error{epicsync::ErrorKind::kRejected,
-                                  "create '" + drafts[pending[n]].summary + "': " +
-                                      element_message(err.value("elementErrors", json::object())),
-                                  ""};
-      }
-      size_t next = 0;
-      for (const auto& issue : body.value("issues", json::array())) {
-        while (next < pending.size() && failed.count(next)) ++next;
-        if (next >= pending.size()) break;
-        created(pending[next], issue.value("id", ""), issue.value("key", ""));
-        ++next;
-      }
-      pending.clear();
-      break;
+  // A create whose answer was lost is never sent again in this run: it may exist, and Jira's
+  // search may not show it yet. It is looked for by identity for up to the search wait; what is
+  // still not found ends as an unknown outcome, for the next run to settle (docs/transport.md).
+  std::vector<size_t> unsure;
+  std::optional<HttpError> lost;
+  json updates = json::array();
+  for (size_t i : pending) updates.push_back(payloads[i]);
+  auto response = pending.empty()
+                      ? jira::Result<Response>(Response{})
+                      : send_json(Method::kPost, api("issue/bulk"), {{"issueUpdates", updates}});
+  if (pending.empty()) {
+    // Nothing valid to send.
+  } else if (response) {
+    // 201, possibly with some elements refused: `issues` lists the others in order.
+    json body = json::parse(response->body, nullptr, false);
+    std::set<size_t> failed;
+    for (const auto& err : body.value("errors", json::array())) {
+      const size_t n = err.value("failedElementNumber", pending.size());
+      if (n >= pending.size()) continue;
+      failed.insert(n);
+      slots[pending[n]] = Error{epicsync::ErrorKind::kRejected,
+                                "create '" + drafts[pending[n]].summary + "': " +
+                                    element_message(err.value("elementErrors", json::object())),
+                                ""};
     }
-    const HttpError& error = response.error();
-    if (error.kind == jira::ErrorKind::kRejected) {
-      // Jira refuses the whole batch when every element is bad; one create per draft gives each
-      // draft its own verdict (and creates those that were only refused alongside the others).
-      for (size_t i : pending) {
-        auto one = send_json(Method::kPost, api("issue"), payloads[i]);
-        if (one) {
-          json body = json::parse(one->body, nullptr, false);
-          created(i, body.value("id", ""), body.value("key", ""));
-        } else if (ambiguous(one.error())) {
-          continue;  // left pending: looked for below
-        } else {
-          slots[i] = to_error(one.error());
-        }
-      }
-      std::vector<size_t> still;
-      for (size_t i : pending) {
-        if (!slots[i]) still.push_back(i);
-      }
-      pending = std::move(still);
-      if (pending.empty()) break;
-    } else if (!ambiguous(error)) {
-      for (size_t i : pending) slots[i] = to_error(error);
-      pending.clear();
-      break;
+    size_t next = 0;
+    for (const auto& issue : body.value("issues", json::array())) {
+      while (next < pending.size() && failed.count(next)) ++next;
+      if (next >= pending.size()) break;
+      created(pending[next], issue.value("id", ""), issue.value("key", ""));
+      ++next;
     }
-    // The create may have been applied although its answer was lost: look before sending again.
-    std::vector<tracker::IssueDraft> asked;
-    for (size_t i : pending) asked.push_back(drafts[i]);
-    auto found = find_by_identity(asked);
-    std::vector<size_t> still;
+  } else if (response.error().kind == jira::ErrorKind::kRejected) {
+    // Jira refuses the whole batch when every element is bad; one create per draft gives each
+    // draft its own verdict (and creates those that were only refused alongside the others).
     for (size_t i : pending) {
+      auto one = send_json(Method::kPost, api("issue"), payloads[i]);
+      if (one) {
+        json body = json::parse(one->body, nullptr, false);
+        created(i, body.value("id", ""), body.value("key", ""));
+      } else if (ambiguous(one.error())) {
+        unsure.push_back(i);
+        lost = one.error();
+      } else {
+        slots[i] = to_error(one.error());
+      }
+    }
+  } else if (!ambiguous(response.error())) {
+    for (size_t i : pending) slots[i] = to_error(response.error());
+  } else {
+    unsure = pending;
+    lost = response.error();
+  }
+  if (!unsure.empty()) {
+    std::vector<tracker::IssueDraft> asked;
+    for (size_t i : unsure) asked.push_back(drafts[i]);
+    auto found = find_by_identity(asked);
+    for (size_t i : unsure) {
       auto it = found.find(drafts[i].identity);
       if (it != found.end()) {
         created(i, it->second.id, it->second.key);
-      } else {
-        still.push_back(i);
+        continue;
       }
-    }
-    pending = std::move(still);
-    if (round == 2) {
-      for (size_t i : pending) slots[i] = to_error(error);
+      slots[i] = Error{epicsync::ErrorKind::kUnknownOutcome,
+                       "create '" + drafts[i].summary + "': the answer was lost (" +
+                           lost->to_string() + ") and search did not show the issue within " +
+                           std::to_string(options_.search_wait.count() / 1000) +
+                           " s; it was not sent again",
+                       "run the same command again: it looks for the issue once search has "
+                       "caught up, and creates it only if it is not there"};
     }
   }
   std::vector<epicsync::Result<tracker::RemoteIssue>> out;
@@ -477,15 +489,23 @@ std::map<std::string, tracker::RemoteIssue> JiraTracker::find_by_identity(
   std::vector<std::string> parent_list(parents.begin(), parents.end());
   const std::string jql = stories ? epic_children_jql(parent_list.front()) + " ORDER BY key ASC"
                                   : "parent in (" + quote_list(parent_list) + ") ORDER BY key ASC";
-  for (auto wait : options_.recovery_waits) {
-    if (wait.count() > 0) options_.sleep(wait);
+  // Search lags behind writes on Jira Cloud (seconds, sometimes more): look at once, then back
+  // off (250 ms doubling, at most 4 s a wait) until the search wait is spent.
+  std::chrono::milliseconds waited{0};
+  std::chrono::milliseconds next{250};
+  for (;;) {
     auto hits = search(jql);
-    if (!hits) continue;
-    for (auto& issue : *hits) {
-      std::string id = identity_of(issue);
-      if (wanted.count(id)) found.emplace(id, std::move(issue));
+    if (hits) {
+      for (auto& issue : *hits) {
+        std::string id = identity_of(issue);
+        if (wanted.count(id)) found.emplace(id, std::move(issue));
+      }
     }
-    if (found.size() == wanted.size()) break;
+    if (found.size() == wanted.size() || waited >= options_.search_wait) break;
+    const auto wait = std::min(next, options_.search_wait - waited);
+    options_.sleep(wait);
+    waited += wait;
+    next = std::min(next * 2, std::chrono::milliseconds(4000));
   }
   return found;
 }
@@ -502,7 +522,14 @@ epicsync::Result<tracker::Done> JiraTracker::update_issue(const std::string& key
   // The answer was lost: read the issue back and send again only what did not arrive.
   auto now = call(Method::kGet, api("issue/" + key), nullptr,
                   {{"fields", quote_list(search_fields(ids_))}});
-  if (!now) return to_error(sent.error());
+  if (!now) {
+    // Neither the answer nor a read-back says whether it was applied: the journal must keep it
+    // as "maybe written", so that a rollback puts the old values back if they arrived.
+    return Error{epicsync::ErrorKind::kUnknownOutcome,
+                 "update " + key + ": the answer was lost (" + sent.error().to_string() +
+                     ") and reading the issue back failed: " + now.error().message,
+                 "run the same command again: it reads the issue and sends what is missing"};
+  }
   json missing = json::object();
   const json& have = now->contains("fields") ? (*now)["fields"] : json::object();
   for (const auto& [field, wanted] : payload["fields"].items()) {
@@ -647,14 +674,19 @@ epicsync::Result<std::string> JiraTracker::post_comment(const std::string& key, 
   auto sent = send_json(Method::kPost, api("issue/" + key + "/comment"), {{"body", body}});
   if (sent) return json::parse(sent->body, nullptr, false).value("id", "");
   if (!ambiguous(sent.error())) return to_error(sent.error());
-  // Look for the comment before posting it again, so a lost answer never doubles it.
+  // Look for the comment before posting it again, so a lost answer never doubles it. If the
+  // comments cannot be read, posting again could double it: the outcome is unknown.
   auto listed =
       call(Method::kGet, api("issue/" + key + "/comment"), nullptr, {{"maxResults", "5000"}});
-  if (listed) {
-    for (const auto& c : listed->value("comments", json::array())) {
-      if (c.contains("body") && same_field_value("description", c["body"], body)) {
-        return c.value("id", "");
-      }
+  if (!listed) {
+    return Error{epicsync::ErrorKind::kUnknownOutcome,
+                 "comment on " + key + ": the answer was lost (" + sent.error().to_string() +
+                     ") and the comments could not be read: " + listed.error().message,
+                 "run the same command again: it looks for the comment before posting it"};
+  }
+  for (const auto& c : listed->value("comments", json::array())) {
+    if (c.contains("body") && same_field_value("description", c["body"], body)) {
+      return c.value("id", "");
     }
   }
   auto again = send_json(Method::kPost, api("issue/" + key + "/comment"), {{"body", body}});
@@ -675,8 +707,12 @@ epicsync::Result<tracker::Done> JiraTracker::set_property(const std::string& key
   if (value.is_discarded()) {
     return Error{epicsync::ErrorKind::kInternal, "property " + name + " is not JSON", ""};
   }
-  auto r = call(Method::kPut, api("issue/" + key + "/properties/" + name), value);
-  if (!r) return r.error();
+  // Putting the same value twice changes nothing, so a lost answer is settled by sending again.
+  auto r = send_json(Method::kPut, api("issue/" + key + "/properties/" + name), value);
+  if (!r && ambiguous(r.error())) {
+    r = send_json(Method::kPut, api("issue/" + key + "/properties/" + name), value);
+  }
+  if (!r) return to_error(r.error());
   return tracker::Done{};
 }
 
@@ -735,7 +771,14 @@ epicsync::Result<tracker::Done> JiraTracker::add_link(const std::string& type,
   if (!ambiguous(sent.error())) return to_error(sent.error());
   // Is the link there now? Only then is it safe to decide.
   auto links = call(Method::kGet, api("issue/" + from), nullptr, {{"fields", "issuelinks"}});
-  if (links && links->contains("fields")) {
+  if (!links) {
+    return Error{epicsync::ErrorKind::kUnknownOutcome,
+                 "link " + from + " " + type + " " + to + ": the answer was lost (" +
+                     sent.error().to_string() +
+                     ") and the links could not be read: " + links.error().message,
+                 "run the same command again: it looks for the link before adding it"};
+  }
+  if (links->contains("fields")) {
     for (const auto& l : (*links)["fields"].value("issuelinks", json::array())) {
       if (l.contains("type") && l["type"].value("name", "") == name && l.contains("outwardIssue") &&
           l["outwardIssue"].value("key", "") == to) {

@@ -20,10 +20,9 @@ struct JiraOptions {
   int page_size = 100;             // search page size (Jira's maximum when fields are asked for)
   int bulk_size = 50;              // issue/bulk's maximum
   int max_transition_steps = 12;
-  // How long to wait for search to show issues that a lost create may have made.
-  std::vector<std::chrono::milliseconds> recovery_waits{std::chrono::milliseconds(0),
-                                                        std::chrono::milliseconds(500),
-                                                        std::chrono::milliseconds(2000)};
+  // How long to look for an issue whose create answer was lost before calling its outcome
+  // unknown (jira.search_wait): Jira Cloud's search index lags behind writes.
+  std::chrono::milliseconds search_wait{30'000};
   std::function<void(std::chrono::milliseconds)> sleep;  // default: sleep_for
 };
 
@@ -64,6 +63,7 @@ class JiraTracker final : public tracker::Tracker {
   // Issues written during this run, so searches reconcile them (search is eventually
   // consistent on Cloud).
   void remember_written(const std::string& issue_id);
+  void reconcile(const std::vector<std::string>& issue_ids) override;
 
  private:
   std::string api(const std::string& tail) const;

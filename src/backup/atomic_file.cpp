@@ -38,15 +38,15 @@ Result<Done> write_file_atomic(const std::filesystem::path& path, std::string_vi
     temp = temp_name_for(path, rng);
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) {
-      return os_error(ErrorKind::kInternal, "cannot create", temp, errno);
+      return os_error(ErrorKind::kLocalStorage, "cannot create", temp, errno);
     }
   }
-  if (fd < 0) return os_error(ErrorKind::kInternal, "cannot create", temp, EEXIST);
+  if (fd < 0) return os_error(ErrorKind::kLocalStorage, "cannot create", temp, EEXIST);
 
   auto fail = [&](std::string_view action, int errnum) -> Result<Done> {
     ::close(fd);
     ::unlink(temp.c_str());
-    return os_error(ErrorKind::kInternal, action, temp, errnum);
+    return os_error(ErrorKind::kLocalStorage, action, temp, errnum);
   };
   // fchmod, not the open() mode, because the umask would otherwise narrow a kept mode.
   if (::fchmod(fd, mode) != 0) return fail("cannot set the mode of", errno);
@@ -55,12 +55,12 @@ Result<Done> write_file_atomic(const std::filesystem::path& path, std::string_vi
   if (::close(fd) != 0) {
     int e = errno;
     ::unlink(temp.c_str());
-    return os_error(ErrorKind::kInternal, "cannot close", temp, e);
+    return os_error(ErrorKind::kLocalStorage, "cannot close", temp, e);
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     int e = errno;
     ::unlink(temp.c_str());
-    return os_error(ErrorKind::kInternal, "cannot rename into place", path, e);
+    return os_error(ErrorKind::kLocalStorage, "cannot rename into place", path, e);
   }
   return sync_directory(dir);
 }

@@ -75,17 +75,17 @@ Result<Done> reserve(const std::filesystem::path& epic_dir, TimePoint now, Reser
     // mkdir is atomic: of any number of processes asking for the same name, one gets it.
     if (::mkdir(dir.c_str(), 0700) != 0) {
       if (errno == EEXIST) continue;
-      return os_error(ErrorKind::kInternal, "cannot create backup directory", dir, errno);
+      return os_error(ErrorKind::kLocalStorage, "cannot create backup directory", dir, errno);
     }
     auto marker = dir / store_dir::kCreatingMarker;
     int fd = ::open(marker.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     // ENOENT: a sweep took the directory before the marker existed; reserve another.
     if (fd < 0 && errno == ENOENT) continue;
-    if (fd < 0) return os_error(ErrorKind::kInternal, "cannot create", marker, errno);
+    if (fd < 0) return os_error(ErrorKind::kLocalStorage, "cannot create", marker, errno);
     if (::flock(fd, LOCK_EX) != 0) {
       int e = errno;
       ::close(fd);
-      return os_error(ErrorKind::kInternal, "cannot lock", marker, e);
+      return os_error(ErrorKind::kLocalStorage, "cannot lock", marker, e);
     }
     // The sweep may have renamed the directory between mkdir and the lock.
     struct stat st;
@@ -98,7 +98,7 @@ Result<Done> reserve(const std::filesystem::path& epic_dir, TimePoint now, Reser
     out.marker_fd = fd;
     return Done{};
   }
-  return Error{ErrorKind::kInternal, "cannot reserve a backup id in " + epic_dir.string(), ""};
+  return Error{ErrorKind::kLocalStorage, "cannot reserve a backup id in " + epic_dir.string(), ""};
 }
 
 Result<ManifestFile> write_member(const std::filesystem::path& dir, const std::string& name,
@@ -110,10 +110,10 @@ Result<ManifestFile> write_member(const std::filesystem::path& dir, const std::s
 
 Result<Done> create_empty_file(const std::filesystem::path& path) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return os_error(ErrorKind::kInternal, "cannot create", path, errno);
+  if (fd < 0) return os_error(ErrorKind::kLocalStorage, "cannot create", path, errno);
   int rc = ::fchmod(fd, 0600) == 0 && ::fsync(fd) == 0 ? 0 : errno;
   ::close(fd);
-  if (rc != 0) return os_error(ErrorKind::kInternal, "cannot write", path, rc);
+  if (rc != 0) return os_error(ErrorKind::kLocalStorage, "cannot write", path, rc);
   return Done{};
 }
 

@@ -30,14 +30,14 @@ Result<EpicLock> EpicLock::acquire(const std::filesystem::path& root, const std:
   if (!made) return made.error();
   auto path = dir / ".lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return os_error(ErrorKind::kInternal, "cannot open lock file", path, errno);
+  if (fd < 0) return os_error(ErrorKind::kLocalStorage, "cannot open lock file", path, errno);
   EpicLock lock(fd, path);  // closes fd on every early return
   int rc;
   do {
     rc = ::flock(fd, LOCK_EX | LOCK_NB);
   } while (rc != 0 && errno == EINTR);
   if (rc != 0) {
-    if (errno != EWOULDBLOCK) return os_error(ErrorKind::kInternal, "cannot lock", path, errno);
+    if (errno != EWOULDBLOCK) return os_error(ErrorKind::kLocalStorage, "cannot lock", path, errno);
     std::string who = "another epicsync run";
     if (auto holder = read_lock_holder(path)) {
       who += " (pid " + std::to_string(holder->pid);
@@ -56,7 +56,7 @@ Result<EpicLock> EpicLock::acquire(const std::filesystem::path& root, const std:
   std::string text = holder.dump() + "\n";
   // Only for messages, so no fsync: after a crash the lock itself is gone anyway.
   if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, text.data(), text.size(), 0) < 0) {
-    return os_error(ErrorKind::kInternal, "cannot write", path, errno);
+    return os_error(ErrorKind::kLocalStorage, "cannot write", path, errno);
   }
   return lock;
 }

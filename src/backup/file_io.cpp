@@ -16,7 +16,14 @@ Error os_error(ErrorKind kind, std::string_view action, const std::filesystem::p
   message += path.string();
   message += ": ";
   message += std::strerror(errnum);
-  return Error{kind, std::move(message), ""};
+  // Local storage that refuses a write is something the user can fix; say where to look.
+  std::string hint;
+  if (kind == ErrorKind::kLocalStorage) {
+    hint =
+        "check free space and permissions there; the backup folder is set by --backup-dir, "
+        "EPICSYNC_BACKUP_DIR or backup.dir";
+  }
+  return Error{kind, std::move(message), std::move(hint)};
 }
 
 Result<std::string> read_file(const std::filesystem::path& path) {
@@ -41,11 +48,11 @@ Result<std::string> read_file(const std::filesystem::path& path) {
 
 Result<Done> sync_directory(const std::filesystem::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return os_error(ErrorKind::kInternal, "cannot open directory", dir, errno);
+  if (fd < 0) return os_error(ErrorKind::kLocalStorage, "cannot open directory", dir, errno);
   int rc = ::fsync(fd);
   int e = errno;
   ::close(fd);
-  if (rc != 0) return os_error(ErrorKind::kInternal, "cannot sync directory", dir, e);
+  if (rc != 0) return os_error(ErrorKind::kLocalStorage, "cannot sync directory", dir, e);
   return Done{};
 }
 
@@ -54,14 +61,14 @@ Result<Done> make_private_dirs(const std::filesystem::path& dir) {
   struct stat st;
   if (::stat(dir.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Done{};
-    return os_error(ErrorKind::kInternal, "cannot use as a directory", dir, ENOTDIR);
+    return os_error(ErrorKind::kLocalStorage, "cannot use as a directory", dir, ENOTDIR);
   }
   if (dir.has_parent_path() && dir.parent_path() != dir) {
     auto parent = make_private_dirs(dir.parent_path());
     if (!parent) return parent.error();
   }
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return os_error(ErrorKind::kInternal, "cannot create directory", dir, errno);
+    return os_error(ErrorKind::kLocalStorage, "cannot create directory", dir, errno);
   }
   return Done{};
 }

@@ -92,15 +92,18 @@ std::variant<JournalRecord, std::string> decode(std::string_view line) {
 }  // namespace
 
 std::vector<std::string> Journal::pending() const {
-  std::map<std::string, Phase> last;
+  // An outcome marked unknown (the answer was lost and nothing confirmed it) leaves the
+  // operation as open as an intent alone does.
+  std::map<std::string, bool> open;
   std::vector<std::string> order;
   for (const auto& r : records) {
-    if (!last.count(r.op)) order.push_back(r.op);
-    last[r.op] = r.phase;
+    if (!open.count(r.op)) order.push_back(r.op);
+    open[r.op] =
+        r.phase == Phase::kIntent || (r.data.is_object() && r.data.value("unknown", false) == true);
   }
   std::vector<std::string> out;
   for (const auto& op : order) {
-    if (last[op] == Phase::kIntent) out.push_back(op);
+    if (open[op]) out.push_back(op);
   }
   return out;
 }
@@ -187,16 +190,17 @@ Result<JournalWriter> JournalWriter::open(const std::filesystem::path& file, Clo
     return Error{ErrorKind::kInternal, file.string() + " is sealed; its run has ended", ""};
   }
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) return os_error(ErrorKind::kInternal, "cannot open journal", file, errno);
+  if (fd < 0) return os_error(ErrorKind::kLocalStorage, "cannot open journal", file, errno);
   JournalWriter writer(fd, file, std::move(clock));
-  if (::fchmod(fd, 0600) != 0) return os_error(ErrorKind::kInternal, "cannot chmod", file, errno);
+  if (::fchmod(fd, 0600) != 0)
+    return os_error(ErrorKind::kLocalStorage, "cannot chmod", file, errno);
 
   auto existing = read_journal(file);
   if (!existing) return existing.error();
   if (!existing->torn_tail.empty()) {
     // A record appended after the torn one would make the damage look like corruption.
     if (::ftruncate(fd, static_cast<off_t>(existing->intact_size)) != 0 || ::fsync(fd) != 0) {
-      return os_error(ErrorKind::kInternal, "cannot cut the torn end of", file, errno);
+      return os_error(ErrorKind::kLocalStorage, "cannot cut the torn end of", file, errno);
     }
   }
   writer.next_seq_ = existing->records.size() + 1;
@@ -257,8 +261,9 @@ Result<std::uint64_t> JournalWriter::append(std::string_view op, Phase phase,
                  ""};
   }
   // One write() per record: a crash leaves at most this line torn, never an earlier one.
-  if (!write_all(fd_, line)) return os_error(ErrorKind::kInternal, "cannot write", path_, errno);
-  if (::fdatasync(fd_) != 0) return os_error(ErrorKind::kInternal, "cannot sync", path_, errno);
+  if (!write_all(fd_, line))
+    return os_error(ErrorKind::kLocalStorage, "cannot write", path_, errno);
+  if (::fdatasync(fd_) != 0) return os_error(ErrorKind::kLocalStorage, "cannot sync", path_, errno);
   if (phase == Phase::kIntent) {
     awaiting_outcome_.insert(record.op);
   } else {
@@ -269,7 +274,7 @@ Result<std::uint64_t> JournalWriter::append(std::string_view op, Phase phase,
 
 Result<Done> JournalWriter::seal() {
   if (fd_ < 0) return Error{ErrorKind::kInternal, "journal " + path_.string() + " is closed", ""};
-  if (::fsync(fd_) != 0) return os_error(ErrorKind::kInternal, "cannot sync", path_, errno);
+  if (::fsync(fd_) != 0) return os_error(ErrorKind::kLocalStorage, "cannot sync", path_, errno);
   auto text = read_file(path_);
   if (!text) return text.error();
   nlohmann::ordered_json seal = {{"sha256", sha256_hex(*text)},

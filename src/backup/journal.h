@@ -36,7 +36,8 @@ struct Journal {
   std::string torn_tail;
   std::uint64_t intact_size = 0;  // bytes up to the end of the last good record
 
-  // Operations whose last record is an intent: sent or not, nobody knows. In journal order.
+  // Operations whose last record is an intent, or an outcome marked "unknown": sent or not,
+  // applied or not, nobody knows. In journal order.
   std::vector<std::string> pending() const;
 };
 
@@ -77,6 +78,8 @@ class JournalWriter {
   Result<Done> seal();
 
   const std::filesystem::path& path() const { return path_; }
+  // The seq the next record gets: 1 for a new journal, more for one an earlier run began.
+  std::uint64_t next_seq() const { return next_seq_; }
 
  private:
   JournalWriter(int fd, std::filesystem::path path, Clock clock);

@@ -67,13 +67,13 @@ Result<Done> remove_backup(const std::filesystem::path& epic_dir, const std::str
   auto from = epic_dir / id;
   auto to = epic_dir / (kTrashPrefix + id + "-" + std::to_string(rng()));
   if (::rename(from.c_str(), to.c_str()) != 0) {
-    return os_error(ErrorKind::kInternal, "cannot remove backup", from, errno);
+    return os_error(ErrorKind::kLocalStorage, "cannot remove backup", from, errno);
   }
   auto synced = sync_directory(epic_dir);
   if (!synced) return synced.error();
   std::error_code ec;
   std::filesystem::remove_all(to, ec);
-  if (ec) return os_error(ErrorKind::kInternal, "cannot delete", to, ec.value());
+  if (ec) return os_error(ErrorKind::kLocalStorage, "cannot delete", to, ec.value());
   return Done{};
 }
 

@@ -3,22 +3,20 @@
 #include <iostream>
 
 namespace epicsync::cli {
-namespace {
-
-std::string record_id(size_t index) {
-  return "op-" + std::to_string(index);
+std::string JournalLog::record_id(size_t index) const {
+  return prefix_ + "op-" + std::to_string(index);
 }
 
-}  // namespace
-
-void JournalLog::intent(size_t index, const plan::Operation&) {
+bool JournalLog::intent(size_t index, const plan::Operation&) {
   std::lock_guard lock(mu_);
-  note(writer_.intent(record_id(index), operations_.at(index)));
+  if (failure_) return false;
+  return note(writer_.intent(record_id(index), operations_.at(index)));
 }
 
-void JournalLog::outcome(size_t index, const plan::Operation&, const nlohmann::json& result) {
+bool JournalLog::outcome(size_t index, const plan::Operation&, const nlohmann::json& result) {
   std::lock_guard lock(mu_);
-  note(writer_.outcome(record_id(index), result));
+  if (failure_) return false;
+  return note(writer_.outcome(record_id(index), result));
 }
 
 ProgressBar::~ProgressBar() {

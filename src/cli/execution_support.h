@@ -22,21 +22,27 @@ class JournalLog : public sync::OperationLog {
   JournalLog(backup::JournalWriter& writer, const nlohmann::json& operations)
       : writer_(writer), operations_(operations) {}
 
-  void intent(size_t index, const plan::Operation&) override;
-  void outcome(size_t index, const plan::Operation&, const nlohmann::json& result) override;
-  // The first journal failure, if any: the run goes on (the writes are what matter to the
-  // user), but the summary says the journal is incomplete.
+  bool intent(size_t index, const plan::Operation&) override;
+  bool outcome(size_t index, const plan::Operation&, const nlohmann::json& result) override;
+  // The first journal failure, if any. The executor stops at it: a write the journal does not
+  // hold could not be undone.
   const std::optional<Error>& failure() const { return failure_; }
+  // Operation ids of this run inside a journal that an earlier, interrupted run began: a prefix
+  // keeps them apart from that run's ("op-3" there, "r41.op-3" here).
+  void set_prefix(std::string prefix) { prefix_ = std::move(prefix); }
 
  private:
   template <typename T>
-  void note(const Result<T>& r) {
+  bool note(const Result<T>& r) {
     if (!r.ok() && !failure_) failure_ = r.error();
+    return r.ok() && !failure_;
   }
+  std::string record_id(size_t index) const;
   backup::JournalWriter& writer_;
   const nlohmann::json& operations_;
   std::mutex mu_;
   std::optional<Error> failure_;
+  std::string prefix_;
 };
 
 // "Syncing ━━━━━━━━━━━━━━━━━━━━ 100% 42/42" redrawn in place on a terminal.

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "backup/backup_store.h"
+#include "backup/interrupted_run.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
 #include "cli/terminal.h"
@@ -120,6 +121,21 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                                       {"created", backup::format_utc(target->manifest.created_at)}};
   const int conflict_exit = plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
 
+  // A rollback (or restore) to the same backup that was killed before it sealed its journal is
+  // continued: its pre-rollback backup holds the state before it, so undoing it stays one step.
+  const std::string pre_notes = std::string(mode) + " to " + target->manifest.id;
+  std::optional<backup::BackupInfo> resumed;
+  if (execute) {
+    auto open = backup::interrupted_run(store, o.epic, backup::Trigger::kPreRollback);
+    if (!open) return fail(open.error());
+    if (*open && (*open)->manifest.notes == pre_notes) resumed = *open;
+  }
+  if (execute && plan.empty() && resumed) {
+    auto journal = store.open_journal(*resumed);
+    if (!journal) return fail(journal.error());
+    if (auto sealed = journal->seal(); !sealed.ok()) return fail(sealed.error());
+  }
+
   if (!execute || plan.empty()) {
     if (json) {
       out << nlohmann::json{{"ok", true},
@@ -161,17 +177,23 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
 
   // The pre-rollback backup: the state this run changes, with the journal of what it does, so
   // that the rollback is itself undoable (restore this backup).
-  auto pre = store.create(
-      o.epic, *current,
-      {backup::Trigger::kPreRollback, "", std::string(mode) + " to " + target->manifest.id, {}});
+  auto pre =
+      resumed ? Result<backup::BackupInfo>(*resumed)
+              : store.create(o.epic, *current, {backup::Trigger::kPreRollback, "", pre_notes, {}});
   if (!pre) return fail(pre.error());
   auto journal = store.open_journal(*pre);
   if (!journal) return fail(journal.error());
+  const std::string prefix = resumed ? "r" + std::to_string(journal->next_seq()) + "." : "";
+  if (resumed && !json && !o.quiet) {
+    out << "Continuing the interrupted " << mode << " (backup " << pre->manifest.id
+        << " holds the state before it).\n";
+  }
   nlohmann::json operations = report::plan_to_json(plan)["operations"];
   for (size_t i = 0; i < plan.operations.size(); ++i) {
     operations[i] = sync::operation_record(plan.operations[i], std::move(operations[i]));
   }
   JournalLog log(*journal, operations);
+  log.set_prefix(prefix);
   ProgressBar bar(!json && !o.quiet && ::isatty(2) == 1);
   sync::ExecutorOptions eo;
   eo.concurrency = cfg->concurrency;
@@ -181,9 +203,19 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   };
   const sync::ExecutionReport report = sync::execute(plan, *current, *session->tracker, eo, &log);
   std::vector<std::string> notes = plan.notes;
-  if (log.failure()) notes.push_back("journal incomplete: " + log.failure()->message);
-  if (auto sealed = journal->seal(); !sealed.ok()) {
-    notes.push_back("journal not sealed: " + sealed.error().message);
+  // A journal that cannot be written stopped the executor: exit 12, never a note.
+  std::optional<Error> storage = log.failure();
+  // Unknown outcomes leave the journal open, for the re-run to continue (as after a kill).
+  if (!storage && report.unknown() == 0) {
+    if (auto sealed = journal->seal(); !sealed.ok()) storage = sealed.error();
+  }
+  if (storage) {
+    return fail(Error{ErrorKind::kLocalStorage,
+                      "the journal could not be written, so the " + std::string(mode) +
+                          " stopped after " + std::to_string(report.applied) +
+                          " operations: " + storage->message,
+                      "free space or fix permissions in the backup folder, then run the same "
+                      "command again"});
   }
 
   // Verify: read the epic again and check every write that was reported done.
@@ -208,7 +240,10 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   if (json) {
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& f : report.failures) {
-      failures.push_back({{"operation", f.index}, {"what", f.what}, {"message", f.error.message}});
+      failures.push_back({{"operation", f.index},
+                          {"what", f.what},
+                          {"message", f.error.message},
+                          {"unknown", f.unknown()}});
     }
     nlohmann::json doc = {{"ok", code == 0},
                           {"mode", mode},
@@ -242,7 +277,8 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
       << " " << o.epic << " to backup " << target->manifest.id << ": "
       << report::restore_summary(totals, static_cast<int>(plan.conflicts.size())) << "\n";
   for (const auto& f : report.failures) {
-    out << "  " << style.red("failed") << ": " << f.what << ": " << f.error.message << "\n";
+    out << "  " << (f.unknown() ? style.yellow("outcome unknown") : style.red("failed")) << ": "
+        << f.what << ": " << f.error.message << "\n";
   }
   for (const auto& m : mismatches) out << "  " << style.red("not restored") << ": " << m << "\n";
   for (const auto& [identity, key] : report.created) {

@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
 #include "backup/backup_store.h"
 #include "cli/error_report.h"
 #include "cli/sync_execute.h"
@@ -12,7 +16,9 @@
 #include "input_file.h"
 #include "plan/planner.h"
 #include "report/plan_render.h"
+#include "restore/pending_creates.h"
 #include "sync/rich_text_ops.h"
+#include "tracker/identity_property.h"
 #include "tracker/tracker.h"
 #include "version.h"
 
@@ -59,6 +65,19 @@ Result<plan::PlanOptions> plan_options(const Options& o, const model::Epic& epic
     p.phases = {*phase};
   }
   return p;
+}
+
+// What the epic's journals say of epicsync's creates. A journal that cannot be read is left out:
+// the planner then stops on two issues of one identity rather than deleting either.
+restore::CreateHistory create_history(const config::Config& c, const std::string& epic) {
+  restore::CreateHistory h;
+  backup::BackupStore store({c.backup_dir, kVersion, {}});
+  auto all = store.list(epic);
+  if (!all) return h;
+  for (const auto& b : *all) {
+    if (auto journal = store.read_journal(b); journal) h.add(*journal);
+  }
+  return h;
 }
 
 }  // namespace
@@ -113,8 +132,62 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
     lock.emplace(std::move(*held));
     (void)store.sweep_interrupted(epic_key);
   }
+  // Search lags behind writes on Jira Cloud: issues the last runs created moments ago are asked
+  // for by id, so a quick re-run sees them.
+  const restore::CreateHistory creates = create_history(*cfg, epic_key);
+  const auto window_start =
+      std::chrono::system_clock::now() - std::chrono::seconds(cfg->search_wait);
+  {
+    std::vector<std::pair<backup::TimePoint, std::string>> recent;
+    for (const auto& [key, c] : creates.created) {
+      if (c.at > window_start && !c.id.empty()) recent.emplace_back(c.at, c.id);
+    }
+    std::sort(recent.begin(), recent.end());
+    std::vector<std::string> ids;
+    for (const auto& r : recent) ids.push_back(r.second);
+    session->tracker->reconcile(ids);
+  }
   auto snapshot = session->tracker->read_epic(epic_key);
   if (!snapshot) return fail(snapshot.error());
+  // Issues that may exist without search showing them yet: creates of earlier runs whose answer
+  // was lost, and recent creates beyond what reconcileIssues takes. Before planning to create
+  // one again, wait until search has had the full jira.search_wait since, and read again.
+  options->own_creates = creates.sent;
+  if (execute) {
+    std::set<std::string> present, keys;
+    for (const auto* list : {&snapshot->stories, &snapshot->subtasks}) {
+      for (const auto& r : *list) {
+        present.insert(tracker::identity_of(r));
+        keys.insert(r.key);
+      }
+    }
+    std::optional<backup::TimePoint> newest;
+    size_t waiting_for = 0;
+    auto expect = [&](backup::TimePoint at) {
+      ++waiting_for;
+      if (!newest || at > *newest) newest = at;
+    };
+    for (const auto& [identity, at] : creates.open) {
+      if (!present.count(identity)) expect(at);
+    }
+    for (const auto& [key, c] : creates.created) {
+      if (c.at > window_start && !keys.count(key)) expect(c.at);
+    }
+    const auto settled = newest ? *newest + std::chrono::seconds(cfg->search_wait)
+                                : std::chrono::system_clock::now();
+    const auto now = std::chrono::system_clock::now();
+    if (settled > now) {
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(settled - now);
+      if (o.output != OutputFormat::kJson && !o.quiet) {
+        err << "Waiting " << (wait.count() + 999) / 1000 << " s for Jira's search to show "
+            << waiting_for << " issue" << (waiting_for == 1 ? "" : "s")
+            << " an earlier run created or may have created (jira.search_wait)\n";
+      }
+      std::this_thread::sleep_for(wait);
+      snapshot = session->tracker->read_epic(epic_key);
+      if (!snapshot) return fail(snapshot.error());
+    }
+  }
   std::vector<std::string> assignees;
   for (const auto& s : parsed.epic.stories) {
     if (s.assignee && (options->stories.empty() || options->stories.count(s.id))) {

@@ -4,6 +4,7 @@
 
 #include "backup/atomic_file.h"
 #include "backup/backup_store.h"
+#include "backup/interrupted_run.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
 #include "cli/terminal.h"
@@ -21,7 +22,23 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
   const bool json = o.output == OutputFormat::kJson;
   auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
 
+  backup::BackupStore store({in.config.backup_dir, kVersion, {}});
+  // A sync that was killed before it sealed its journal is continued, not begun anew: its
+  // backup holds the state before it, so one --rollback undoes both runs (docs/rollback.md).
+  std::optional<backup::BackupInfo> resumed;
+  if (!o.no_backup) {
+    auto open = backup::interrupted_run(store, in.epic_key, backup::Trigger::kPreSync);
+    if (!open) return fail(open.error());
+    resumed = *open;
+  }
+
   if (in.plan.empty()) {
+    if (resumed) {
+      // Everything the interrupted run meant to do is done: end its journal.
+      auto journal = store.open_journal(*resumed);
+      if (!journal) return fail(journal.error());
+      if (auto sealed = journal->seal(); !sealed.ok()) return fail(sealed.error());
+    }
     if (json) {
       out << nlohmann::json{{"ok", true},
                             {"mode", "execute"},
@@ -46,11 +63,21 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     }
   }
 
-  backup::BackupStore store({in.config.backup_dir, kVersion, {}});
   std::optional<backup::BackupInfo> info;
   std::optional<backup::JournalWriter> journal;
+  std::string prefix;
   if (o.no_backup) {
     err << "warning: --no-backup: no backup is taken, this sync cannot be rolled back\n";
+  } else if (resumed) {
+    info = *resumed;
+    auto opened = store.open_journal(*info);
+    if (!opened) return fail(opened.error());
+    journal.emplace(std::move(*opened));
+    prefix = "r" + std::to_string(journal->next_seq()) + ".";
+    if (!json && !o.quiet) {
+      out << "Continuing the interrupted sync of backup " << info->manifest.id
+          << " (it holds the state before that sync).\n";
+    }
   } else {
     std::map<std::string, std::string> files;
     if (o.update_source) files["source.md"] = in.source_text;
@@ -67,7 +94,10 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     operations[i] = sync::operation_record(in.plan.operations[i], std::move(operations[i]));
   }
   std::optional<JournalLog> log;
-  if (journal) log.emplace(*journal, operations);
+  if (journal) {
+    log.emplace(*journal, operations);
+    log->set_prefix(prefix);
+  }
   ProgressBar bar(!json && !o.quiet && ::isatty(2) == 1);
   sync::ExecutorOptions eo;
   eo.concurrency = in.config.concurrency;
@@ -79,13 +109,25 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
       sync::execute(in.plan, in.snapshot, tracker, eo, log ? &*log : nullptr);
 
   std::vector<std::string> notes;
-  if (log && log->failure()) notes.push_back("journal incomplete: " + log->failure()->message);
-  if (journal) {
-    if (auto sealed = journal->seal(); !sealed.ok()) {
-      notes.push_back("journal not sealed: " + sealed.error().message);
+  // A journal that cannot be written is never a note: the executor stopped at it, and the run
+  // ends with exit 12 (what was sent before it is in the journal, and undoable).
+  std::optional<Error> storage;
+  if (log && log->failure()) storage = log->failure();
+  // A run that leaves outcomes unknown leaves its journal open: the next run continues this
+  // sync (same backup), settles them, and one --rollback still undoes both runs.
+  if (journal && !storage && report.unknown() == 0) {
+    if (auto sealed = journal->seal(); !sealed.ok()) storage = sealed.error();
+  }
+  if (storage) {
+    storage->kind = ErrorKind::kLocalStorage;
+    storage->message = "the journal could not be written, so the sync stopped: " + storage->message;
+    if (storage->hint.empty()) {
+      storage->hint =
+          "free space or fix permissions in the backup folder, then run the same "
+          "command again";
     }
   }
-  if (info && report.ok()) {
+  if (info && report.ok() && !storage) {
     if (auto kept = store.apply_retention(in.epic_key, in.config.keep_count); !kept.ok()) {
       notes.push_back("backup retention: " + kept.error().message);
     }
@@ -114,9 +156,12 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
   if (json) {
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& f : report.failures) {
-      failures.push_back({{"operation", f.index}, {"what", f.what}, {"message", f.error.message}});
+      failures.push_back({{"operation", f.index},
+                          {"what", f.what},
+                          {"message", f.error.message},
+                          {"unknown", f.unknown()}});
     }
-    nlohmann::json doc = {{"ok", report.ok()},
+    nlohmann::json doc = {{"ok", report.ok() && !storage},
                           {"mode", "execute"},
                           {"epic", in.epic_key},
                           {"plan", report::plan_to_json(in.plan)},
@@ -127,7 +172,17 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                             {"backup", info ? nlohmann::json(info->manifest.id) : nullptr},
                             {"pinned", pinned},
                             {"notes", notes}}}};
-    if (!report.ok()) {
+    if (storage) {
+      doc["error"] = {{"kind", error_id(storage->kind)},
+                      {"code", exit_code(storage->kind)},
+                      {"message", storage->message},
+                      {"hint", storage->hint}};
+    } else if (report.unknown() > 0) {
+      doc["error"] = {
+          {"kind", error_id(ErrorKind::kUnknownOutcome)},
+          {"code", exit_code(ErrorKind::kUnknownOutcome)},
+          {"message", std::to_string(report.unknown()) + " operations have an unknown outcome"}};
+    } else if (!report.ok()) {
       doc["error"] = {{"kind", error_id(ErrorKind::kPartial)},
                       {"code", exit_code(ErrorKind::kPartial)},
                       {"message", std::to_string(report.failures.size()) + " operations failed"}};
@@ -141,7 +196,15 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
         << " sub-tasks planned, " << t.issues_updated << " issues to update, " << t.transitions
         << " transitions)\n";
     for (const auto& f : report.failures) {
-      out << "  " << style.red("failed") << ": " << f.what << ": " << f.error.message << "\n";
+      if (storage && f.error.kind == ErrorKind::kLocalStorage) continue;  // said once, below
+      out << "  " << (f.unknown() ? style.yellow("outcome unknown") : style.red("failed")) << ": "
+          << f.what << ": " << f.error.message << "\n";
+    }
+    if (report.unknown() > 0) {
+      out << report.unknown() << " operation" << (report.unknown() == 1 ? "" : "s")
+          << " may or may not have been applied: nothing was sent twice. Run the same command "
+             "again to settle them: it continues this sync, whose backup and journal keep them "
+             "open.\n";
     }
     for (const auto& n : notes) out << "  " << style.yellow("note") << ": " << n << "\n";
     if (pinned > 0) {
@@ -152,6 +215,12 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
       out << "Backup " << info->manifest.id << " holds the state before this sync.\n";
     }
   }
+  if (storage) {
+    // The message and hint on stderr like every error; the summary above says what was done.
+    if (!json) err << "epicsync: " << storage->message << "\nhint: " << storage->hint << "\n";
+    return exit_code(ErrorKind::kLocalStorage);
+  }
+  if (report.unknown() > 0) return exit_code(ErrorKind::kUnknownOutcome);
   return report.ok() ? 0 : exit_code(ErrorKind::kPartial);
 }
 

@@ -38,6 +38,7 @@ Result<TrackerSession> open_tracker(const config::Config& c, const std::string& 
   if (!client) return jira::to_error(client.error());
   jira::JiraOptions jo;
   jo.story_points_field = c.story_points_field;
+  jo.search_wait = std::chrono::seconds(c.search_wait);
   TrackerSession session;
   session.tracker = std::make_unique<jira::JiraTracker>(
       std::shared_ptr<jira::HttpClient>(std::move(*client)), jo);

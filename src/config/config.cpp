@@ -65,6 +65,7 @@ std::string Config::describe() const {
   }
   line("jira.insecure", insecure ? "true" : "false", false);
   line("jira.concurrency", std::to_string(concurrency), false);
+  line("jira.search_wait", std::to_string(search_wait), false);
   line("backup.keep_count", std::to_string(keep_count), false);
   line("backup.dir", backup_dir, false);
   out << "auth mode: " << auth_mode_name(auth_mode()) << "\n";

@@ -40,6 +40,9 @@ struct Config {
   std::string backup_dir;  // absolute, ~ expanded
   bool insecure = false;
   int concurrency = 8;
+  // Seconds to look for an issue whose create answer was lost before calling the outcome
+  // unknown; also how old a pending create must be before a later run may create it again.
+  int search_wait = 30;
 
   // Where each setting came from, by config key ("jira.url" → "env", "flag", ".env",
   // "./.epicsync.yaml", "default", …). A key that is absent was not set anywhere.

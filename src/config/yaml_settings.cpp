@@ -67,6 +67,8 @@ class Reader {
         out.insecure = b;
       } else if (key == "jira.concurrency") {
         e = read_int(value, key, 1, 64, out.concurrency);
+      } else if (key == "jira.search_wait") {
+        e = read_int(value, key, 0, 600, out.search_wait);
       } else if (key == "backup.keep_count") {
         e = read_int(value, key, 10, 100, out.keep_count);
       } else if (key == "jira.status_map") {

@@ -16,6 +16,7 @@ struct FileSettings {
   std::optional<std::map<std::string, std::vector<std::string>>> status_map;
   std::optional<int> keep_count;
   std::optional<int> concurrency;
+  std::optional<int> search_wait;  // seconds
   std::optional<bool> insecure;
   std::vector<std::string> warnings;  // unknown keys, with file:line:column
 };

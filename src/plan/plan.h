@@ -69,6 +69,9 @@ struct Operation {
   std::string comment_markdown;
   std::string comment_id;          // the comment to update, delete or (restore) put back
   tracker::RichText comment_body;  // restore: the body to put back
+  // The comment is on the issue already (a run killed between posting it and recording it):
+  // record this id, post nothing.
+  std::string found_comment_id;
 
   // Links.
   std::string link_phrase;

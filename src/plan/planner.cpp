@@ -54,10 +54,17 @@ struct Wanted {
   std::string label;  // for messages: "story US-001", "sub-task 'Guest form' of US-001"
 };
 
+// Issue ids are numbers that grow with creation: the lower one is the older issue.
+bool older(const RemoteIssue* a, const RemoteIssue* b) {
+  if (a->id.size() != b->id.size()) return a->id.size() < b->id.size();
+  return a->id != b->id ? a->id < b->id : a->key < b->key;
+}
+
 std::vector<const RemoteIssue*> match(const std::vector<Wanted>& wanted,
                                       const std::vector<const RemoteIssue*>& pool,
-                                      const std::string& scope,
-                                      std::vector<std::string>& problems) {
+                                      const std::string& scope, const std::set<std::string>& own,
+                                      std::vector<std::string>& problems,
+                                      std::vector<const RemoteIssue*>& duplicates) {
   std::vector<const RemoteIssue*> out(wanted.size(), nullptr);
   std::map<std::string, size_t> claimed;  // issue key → index in wanted
   auto claim = [&](size_t i, const RemoteIssue* issue) {
@@ -84,6 +91,13 @@ std::vector<const RemoteIssue*> match(const std::vector<Wanted>& wanted,
     std::vector<const RemoteIssue*> by_identity;
     for (const auto* r : pool) {
       if (tracker::identity_of(*r) == w.identity) by_identity.push_back(r);
+    }
+    if (by_identity.size() > 1 && own.count(w.identity)) {
+      // Both are epicsync's own creates of this identity (a lost answer created it twice): keep
+      // the older, delete the younger. A delete is journalled, so --rollback brings it back.
+      std::sort(by_identity.begin(), by_identity.end(), older);
+      duplicates.insert(duplicates.end(), by_identity.begin() + 1, by_identity.end());
+      by_identity.resize(1);
     }
     if (by_identity.size() > 1) {
       problems.push_back("two issues are recorded as " + w.label + ": " + keys_of(by_identity) +
@@ -136,7 +150,10 @@ class Planner {
     }
     std::vector<const RemoteIssue*> pool;
     for (const auto& r : actual_.stories) pool.push_back(&r);
-    auto matched = match(wanted, pool, "a story of epic " + actual_.epic.key, plan_.problems);
+    std::vector<const RemoteIssue*> duplicates;
+    auto matched = match(wanted, pool, "a story of epic " + actual_.epic.key, o_.own_creates,
+                         plan_.problems, duplicates);
+    delete_duplicates(duplicates);
     for (size_t i = 0; i < stories.size(); ++i) {
       if (matched[i] != nullptr) {
         plan_.story_keys[stories[i]->id] = matched[i]->key;
@@ -151,6 +168,21 @@ class Planner {
 
  private:
   bool phase(Phase p) const { return o_.phases.count(p) > 0; }
+
+  void delete_duplicates(const std::vector<const RemoteIssue*>& duplicates) {
+    for (const auto* d : duplicates) {
+      Operation op;
+      op.kind = OpKind::kDeleteIssue;
+      op.issue_key = d->key;
+      op.summary = d->summary;
+      op.story_id = tracker::identity_of(*d);
+      op.with_subtasks = !d->subtask_keys.empty();
+      plan_.notes.push_back(d->key + " is a second copy of " + op.story_id +
+                            " that epicsync created after a lost answer: it is deleted "
+                            "(--rollback brings it back)");
+      plan_.operations.push_back(std::move(op));
+    }
+  }
 
   std::string user_id(const std::string& written) const {
     auto it = o_.user_ids.find(written);
@@ -324,7 +356,10 @@ class Planner {
       wanted.push_back({subtask_identity(s, st), st.tracker_key, st.name,
                         "sub-task '" + st.name + "' of " + s.id});
     }
-    auto matched = match(wanted, pool, "a sub-task of " + r.key, plan_.problems);
+    std::vector<const RemoteIssue*> duplicates;
+    auto matched =
+        match(wanted, pool, "a sub-task of " + r.key, o_.own_creates, plan_.problems, duplicates);
+    delete_duplicates(duplicates);
     for (size_t i = 0; i < s.subtasks.size(); ++i) {
       const auto& st = s.subtasks[i];
       if (matched[i] == nullptr) {
@@ -355,6 +390,14 @@ class Planner {
       op.comment_hash = hash;
       op.comment_markdown = markdown;
       if (it != property.comments.end()) op.comment_id = it->second.id;
+      if (r && o_.rich_text.same) {
+        for (const auto& c : r->comments) {
+          if (c.id != op.comment_id && o_.rich_text.same(c.body, markdown)) {
+            op.found_comment_id = c.id;
+            break;
+          }
+        }
+      }
       plan_.operations.push_back(op);
     };
     if (!s.commits.empty()) comment("commits", commits_comment(s.commits));

@@ -34,6 +34,10 @@ struct PlanOptions {
   std::map<std::string, std::string> user_ids;
   bool users_resolved = false;
   RichTextOps rich_text;
+  // Identities epicsync's journals show a create sent for. Two issues carrying one of these are
+  // both epicsync's (a lost answer made a copy): the younger is deleted instead of stopping the
+  // run on the ambiguity.
+  std::set<std::string> own_creates;
 };
 
 // desired (the file) × actual (the tracker) → the writes that make the tracker say what the file

@@ -154,6 +154,12 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
               << "\n";
           break;
         case OpKind::kAddComment:
+          if (!op->found_comment_id.empty()) {
+            out << "  "
+                << paint(s, "2", "record comment " + op->found_comment_id + " (already posted)")
+                << "\n";
+            break;
+          }
           out << "  + comment (" << (op->comment_key == "commits" ? "related commits" : "quoted")
               << ")\n";
           break;
@@ -190,7 +196,9 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
       << plural(t.issues_updated, "issue", "issues") << " to update, "
       << plural(t.transitions, "transition", "transitions") << ", "
       << plural(t.comments, "comment", "comments") << ", " << plural(t.links, "link", "links")
+      << (t.deletions > 0 ? ", " + plural(t.deletions, "deletion", "deletions") : std::string())
       << "\n";
+  for (const auto& n : p.notes) out << paint(s, "33", "note") << ": " << n << "\n";
   return out.str();
 }
 

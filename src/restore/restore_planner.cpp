@@ -260,8 +260,14 @@ class Restorer {
     }
     if (!in_scope(b)) return;
     if (o_.mode == RestoreMode::kRollback && !o_.force) {
-      // A sync never deletes, so someone else did.
-      if (undo_.touched(b.key)) conflict(b.key, "issue", "", "deleted");
+      // The sync deleted it (a second copy of one of its own creates): bring it back. Any other
+      // deletion is someone else's.
+      const IssueWrites* w = undo_.find(b.key);
+      if (w && w->deleted) {
+        recreate(b);
+        return;
+      }
+      if (w) conflict(b.key, "issue", "", "deleted");
       return;
     }
     recreate(b);

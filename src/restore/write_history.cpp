@@ -31,7 +31,10 @@ std::string key_of(const WriteHistory& h, const Op& op) {
 void apply(WriteHistory& h, const Op& op) {
   const std::string kind = text(op.intent, "kind");
   const json sent = op.intent.value("sent", json::object());
-  const bool done = op.outcome.has_value();
+  // Three outcomes: done, refused (nothing written), unknown (maybe written, like an intent
+  // without an outcome).
+  const bool unknown = op.outcome && op.outcome->value("unknown", false);
+  const bool done = op.outcome.has_value() && !unknown;
   const bool failed = done && !op.outcome->value("ok", false);
   if (failed) return;  // the tracker refused it: nothing was written
 

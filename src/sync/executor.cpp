@@ -68,7 +68,14 @@ class Run {
     for (size_t i : later) {
       const std::string key = key_for(plan_.operations[i]);
       if (key.empty()) {
-        fail(i, "the issue it belongs to was not created");
+        const Operation& op = plan_.operations[i];
+        const std::string& id = op.draft.identity.empty() ? op.story_id : op.draft.identity;
+        if (unknown_creates_.count(id) || unknown_creates_.count(op.story_id)) {
+          fail(i, Error{ErrorKind::kUnknownOutcome,
+                        "not sent: whether the issue it belongs to was created is unknown", ""});
+        } else {
+          fail(i, "the issue it belongs to was not created");
+        }
         continue;
       }
       per_new[key].push_back(i);
@@ -124,17 +131,39 @@ class Run {
   }
 
   void fail(size_t i, const std::string& why) { fail(i, Error{ErrorKind::kRejected, why, ""}); }
+
+  // Records the intent before anything is sent; false (and the operation failed, unsent) when
+  // the run has stopped or the journal cannot take the record.
+  bool begin(size_t i, const Operation& op) {
+    if (!stopped_ && (!log_ || log_->intent(i, op))) return true;
+    stop();
+    fail(i, Error{ErrorKind::kLocalStorage,
+                  "not sent: the journal could not be written, so it could not be undone", ""});
+    return false;
+  }
+  void stop() {
+    if (stopped_.exchange(true)) return;
+    std::lock_guard lock(mu_);
+    report_.journal_failure = Error{ErrorKind::kLocalStorage, "the journal could not be written",
+                                    "check free space and permissions of the backup folder"};
+  }
+  void record_outcome(size_t i, const nlohmann::json& result) {
+    if (log_ && !log_->outcome(i, plan_.operations[i], result)) stop();
+  }
   void fail(size_t i, Error e) {
     std::lock_guard lock(mu_);
     report_.failures.push_back({i, what(plan_.operations[i]), std::move(e)});
   }
   void succeed(size_t i, const nlohmann::json& result) {
-    if (log_) log_->outcome(i, plan_.operations[i], result);
+    record_outcome(i, result);
     std::lock_guard lock(mu_);
     ++report_.applied;
   }
+  // A refusal (nothing written), or an unknown outcome (maybe written: rollback treats it so).
   void failed_outcome(size_t i, const Error& e) {
-    if (log_) log_->outcome(i, plan_.operations[i], {{"ok", false}, {"error", e.message}});
+    nlohmann::json result = {{"ok", false}, {"error", e.message}};
+    if (e.kind == ErrorKind::kUnknownOutcome) result["unknown"] = true;
+    record_outcome(i, result);
     fail(i, e);
   }
 
@@ -195,7 +224,10 @@ class Run {
     std::map<std::string, std::string> restored_ids;
     for (size_t i : ops) {
       const Operation& op = plan_.operations[i];
-      if (log_) log_->intent(i, op);
+      if (!begin(i, op)) {
+        tick(o_.label);
+        continue;
+      }
       switch (op.kind) {
         case OpKind::kUpdate: {
           auto r = tracker_.update_issue(key, op.changes);
@@ -256,6 +288,11 @@ class Run {
           break;
         }
         case OpKind::kAddComment: {
+          if (!op.found_comment_id.empty()) {
+            property.comments[op.comment_key] = {op.comment_hash, op.found_comment_id};
+            succeed(i, {{"ok", true}, {"key", key}, {"comment_id", op.found_comment_id}});
+            break;
+          }
           auto r = tracker_.add_comment(key, op.comment_markdown);
           if (r.ok()) {
             property.comments[op.comment_key] = {op.comment_hash, *r};
@@ -266,8 +303,10 @@ class Run {
           break;
         }
         case OpKind::kUpdateComment: {
-          // The tracker interface has no comment edit: replace the old comment.
-          auto r = tracker_.add_comment(key, op.comment_markdown);
+          // The tracker interface has no comment edit: replace the old comment (unless the new
+          // one is there already).
+          auto r = op.found_comment_id.empty() ? tracker_.add_comment(key, op.comment_markdown)
+                                               : Result<std::string>(op.found_comment_id);
           if (r.ok()) {
             if (!op.comment_id.empty()) (void)tracker_.delete_comment(key, op.comment_id);
             property.comments[op.comment_key] = {op.comment_hash, *r};
@@ -307,6 +346,10 @@ class Run {
       if (record_op) succeed(*record_op, {{"ok", true}});
       return;
     }
+    if (stopped_) {
+      if (record_op) fail(*record_op, *report_journal_failure());
+      return;
+    }
     auto r = tracker_.set_property(key, tracker::kPropertyKey, tracker::to_json_text(property));
     if (record_op) {
       r.ok() ? succeed(*record_op, {{"ok", true}}) : failed_outcome(*record_op, r.error());
@@ -335,6 +378,11 @@ class Run {
                                  value.is_discarded() ? json_text : value.dump());
   }
 
+  std::optional<Error> report_journal_failure() {
+    std::lock_guard lock(mu_);
+    return report_.journal_failure;
+  }
+
   void create(const std::vector<size_t>& indexes, const std::string& label) {
     if (indexes.empty()) return;
     std::vector<tracker::IssueDraft> drafts;
@@ -345,15 +393,21 @@ class Run {
         std::lock_guard lock(mu_);
         auto it = report_.created.find(op.parent_story_id);
         if (it == report_.created.end()) {
+          // Not sent: a story whose create is unknown may exist, and its sub-tasks with it
+          // would need it as their parent.
+          const bool unsure = unknown_creates_.count(op.parent_story_id) > 0;
           report_.failures.push_back(
               {i, what(op),
-               Error{ErrorKind::kRejected, "its story " + op.parent_story_id + " was not created",
+               Error{unsure ? ErrorKind::kUnknownOutcome : ErrorKind::kRejected,
+                     unsure ? "not sent: whether its story " + op.parent_story_id +
+                                  " was created is unknown"
+                            : "its story " + op.parent_story_id + " was not created",
                      ""}});
           continue;
         }
         op.draft.parent_key = it->second;
       }
-      if (log_) log_->intent(i, op);
+      if (!begin(i, op)) continue;
       drafts.push_back(op.draft);
       sent.push_back(i);
     }
@@ -367,6 +421,10 @@ class Run {
         }
         succeed(i, {{"ok", true}, {"key", results[n]->key}, {"id", results[n]->id}});
       } else {
+        if (results[n].error().kind == ErrorKind::kUnknownOutcome) {
+          std::lock_guard lock(mu_);
+          unknown_creates_.insert(drafts[n].identity);
+        }
         failed_outcome(i, results[n].error());
       }
       tick(label);
@@ -384,11 +442,18 @@ class Run {
   std::atomic<size_t> done_{0};
   size_t total_ = 0;
   std::map<bool, tracker::RemoteStatus> initial_;  // by "is a sub-task"
+  std::atomic<bool> stopped_{false};               // the journal failed: send nothing more
+  std::set<std::string> unknown_creates_;          // identities whose create is unknown
   std::mutex status_mu_;
   std::optional<std::vector<tracker::RemoteStatus>> statuses_;
 };
 
 }  // namespace
+
+size_t ExecutionReport::unknown() const {
+  return static_cast<size_t>(std::count_if(failures.begin(), failures.end(),
+                                           [](const Failure& f) { return f.unknown(); }));
+}
 
 ExecutionReport execute(const plan::Plan& plan, const tracker::EpicSnapshot& before,
                         tracker::Tracker& tracker, const ExecutorOptions& options,

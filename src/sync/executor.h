@@ -3,6 +3,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,14 +19,19 @@ namespace epicsync::sync {
 class OperationLog {
  public:
   virtual ~OperationLog() = default;
-  virtual void intent(size_t index, const plan::Operation& op) = 0;
-  virtual void outcome(size_t index, const plan::Operation& op, const nlohmann::json& result) = 0;
+  // Each returns false when the record could not be made durable (disk full, read-only): the
+  // executor then sends nothing more, since what it sent could no longer be undone.
+  virtual bool intent(size_t index, const plan::Operation& op) = 0;
+  virtual bool outcome(size_t index, const plan::Operation& op, const nlohmann::json& result) = 0;
 };
 
 struct Failure {
   size_t index = 0;  // in plan.operations
   std::string what;  // "create US-4", "transition PROJ-7", …
   Error error;
+  // Sent, but whether it was applied could not be confirmed (kUnknownOutcome): the journal
+  // keeps it as maybe-written and the next run settles it.
+  bool unknown() const { return error.kind == ErrorKind::kUnknownOutcome; }
 };
 
 struct ExecutionReport {
@@ -33,7 +39,10 @@ struct ExecutionReport {
   std::vector<Failure> failures;
   std::map<std::string, std::string> created;  // identity (story id, sub-task id) → new key
   std::vector<std::pair<std::string, tracker::TransitionPath>> transitions;  // key → path
+  // The journal could not be written: the run stopped before its next request.
+  std::optional<Error> journal_failure;
   bool ok() const { return failures.empty(); }
+  size_t unknown() const;
 };
 
 struct ExecutorOptions {

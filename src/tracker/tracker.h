@@ -60,6 +60,9 @@ class Tracker {
                                 const std::string& inward_key) = 0;
   // By the link's id (RemoteLink::id); a link already gone succeeds.
   virtual Result<Done> delete_link(const std::string& link_id) = 0;
+  // Issues known to exist (created by a run moments ago) that a lagging search index may not
+  // show yet: searches ask for them by id (Jira's reconcileIssues).
+  virtual void reconcile(const std::vector<std::string>& issue_ids) { (void)issue_ids; }
   // A missing issue succeeds too: deleting is what a re-run of a rollback repeats.
   virtual Result<Done> delete_issue(const std::string& key, bool with_subtasks) = 0;
 };

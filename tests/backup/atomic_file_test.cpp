@@ -59,7 +59,7 @@ TEST(AtomicFile, ReportsTheOsErrorAndLeavesNothingBehind) {
   TempDir tmp;
   auto result = write_file_atomic(tmp.path() / "missing" / "out.json", "x");
   ASSERT_FALSE(result);
-  EXPECT_EQ(result.error().kind, ErrorKind::kInternal);
+  EXPECT_EQ(result.error().kind, ErrorKind::kLocalStorage);
   EXPECT_NE(result.error().message.find("No such file or directory"), std::string::npos)
       << result.error().message;
   EXPECT_EQ(entries_in(tmp.path()), 0u);

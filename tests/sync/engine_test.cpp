@@ -27,14 +27,16 @@ std::string fixture(const std::string& name) {
 // Records the journal calls, to check that every write had its intent recorded first.
 class MemoryLog : public sync::OperationLog {
  public:
-  void intent(size_t index, const plan::Operation&) override {
+  bool intent(size_t index, const plan::Operation&) override {
     std::lock_guard lock(mu_);
     intents.insert(index);
+    return true;
   }
-  void outcome(size_t index, const plan::Operation&, const json&) override {
+  bool outcome(size_t index, const plan::Operation&, const json&) override {
     std::lock_guard lock(mu_);
     if (!intents.count(index)) outcome_before_intent = true;
     outcomes.insert(index);
+    return true;
   }
   std::set<size_t> intents, outcomes;
   bool outcome_before_intent = false;

@@ -12,7 +12,9 @@ const std::map<std::string, FaultAction>& action_names() {
       {"drop", FaultAction::kDrop},
       {"hang", FaultAction::kHang},
       {"429", FaultAction::kTooMany},
-      {"apply_then_500", FaultAction::kApplyThen500}};
+      {"apply_then_500", FaultAction::kApplyThen500},
+      {"apply_then_drop", FaultAction::kApplyThenDrop},
+      {"huge_body", FaultAction::kHugeBody}};
   return m;
 }
 
@@ -39,13 +41,16 @@ nlohmann::json FaultRules::add(const nlohmann::json& spec) {
   r.times = spec.value("times", 1);
   r.hang_ms = spec.value("hang_ms", 60'000);
   r.retry_after_s = spec.value("retry_after", 1);
+  r.bytes = spec.value("bytes", 256LL << 20);
+  if (r.bytes < 1) throw std::invalid_argument("'bytes' must be at least 1");
   if (r.nth < 1) throw std::invalid_argument("'nth' counts from 1");
   if (r.times < 0) throw std::invalid_argument("'times' must be 0 (always) or more");
   std::string action = spec.value("action", std::string());
   auto found = action_names().find(action);
   if (found == action_names().end()) {
     throw std::invalid_argument(
-        "'action' must be one of error500, drop, hang, 429, apply_then_500");
+        "'action' must be one of error500, drop, hang, 429, apply_then_500, apply_then_drop, "
+        "huge_body");
   }
   r.action = found->second;
   std::lock_guard lock(mu_);
@@ -59,7 +64,8 @@ nlohmann::json FaultRules::describe(const FaultRule& r) {
           {"path", r.path},       {"nth", r.nth},
           {"times", r.times},     {"action", action_name(r.action)},
           {"seen", r.seen},       {"fired", r.fired},
-          {"hang_ms", r.hang_ms}, {"retry_after", r.retry_after_s}};
+          {"hang_ms", r.hang_ms}, {"retry_after", r.retry_after_s},
+          {"bytes", r.bytes}};
 }
 
 nlohmann::json FaultRules::list() const {

@@ -9,7 +9,7 @@
 
 namespace jira_sim {
 
-enum class FaultAction { kError500, kDrop, kHang, kTooMany, kApplyThen500 };
+enum class FaultAction { kError500, kDrop, kHang, kTooMany, kApplyThen500, kApplyThenDrop, kHugeBody };
 
 struct FaultRule {
   int id = 0;
@@ -21,6 +21,7 @@ struct FaultRule {
   FaultAction action = FaultAction::kError500;
   int hang_ms = 60'000;
   int retry_after_s = 1;
+  long long bytes = 0;  // kHugeBody: the length of the streamed answer
   int seen = 0;
   int fired = 0;
 };

@@ -259,7 +259,23 @@ void SimServer::serve_rest(const httplib::Request& req, httplib::Response& res, 
         return;
       case FaultAction::kTooMany:
         return too_many(fault->retry_after_s, 100);
+      case FaultAction::kHugeBody: {
+        // A well-formed start of a JSON array that never ends within `bytes`: streamed in
+        // chunks so the simulator itself never holds it, as a runaway proxy or server would.
+        const long long total = fault->bytes;
+        res.status = 200;
+        res.set_content_provider(
+            static_cast<size_t>(total), "application/json",
+            [total](size_t offset, size_t length, httplib::DataSink& sink) {
+              static const std::string spaces(64 * 1024, ' ');
+              if (static_cast<long long>(offset) >= total) return false;
+              if (offset == 0) return sink.write("[", 1);
+              return sink.write(spaces.data(), std::min(length, spaces.size()));
+            });
+        return;
+      }
       case FaultAction::kApplyThen500:
+      case FaultAction::kApplyThenDrop:
         break;
     }
   }
@@ -270,6 +286,10 @@ void SimServer::serve_rest(const httplib::Request& req, httplib::Response& res, 
     // The write above has happened; the client is told it failed.
     res.headers.erase("Location");
     send_error(res, 500, {"Internal server error (injected by jira-sim after the change)"});
+  }
+  if (fault && fault->action == FaultAction::kApplyThenDrop) {
+    // The write above has happened; the connection breaks before the answer arrives.
+    res.status = 0;
   }
 }
 

@@ -1,0 +1,414 @@
+// Issue 11: the promises "never a duplicate" and "every change is undoable", each under the
+// fault that breaks them on Jira Cloud every day: a lagging search index, answers lost after the
+// write was applied, a journal that cannot be written, runs killed and run again.
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "backup/backup_store.h"
+#include "epic_generator.h"
+#include "support/cli_sim_test.h"
+#include "support/jira_sim_fixture.h"
+#include "support/managed_state.h"
+#include "support/subprocess.h"
+
+namespace epicsync::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class CliSafetyTest : public CliSimTest {
+ protected:
+  ProcessResult run(std::vector<std::string> args) {
+    args.push_back("--no-color");
+    return CliSimTest::run(std::move(args));
+  }
+  ProcessResult sync(const std::string& file = fixture("checkout.md")) {
+    return run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm"});
+  }
+  ProcessResult rollback() {
+    return run({"--rollback", "-e", "PROJ-1", "--execute", "--no-confirm"});
+  }
+  std::string write(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  // A config file in the working directory, where epicsync looks first.
+  void config(const std::string& yaml) { write(".epicsync.yaml", yaml); }
+  json managed() { return managed_state(sim().state()); }
+  // How many issues carry each "parent summary / summary": a duplicate shows as a 2.
+  std::map<std::string, int> copies() {
+    const json state = sim().state();
+    std::map<std::string, std::string> summary_of;
+    for (const auto& i : state["issues"]) summary_of[i["key"]] = i.value("summary", "");
+    std::map<std::string, int> out;
+    for (const auto& i : state["issues"]) {
+      out[summary_of[i.value("parent", "")] + " / " + i.value("summary", "")]++;
+    }
+    return out;
+  }
+  std::vector<std::string> duplicated() {
+    std::vector<std::string> out;
+    for (const auto& [name, n] : copies()) {
+      if (n > 1) out.push_back(name + " x" + std::to_string(n));
+    }
+    return out;
+  }
+  size_t issue_count() { return sim().state()["issues"].size(); }
+  backup::BackupStore store() const { return backup::BackupStore({backups(), "test", {}}); }
+  std::optional<backup::Journal> latest_journal(backup::Trigger trigger) {
+    auto latest = store().latest("PROJ-1", trigger);
+    if (!latest) return std::nullopt;
+    auto journal = store().read_journal(*latest);
+    if (!journal) return std::nullopt;
+    return *journal;
+  }
+  size_t journal_records(backup::Trigger trigger) {
+    auto j = latest_journal(trigger);
+    return j ? j->records.size() : 0;
+  }
+  // Every backup of the epic that verify finds damaged (interrupted ones, never listed, aside).
+  std::vector<std::string> damaged_backups() {
+    std::vector<std::string> out;
+    auto reports = store().verify(std::string("PROJ-1"));
+    if (!reports) return {reports.error().message};
+    for (const auto& r : *reports) {
+      if (r.status == backup::VerifyReport::Status::kFailed) {
+        out.push_back(r.backup.id + ": " + (r.problems.empty() ? "" : r.problems.front()));
+      }
+    }
+    return out;
+  }
+  // Starts the run and kills it (-9) once the newest journal of `trigger` has `records`
+  // records, however slow the machine. False when the run ended first.
+  bool kill_at(std::vector<std::string> args, backup::Trigger trigger, size_t records) {
+    const size_t before = journal_records(trigger);
+    args.insert(args.begin(), EPICSYNC_PATH);
+    BackgroundProcess victim(args, options());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    bool killed = false;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (!victim.running()) break;
+      const size_t now = journal_records(trigger);
+      if (now != before && now >= records) {
+        killed = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    victim.stop(SIGKILL);
+    return killed;
+  }
+};
+
+// 1. A bulk create applied whose answer is lost, while search lags: confirmed by identity, never
+//    sent again; a quick re-run sees the new issues (reconcileIssues) and writes nothing.
+class CliSearchLagTest : public CliSafetyTest {
+ protected:
+  std::vector<std::string> sim_args() const override {
+    return {"--seed", "--search-lag-ms", "3000"};
+  }
+};
+
+TEST_F(CliSearchLagTest, ALostBulkCreateIsConfirmedByIdentityAndNeverSentAgain) {
+  sim().add_fault({{"method", "POST"},
+                   {"path", "/rest/api/3/issue/bulk"},
+                   {"action", "apply_then_500"},
+                   {"nth", 1},
+                   {"times", 1}});
+  auto first = sync();
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_TRUE(duplicated().empty()) << ::testing::PrintToString(duplicated());
+  EXPECT_EQ(issue_count(), 12u) << "the epic, 3 stories, 8 sub-tasks";
+  EXPECT_EQ(sim().counts()["POST /rest/api/3/issue/bulk"], 2) << "stories once, sub-tasks once";
+
+  // At once, while search still hides what the first run wrote.
+  sim().clear_log();
+  auto second = sync();
+  EXPECT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_NE(second.out.find("Nothing to do"), std::string::npos) << second.out << second.err;
+  EXPECT_EQ(writes(), 0);
+  EXPECT_TRUE(duplicated().empty());
+}
+
+// 1. A create that search never confirms within jira.search_wait ends as outcome unknown (exit
+//    64), with nothing sent twice and nothing that depends on it sent; the next run settles it.
+TEST_F(CliSafetyTest, ACreateNobodyCanConfirmEndsUnknownAndTheNextRunCreatesItOnce) {
+  config("jira:\n  search_wait: 1\n");
+  sim().add_fault({{"method", "POST"},
+                   {"path", "/rest/api/3/issue/bulk"},
+                   {"action", "drop"},
+                   {"nth", 1},
+                   {"times", 1}});
+  auto first = sync();
+  EXPECT_EQ(first.exit_code, 64) << first.out << first.err;
+  EXPECT_NE(first.out.find("outcome unknown"), std::string::npos) << first.out;
+  EXPECT_EQ(sim().counts()["POST /rest/api/3/issue/bulk"], 1) << "never sent again";
+  EXPECT_EQ(issue_count(), 1u) << "no sub-task sent under a story that may not exist";
+  auto journal = latest_journal(backup::Trigger::kPreSync);
+  ASSERT_TRUE(journal);
+  EXPECT_GE(journal->pending().size(), 3u) << "the three story creates stay open";
+
+  auto second = sync();
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_TRUE(duplicated().empty()) << ::testing::PrintToString(duplicated());
+  EXPECT_EQ(issue_count(), 12u);
+}
+
+TEST_F(CliSafetyTest, ACreateAppliedButHiddenBySearchIsFoundByTheNextRunNotMadeAgain) {
+  config("jira:\n  search_wait: 1\n");
+  sim().put("/_sim/config", {{"search_lag_ms", 60000}});
+  sim().add_fault({{"method", "POST"},
+                   {"path", "/rest/api/3/issue/bulk"},
+                   {"action", "apply_then_500"},
+                   {"nth", 1},
+                   {"times", 1}});
+  auto first = sync();
+  EXPECT_EQ(first.exit_code, 64) << first.out << first.err;
+  EXPECT_EQ(issue_count(), 4u) << "the stories exist; their sub-tasks were not sent";
+  // The index catches up; the next run finds the stories by identity and uses them.
+  sim().put("/_sim/config", {{"search_lag_ms", 0}});
+  auto second = sync();
+  ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
+  EXPECT_TRUE(duplicated().empty()) << ::testing::PrintToString(duplicated());
+  EXPECT_EQ(issue_count(), 12u);
+  EXPECT_EQ(rollback().exit_code, 0);
+  EXPECT_EQ(issue_count(), 1u) << "both runs are undone: the stories of the first are deleted too";
+}
+
+// 1. Two issues of one identity that the journals show as epicsync's own creates (as a lost
+//    answer made them before this fix): the younger is deleted, and that is undoable.
+TEST_F(CliSafetyTest, TwoCopiesOfOneOwnCreateAreRepairedNotADeadEnd) {
+  ASSERT_EQ(sync().exit_code, 0);
+  const json before_repair = managed();
+  const std::string original = key_of("Guest checkout");
+  const json issue = sim().get("/rest/api/3/issue/" + original).body;
+  // The copy a resent create made: same summary, same identity, same epic.
+  auto copy = sim().post(
+      "/rest/api/3/issue",
+      {{"fields",
+        {{"project", {{"key", "PROJ"}}},
+         {"issuetype", {{"name", "Story"}}},
+         {"parent", {{"key", "PROJ-1"}}},
+         {"summary", "Guest checkout"}}},
+       {"properties", json::array({{{"key", "epicsync"}, {"value", {{"id", "SHOP-101"}}}}})}});
+  ASSERT_EQ(copy.status, 201) << copy.raw;
+  const std::string copy_key = copy.body["key"];
+  auto plan = run({"-m", fixture("checkout.md"), "-e", "PROJ-1"});
+  EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_NE(plan.out.find("delete " + copy_key), std::string::npos) << plan.out;
+
+  auto repaired = sync();
+  ASSERT_EQ(repaired.exit_code, 0) << repaired.out << repaired.err;
+  EXPECT_EQ(copies()["Demo epic / Guest checkout"], 1);
+  EXPECT_EQ(key_of("Guest checkout"), original) << "the older one is kept";
+  EXPECT_EQ(sim().get("/rest/api/3/issue/" + copy_key).status, 404);
+
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_EQ(copies()["Demo epic / Guest checkout"], 2) << "the rollback brings the copy back";
+  (void)before_repair;
+}
+
+// 2. An update whose answer is lost and whose read-back fails: journalled as unknown, not as
+//    refused, so rollback and restore put the old value back instead of missing the write.
+class CliLostUpdateTest : public CliSafetyTest {
+ protected:
+  // Syncs the checkout epic, then a version with one story renamed while PUT on that story is
+  // applied but answered 500 and its read-back fails.
+  void sync_rename_with_lost_answer() {
+    ASSERT_EQ(sync().exit_code, 0);
+    before_ = managed();
+    key_ = key_of("Guest checkout");
+    std::string t = read(fixture("checkout.md"));
+    replace(t, "Guest checkout", "Guest checkout without an account");
+    v2_ = write("v2.md", t);
+    sim().add_fault({{"method", "PUT"},
+                     {"path", "/rest/api/3/issue/" + key_},
+                     {"action", "apply_then_500"},
+                     {"nth", 1},
+                     {"times", 1}});
+    sim().add_fault({{"method", "GET"},
+                     {"path", "/rest/api/3/issue/" + key_},
+                     {"action", "error500"},
+                     {"nth", 1},
+                     {"times", 0}});
+    auto lost = sync(v2_);
+    EXPECT_EQ(lost.exit_code, 64) << lost.out << lost.err;
+    EXPECT_NE(lost.out.find("outcome unknown"), std::string::npos) << lost.out;
+    sim().clear_faults();
+    EXPECT_EQ(sim().get("/rest/api/3/issue/" + key_).body["fields"]["summary"],
+              "Guest checkout without an account")
+        << "the write arrived although its answer did not";
+  }
+  json before_;
+  std::string key_, v2_;
+};
+
+TEST_F(CliLostUpdateTest, RollbackPutsTheOldValueBack) {
+  sync_rename_with_lost_answer();
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_EQ(undone.out.find("Nothing to undo"), std::string::npos) << undone.out;
+  EXPECT_TRUE(managed() == before_) << differences(before_, managed());
+}
+
+TEST_F(CliLostUpdateTest, RestoreBackupPutsTheOldValueBackWithoutBlamingAnyoneElse) {
+  sync_rename_with_lost_answer();
+  auto latest = store().latest("PROJ-1", backup::Trigger::kPreSync);
+  ASSERT_TRUE(latest);
+  auto restored =
+      run({"--restore-backup", latest->manifest.id, "-e", "PROJ-1", "--execute", "--no-confirm"});
+  ASSERT_EQ(restored.exit_code, 0) << restored.out << restored.err;
+  EXPECT_TRUE(managed() == before_) << differences(before_, managed());
+}
+
+// 4. The journal cannot be written (a file size limit makes every write past it fail, as a full
+//    disk does): the run stops before its next request, exits 12, and what it did is undoable.
+TEST_F(CliSafetyTest, AJournalThatCannotBeWrittenStopsTheSyncAndWhatItDidIsUndoable) {
+  const json before = managed();
+  // 6 KiB: the backup fits, the journal of the 21 operations (12 KiB) does not.
+  ProcessOptions o = options();
+  const std::string cmd = "ulimit -f 6; trap '' XFSZ; exec \"$0\" \"$@\"";
+  auto r = run_process({"/bin/bash", "-c", cmd, EPICSYNC_PATH, "-m", fixture("checkout.md"), "-e",
+                        "PROJ-1", "--execute", "--no-confirm", "--no-color"},
+                       o);
+  EXPECT_EQ(r.exit_code, 12) << r.out << r.err;
+  EXPECT_NE(r.err.find("journal"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("hint:"), std::string::npos) << r.err;
+  auto journal = latest_journal(backup::Trigger::kPreSync);
+  ASSERT_TRUE(journal);
+  ASSERT_GT(journal->records.size(), 0u) << "some operations ran before the journal filled up";
+  EXPECT_LT(issue_count(), 12u) << "the sync stopped";
+  // Every issue the run created is one the journal knows it sent.
+  std::set<std::string> sent;
+  for (const auto& rec : journal->records) {
+    if (rec.phase == backup::Phase::kIntent && rec.data.contains("sent")) {
+      sent.insert(rec.data["sent"].value("identity", ""));
+    }
+  }
+  for (const auto& i : sim().state()["issues"]) {
+    if (i["key"] == "PROJ-1") continue;
+    const std::string id = i["properties"]["epicsync"].value("id", "");
+    EXPECT_TRUE(sent.count(id)) << i["key"] << " (" << id
+                                << ") was created without a journal record";
+  }
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_TRUE(managed() == before) << differences(before, managed());
+}
+
+TEST_F(CliSafetyTest, ABackupFolderThatIsAFileIsExit12BeforeAnyWrite) {
+  std::ofstream(backups()) << "not a folder";
+  auto r = sync();
+  EXPECT_EQ(r.exit_code, 12) << r.out << r.err;
+  EXPECT_NE(r.err.find("hint:"), std::string::npos) << r.err;
+  EXPECT_EQ(writes(), 0);
+  EXPECT_EQ(issue_count(), 1u);
+}
+
+// 7. A sync killed half-way and run again continues that sync (its backup, its journal), so one
+//    --rollback returns the epic to the state before the interrupted run.
+class CliInterruptedTest : public CliSafetyTest {
+ protected:
+  std::vector<std::string> sim_args() const override { return {"--seed", "--latency-ms", "15"}; }
+};
+
+TEST_F(CliInterruptedTest, AnInterruptedSyncRunAgainIsOneSyncToRollBack) {
+  // The killed run's creates without an outcome make the re-run wait this long for search.
+  config("jira:\n  search_wait: 2\n");
+  const json before = managed();
+  ASSERT_TRUE(kill_at({"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute", "--no-confirm"},
+                      backup::Trigger::kPreSync, 3));
+  auto again = sync();
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("Continuing the interrupted sync"), std::string::npos) << again.out;
+  EXPECT_TRUE(duplicated().empty());
+  EXPECT_EQ(store().list(std::string("PROJ-1"))->size(), 1u) << "one backup for the one change";
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_TRUE(managed() == before) << differences(before, managed());
+}
+
+// kill -9 at many points of a sync and of a rollback of a 50 x 5 epic, then the same command
+// again: no duplicate, no damaged backup, and --rollback returns the epic to the state before
+// the first interrupted run.
+class CliKillMatrixTest : public CliSafetyTest {
+ protected:
+  std::vector<std::string> sim_args() const override { return {"--seed", "--latency-ms", "2"}; }
+  std::string epic_file() {
+    bench::GeneratorOptions g;
+    g.stories = 50;
+    g.subtasks_per_story = 5;
+    g.seed = 11;
+    model::Epic epic = bench::generate_epic(g);
+    for (auto& s : epic.stories) {
+      s.tracker_key.reset();
+      s.assignee.reset();  // the simulator knows none of the generated people
+    }
+    return write("big.md", bench::render_epic(epic));
+  }
+};
+
+TEST_F(CliKillMatrixTest, KilledSyncsAndRollbacksConvergeAndRollBackExactly) {
+  config("jira:\n  search_wait: 2\n");  // the simulator's search does not lag here
+  const std::string file = epic_file();
+  const std::vector<std::string> sync_args = {"-m",        file,           "-e",        "PROJ-1",
+                                              "--execute", "--no-confirm", "--no-color"};
+  const std::vector<std::string> rollback_args = {"--rollback", "-e",           "PROJ-1",
+                                                  "--execute",  "--no-confirm", "--no-color"};
+  // How many journal records a whole sync writes, to spread the kill points over it.
+  const json pristine = managed();
+  ASSERT_EQ(sync(file).exit_code, 0);
+  const size_t total = journal_records(backup::Trigger::kPreSync);
+  ASSERT_GT(total, 100u);
+  const json synced = managed();
+
+  int points = 0;
+  // Kills during the sync: 14 points from the first record to near the end.
+  for (int p = 0; p < 14; ++p) {
+    const size_t at = 1 + (total - 10) * static_cast<size_t>(p) / 13;
+    sim().reset(/*seed=*/true);
+    fs::remove_all(backups());
+    const bool killed = kill_at(sync_args, backup::Trigger::kPreSync, at);
+    auto again = sync(file);
+    ASSERT_EQ(again.exit_code, 0) << "sync killed at record " << at << "\n"
+                                  << again.out << again.err;
+    EXPECT_TRUE(duplicated().empty())
+        << "killed at " << at << ": " << ::testing::PrintToString(duplicated());
+    EXPECT_TRUE(damaged_backups().empty()) << ::testing::PrintToString(damaged_backups());
+    EXPECT_TRUE(managed() == synced) << "killed at " << at << "\n"
+                                     << differences(synced, managed());
+    auto undone = rollback();
+    ASSERT_EQ(undone.exit_code, 0) << "killed at " << at << "\n" << undone.out << undone.err;
+    EXPECT_TRUE(managed() == pristine) << "killed at " << at << "\n"
+                                       << differences(pristine, managed());
+    points += killed ? 1 : 0;
+  }
+  // Kills during the rollback of a whole sync: 8 points.
+  for (int p = 0; p < 8; ++p) {
+    sim().reset(/*seed=*/true);
+    fs::remove_all(backups());
+    ASSERT_EQ(sync(file).exit_code, 0);
+    const size_t at = 1 + static_cast<size_t>(p) * 12;
+    const bool killed = kill_at(rollback_args, backup::Trigger::kPreRollback, at);
+    auto again = rollback();
+    ASSERT_EQ(again.exit_code, 0) << "rollback killed at " << at << "\n" << again.out << again.err;
+    EXPECT_TRUE(damaged_backups().empty()) << ::testing::PrintToString(damaged_backups());
+    EXPECT_TRUE(managed() == pristine) << "rollback killed at " << at << "\n"
+                                       << differences(pristine, managed());
+    points += killed ? 1 : 0;
+  }
+  EXPECT_GE(points, 20) << "kills that happened before the run ended by itself";
+}
+
+}  // namespace
+}  // namespace epicsync::testing
