@@ -71,6 +71,13 @@ std::string JiraTracker::api(const std::string& tail) const {
          tail;
 }
 
+jira::Result<Response> JiraTracker::send_counted(const Request& r) {
+  // Whether a run changed anything at all is told by what it sent, not by what it planned: a
+  // run whose every operation turned out to be in place already keeps no backup.
+  if (r.method != Method::kGet && !r.read_only) ++writes_;
+  return client_->send(r);
+}
+
 epicsync::Result<json> JiraTracker::call(Method method, const std::string& path, const json& body,
                                          std::vector<std::pair<std::string, std::string>> query,
                                          bool read_only) {
@@ -84,7 +91,7 @@ epicsync::Result<json> JiraTracker::call(Method method, const std::string& path,
     r.body = body.dump();
     r.headers.emplace_back("Content-Type", "application/json");
   }
-  auto response = client_->send(r);
+  auto response = send_counted(r);
   if (!response) return to_error(response.error());
   if (response->body.empty()) return json(nullptr);
   json parsed = json::parse(response->body, nullptr, false);
@@ -317,7 +324,7 @@ jira::Result<Response> JiraTracker::send_json(Method method, const std::string& 
     r.headers.emplace_back("Content-Type", "application/json");
     r.body = body.dump();
   }
-  return client_->send(r);
+  return send_counted(r);
 }
 
 namespace {
@@ -583,6 +590,32 @@ epicsync::Result<std::vector<tracker::RemoteStatus>> JiraTracker::statuses() {
   return out;
 }
 
+epicsync::Result<std::vector<std::string>> JiraTracker::resolutions() {
+  std::vector<std::string> out;
+  auto add = [&](const json& list) {
+    if (!list.is_array()) return;
+    for (const auto& r : list) {
+      if (r.is_object() && r.contains("name") && r["name"].is_string()) out.push_back(r["name"]);
+    }
+  };
+  if (info_.deployment != tracker::Deployment::kCloud) {
+    auto r = call(Method::kGet, api("resolution"));
+    if (!r) return r.error();
+    add(*r);
+    return out;
+  }
+  // Cloud deprecated GET resolution for the paged search.
+  for (int start = 0;;) {
+    auto r = call(Method::kGet, api("resolution/search"), nullptr,
+                  {{"startAt", std::to_string(start)}, {"maxResults", "50"}});
+    if (!r) return r.error();
+    const json values = r->value("values", json::array());
+    add(values);
+    if (r->value("isLast", true) || values.empty()) return out;
+    start += static_cast<int>(values.size());
+  }
+}
+
 epicsync::Result<tracker::RemoteIssue> JiraTracker::read_issue_status(const std::string& key) {
   auto r = call(Method::kGet, api("issue/" + key), nullptr, {{"fields", "status"}});
   if (!r) return r.error();
@@ -716,6 +749,25 @@ epicsync::Result<tracker::Done> JiraTracker::set_property(const std::string& key
   return tracker::Done{};
 }
 
+epicsync::Result<std::optional<std::string>> JiraTracker::get_property(const std::string& key,
+                                                                       const std::string& name) {
+  auto r = send_json(Method::kGet, api("issue/" + key + "/properties/" + name), nullptr);
+  if (!r) {
+    if (r.error().kind == jira::ErrorKind::kNotFound && r.error().messages.size() == 1 &&
+        r.error().messages[0].find("property") != std::string::npos) {
+      return std::optional<std::string>();
+    }
+    return to_error(r.error());
+  }
+  json doc = json::parse(r->body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("value")) {
+    return Error{epicsync::ErrorKind::kRejected,
+                 "GET issue/" + key + "/properties/" + name + ": the tracker's answer has no value",
+                 ""};
+  }
+  return std::optional<std::string>(doc["value"].dump());
+}
+
 epicsync::Result<tracker::Done> JiraTracker::delete_property(const std::string& key,
                                                              const std::string& name) {
   return remove(api("issue/" + key + "/properties/" + name), {});
@@ -813,7 +865,7 @@ epicsync::Result<tracker::Done> JiraTracker::remove(
   auto gone = [](const jira::Result<Response>& x) {
     return x || x.error().kind == jira::ErrorKind::kNotFound;
   };
-  auto sent = client_->send(r);
+  auto sent = send_counted(r);
   if (gone(sent)) return tracker::Done{};
   if (!ambiguous(sent.error())) return to_error(sent.error());
   // Gone now means the delete went through; otherwise deleting again is harmless.
@@ -821,7 +873,7 @@ epicsync::Result<tracker::Done> JiraTracker::remove(
     auto still = send_json(Method::kGet, probe, nullptr);
     if (!still && still.error().kind == jira::ErrorKind::kNotFound) return tracker::Done{};
   }
-  auto again = client_->send(r);
+  auto again = send_counted(r);
   if (!gone(again)) return to_error(again.error());
   return tracker::Done{};
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <atomic>
+
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +42,8 @@ class JiraTracker final : public tracker::Tracker {
                                                const tracker::FieldChanges& changes) override;
   epicsync::Result<std::map<std::string, std::string>> resolve_users(
       const std::vector<std::string>& written) override;
+  size_t writes_sent() const override { return writes_; }
+  epicsync::Result<std::vector<std::string>> resolutions() override;
   epicsync::Result<std::vector<tracker::RemoteStatus>> statuses() override;
   epicsync::Result<tracker::TransitionPath> transition(const std::string& key,
                                                        const tracker::RemoteStatus& from,
@@ -53,6 +57,8 @@ class JiraTracker final : public tracker::Tracker {
                                                  const std::string& comment_id) override;
   epicsync::Result<tracker::Done> set_property(const std::string& key, const std::string& name,
                                                const std::string& json_value) override;
+  epicsync::Result<std::optional<std::string>> get_property(const std::string& key,
+                                                            const std::string& name) override;
   epicsync::Result<tracker::Done> delete_property(const std::string& key,
                                                   const std::string& name) override;
   epicsync::Result<tracker::Done> add_link(const std::string& type, const std::string& outward_key,
@@ -71,6 +77,7 @@ class JiraTracker final : public tracker::Tracker {
                                         const nlohmann::json& body = nullptr,
                                         std::vector<std::pair<std::string, std::string>> query = {},
                                         bool read_only = false);
+  jira::Result<Response> send_counted(const Request& r);
   jira::Result<Response> send_json(Method method, const std::string& path,
                                    const nlohmann::json& body);
   epicsync::Result<std::vector<tracker::RemoteIssue>> search(const std::string& jql);
@@ -100,6 +107,7 @@ class JiraTracker final : public tracker::Tracker {
   std::mutex mu_;  // guards the caches below
   std::vector<std::string> written_ids_;
   std::optional<nlohmann::json> link_types_;
+  std::atomic<size_t> writes_{0};
 };
 
 // The one mapping from a transport error to the error kinds of the command line.

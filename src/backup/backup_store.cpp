@@ -240,6 +240,50 @@ Result<std::vector<BackupInfo>> BackupStore::list(const std::optional<std::strin
   return out;
 }
 
+Result<std::vector<DamagedBackup>> BackupStore::damaged(
+    const std::optional<std::string>& epic) const {
+  auto keys = epics(epic);
+  if (!keys) return keys.error();
+  std::vector<DamagedBackup> out;
+  for (const auto& key : *keys) {
+    for (const auto& id : store_dir::backup_ids(options_.root / key)) {
+      auto dir = options_.root / key / id;
+      if (!store_dir::has_manifest(dir)) continue;  // interrupted, not damaged
+      auto manifest = store_dir::read_manifest(dir);
+      if (!manifest) out.push_back({{key, id}, dir, manifest.error().message});
+    }
+  }
+  return out;
+}
+
+Result<Done> BackupStore::check_newest_intact(const std::string& epic) const {
+  auto valid = validate_epic_key(epic);
+  if (!valid) return valid.error();
+  auto ids = store_dir::backup_ids(options_.root / epic);
+  for (auto it = ids.rbegin(); it != ids.rend(); ++it) {
+    auto dir = options_.root / epic / *it;
+    if (!store_dir::has_manifest(dir)) continue;
+    auto manifest = store_dir::read_manifest(dir);
+    if (manifest) return Done{};
+    return Error{
+        ErrorKind::kInputFile,
+        "the newest backup of " + epic + ", " + *it + ", is damaged: " + manifest.error().message,
+        "epicsync will not guess which backup to use instead; name one: epicsync "
+        "--restore-backup ID --epic " +
+            epic + " (epicsync --list-backups --epic " + epic + " lists them)"};
+  }
+  return Done{};
+}
+
+Result<Done> BackupStore::remove(const BackupInfo& backup) const {
+  if (backup.manifest.trigger == Trigger::kManual) {
+    return Error{ErrorKind::kUsage, "backup " + backup.manifest.id + " is a manual backup", ""};
+  }
+  auto valid = validate_backup_id(backup.manifest.id);
+  if (!valid) return valid.error();
+  return store_dir::remove_backup(options_.root / backup.manifest.epic, backup.manifest.id);
+}
+
 Result<BackupInfo> BackupStore::find(const std::string& epic, const std::string& id) const {
   auto valid_epic = validate_epic_key(epic);
   if (!valid_epic) return valid_epic.error();

@@ -63,6 +63,14 @@ struct VerifyReport {
   std::vector<std::string> notes;     // worth showing, not failures (e.g. an unsealed journal)
 };
 
+// A complete backup (it has a manifest) whose manifest cannot be read: garbled, truncated, or
+// written by a newer epicsync.
+struct DamagedBackup {
+  BackupRef backup;
+  std::filesystem::path dir;
+  std::string problem;
+};
+
 // backup.keep_count: kUsage unless 10..100.
 Result<Done> validate_keep_count(int keep_count);
 
@@ -81,6 +89,15 @@ class BackupStore {
   // Usable backups (with a readable manifest this version understands), oldest first; all
   // epics when `epic` is nullopt. A missing root is an empty store.
   Result<std::vector<BackupInfo>> list(const std::optional<std::string>& epic = {}) const;
+
+  // Complete backups whose manifest cannot be read, by id (oldest first). list() leaves them
+  // out; --list-backups shows them as damaged.
+  Result<std::vector<DamagedBackup>> damaged(const std::optional<std::string>& epic = {}) const;
+
+  // For commands that choose "the newest backup" themselves (--rollback, --diff-latest):
+  // kInputFile naming the newest backup of `epic` when it is damaged, because skipping it would
+  // quietly act on an older one.
+  Result<Done> check_newest_intact(const std::string& epic) const;
 
   // kUsage for an invalid epic or id, kNotFound when absent or interrupted, kInputFile when its
   // manifest is unreadable or from a newer epicsync.
@@ -107,6 +124,10 @@ class BackupStore {
   // older ones. Manual backups are never removed. Returns what was removed.
   Result<std::vector<BackupRef>> cleanup(const std::optional<std::string>& epic,
                                          std::size_t keep) const;
+
+  // Removes one automatic backup (a run that wrote nothing keeps none). Manual backups are
+  // refused (kUsage): they are only ever removed by the user.
+  Result<Done> remove(const BackupInfo& backup) const;
 
   // After a successful execute: validate_keep_count, cleanup, sweep_interrupted for `epic`.
   Result<std::vector<BackupRef>> apply_retention(const std::string& epic, int keep_count) const;

@@ -56,13 +56,24 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
     case Mode::kListBackups: {
       auto list = store.list(epic_filter(o));
       if (!list) return fail(list.error());
+      // A backup whose manifest cannot be read is shown, not hidden: hiding it would make an
+      // older backup look like the newest.
+      auto damaged = store.damaged(epic_filter(o));
+      if (!damaged) return fail(damaged.error());
       if (json) {
         nlohmann::json all = nlohmann::json::array();
         for (const auto& b : *list) all.push_back(info_json(b));
-        out << nlohmann::json{{"ok", true}, {"backups", all}}.dump(2) << "\n";
+        nlohmann::json bad = nlohmann::json::array();
+        for (const auto& d : *damaged) {
+          bad.push_back({{"id", d.backup.id},
+                         {"epic", d.backup.epic},
+                         {"path", d.dir.string()},
+                         {"problem", d.problem}});
+        }
+        out << nlohmann::json{{"ok", true}, {"backups", all}, {"damaged", bad}}.dump(2) << "\n";
         return 0;
       }
-      if (list->empty()) {
+      if (list->empty() && damaged->empty()) {
         out << "No backups in " << cfg->backup_dir << "\n";
         return 0;
       }
@@ -74,6 +85,14 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
         if (!m.name.empty()) what += " / " + m.name;
         out << pad(m.id, 27) << pad(m.epic, 12) << pad(fit(what, 28), 30)
             << pad(std::to_string(m.issue_count), 8) << age(m.created_at) << "\n";
+      }
+      for (const auto& d : *damaged) {
+        out << pad(d.backup.id, 27) << pad(d.backup.epic, 12) << "DAMAGED: " << d.problem << "\n";
+      }
+      if (!damaged->empty()) {
+        out << "\n"
+            << damaged->size() << " damaged backup" << (damaged->size() == 1 ? "" : "s")
+            << " cannot be used; epicsync --verify-backups says what is wrong.\n";
       }
       return 0;
     }

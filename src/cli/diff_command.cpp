@@ -16,6 +16,14 @@ namespace {
 // The backup asked for: --diff-backup ID, or the newest backup of the epic whatever took it.
 Result<backup::BackupInfo> backup_to_compare(const backup::BackupStore& store, const Options& o) {
   if (!o.backup_id.empty()) return store.find(o.epic, o.backup_id);
+  if (auto intact = store.check_newest_intact(o.epic); !intact) {
+    Error e = intact.error();
+    e.hint =
+        "epicsync will not compare with an older one instead; name one: epicsync "
+        "--diff-backup ID --epic " +
+        o.epic + " (epicsync --list-backups --epic " + o.epic + " lists them)";
+    return e;
+  }
   auto latest = store.latest(o.epic);
   if (!latest && latest.error().kind == ErrorKind::kNotFound && latest.error().hint.empty()) {
     return Error{latest.error().kind, latest.error().message + " in " + store.root().string(),

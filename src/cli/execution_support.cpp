@@ -1,6 +1,7 @@
 #include "cli/execution_support.h"
 
 #include <iostream>
+#include <thread>
 
 namespace epicsync::cli {
 std::string JournalLog::record_id(size_t index) const {
@@ -41,6 +42,32 @@ bool confirmed(size_t issues, std::ostream& out) {
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;
   return answer == "y" || answer == "Y" || answer == "yes" || answer == "YES";
+}
+
+Result<std::unique_ptr<sync::TrackerLease>> take_lease(tracker::Tracker& tracker,
+                                                       const std::string& epic,
+                                                       const std::string& mode, int search_wait_s,
+                                                       bool quiet, std::ostream& err) {
+  sync::LeaseOptions lo;
+  lo.mode = mode;
+  auto lease = sync::TrackerLease::acquire(tracker, epic, lo);
+  if (!lease) return lease.error();
+  const auto& previous = (*lease)->previous();
+  if (!previous || (previous->created_ids.empty() && !previous->created_truncated)) return lease;
+  const auto settled = *previous->released + std::chrono::seconds(search_wait_s);
+  const auto now = std::chrono::system_clock::now();
+  if (settled <= now) return lease;
+  // Jira takes at most 50 ids to reconcile a search with; beyond that, wait for the index.
+  tracker.reconcile(previous->created_ids);
+  if (previous->created_ids.size() <= 50 && !previous->created_truncated) return lease;
+  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(settled - now);
+  if (!quiet) {
+    err << "Waiting " << (wait.count() + 999) / 1000
+        << " s for Jira's search to show the issues another run (pid " << previous->pid << " on "
+        << previous->host << ") just created (jira.search_wait)\n";
+  }
+  std::this_thread::sleep_for(wait);
+  return lease;
 }
 
 }  // namespace epicsync::cli

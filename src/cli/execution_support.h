@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -9,6 +10,7 @@
 #include "backup/journal.h"
 #include "error.h"
 #include "sync/executor.h"
+#include "sync/tracker_lease.h"
 
 namespace epicsync::cli {
 
@@ -57,6 +59,15 @@ class ProgressBar {
   bool drawn_ = false;
   std::mutex mu_;
 };
+
+// Takes the epic's lease on the tracker for a run that is about to write (`mode`: sync,
+// rollback, restore). When the previous holder finished moments ago, the issues it created may
+// not be in search yet: they are asked for by id, and when there are too many for that, the rest
+// of jira.search_wait is waited out (with a line on `err` unless `quiet`).
+Result<std::unique_ptr<sync::TrackerLease>> take_lease(tracker::Tracker& tracker,
+                                                       const std::string& epic,
+                                                       const std::string& mode, int search_wait_s,
+                                                       bool quiet, std::ostream& err);
 
 // "This will modify N issues in Jira. Continue? [y/N]" on `out`, the answer from stdin.
 bool confirmed(size_t issues, std::ostream& out);

@@ -26,6 +26,7 @@ namespace {
 // The backup to go back to: the one taken before the last sync (--rollback), or the one named.
 Result<backup::BackupInfo> target_backup(const Options& o, const backup::BackupStore& store) {
   if (o.mode == Mode::kRestore) return store.find(o.epic, o.backup_id);
+  if (auto intact = store.check_newest_intact(o.epic); !intact) return intact.error();
   auto latest = store.latest(o.epic, backup::Trigger::kPreSync);
   if (!latest && latest.error().kind == ErrorKind::kNotFound) {
     return Error{ErrorKind::kNotFound, "no sync of " + o.epic + " to roll back: it has no backup",
@@ -109,17 +110,23 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   ro.issues = std::set<std::string>(o.issues.begin(), o.issues.end());
   ro.stories = std::set<std::string>(o.stories.begin(), o.stories.end());
   ro.rich_text = sync::rich_text_ops();
-  auto made = restore::make_restore_plan(*wanted, *current, since, undo, ro);
-  if (!made) return fail(made.error());
+  std::optional<plan::Plan> made;
+  auto replan = [&]() -> std::optional<Error> {
+    auto p = restore::make_restore_plan(*wanted, *current, since, undo, ro);
+    if (!p) return p.error();
+    p->notes.insert(p->notes.end(), since.notes.begin(), since.notes.end());
+    made = std::move(*p);
+    return std::nullopt;
+  };
+  if (auto e = replan()) return fail(*e);
   plan::Plan& plan = *made;
-  plan.notes.insert(plan.notes.end(), since.notes.begin(), since.notes.end());
 
   const Style style = detect_style(o.no_color);
   const report::RenderStyle rs{style.color};
   const nlohmann::json backup_json = {{"id", target->manifest.id},
                                       {"trigger", backup::trigger_name(target->manifest.trigger)},
                                       {"created", backup::format_utc(target->manifest.created_at)}};
-  const int conflict_exit = plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
+  int conflict_exit = plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
 
   // A rollback (or restore) to the same backup that was killed before it sealed its journal is
   // continued: its pre-rollback backup holds the state before it, so undoing it stays one step.
@@ -175,6 +182,16 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
     }
   }
 
+  // Like a sync, the writing run holds the epic's lease on the tracker, and plans again from
+  // what the tracker holds once it has it (another machine may have written meanwhile).
+  auto taken = take_lease(*session->tracker, o.epic, mode, cfg->search_wait, o.quiet || json, err);
+  if (!taken) return fail(taken.error());
+  std::unique_ptr<sync::TrackerLease> lease = std::move(*taken);
+  current = session->tracker->read_epic(o.epic);
+  if (!current) return fail(current.error());
+  if (auto e = replan()) return fail(*e);
+  conflict_exit = plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
+
   // The pre-rollback backup: the state this run changes, with the journal of what it does, so
   // that the rollback is itself undoable (restore this backup).
   auto pre =
@@ -201,7 +218,12 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   eo.progress = [&bar](const std::string& label, size_t done, size_t total) {
     bar.update(label, done, total);
   };
+  eo.may_write = [&lease] { return lease->held(); };
   const sync::ExecutionReport report = sync::execute(plan, *current, *session->tracker, eo, &log);
+  if (!lease->release(report.created_ids)) {
+    err << "warning: the epic's lease (issue property " << sync::kLeaseProperty << " on " << o.epic
+        << ") could not be released; other runs wait until it expires\n";
+  }
   std::vector<std::string> notes = plan.notes;
   // A journal that cannot be written stopped the executor: exit 12, never a note.
   std::optional<Error> storage = log.failure();
@@ -216,6 +238,14 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                           " operations: " + storage->message,
                       "free space or fix permissions in the backup folder, then run the same "
                       "command again"});
+  }
+
+  if (report.lease_lost) {
+    return fail(Error{ErrorKind::kLocked,
+                      "another epicsync run took over the lease on " + o.epic + ", so the " +
+                          std::string(mode) + " stopped before its next write",
+                      "what was sent is in the journal; run the same command again once the "
+                      "other run has finished"});
   }
 
   // Verify: read the epic again and check every write that was reported done.

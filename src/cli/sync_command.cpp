@@ -8,6 +8,7 @@
 
 #include "backup/backup_store.h"
 #include "cli/error_report.h"
+#include "cli/execution_support.h"
 #include "cli/sync_execute.h"
 #include "cli/terminal.h"
 #include "cli/tracker_session.h"
@@ -24,6 +25,19 @@
 
 namespace epicsync::cli {
 namespace {
+
+bool uses_cancelled(const model::Epic& epic) {
+  auto cancelled = [](const std::optional<model::Status>& s) {
+    return s && s->meaning == model::StatusMeaning::kCancelled;
+  };
+  for (const auto& story : epic.stories) {
+    if (cancelled(story.status)) return true;
+    for (const auto& sub : story.subtasks) {
+      if (cancelled(sub.status)) return true;
+    }
+  }
+  return false;
+}
 
 std::optional<plan::Phase> phase_of(const std::string& name) {
   if (name == "descriptions") return plan::Phase::kDescriptions;
@@ -200,11 +214,42 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
     options->user_ids = *users;
     options->users_resolved = true;
   }
-  const plan::Plan plan = plan::make_plan(parsed.epic, *snapshot, *options);
+  // Cancelled needs a cancelled status or a Won't Do resolution; only a file that uses it asks.
+  if (uses_cancelled(parsed.epic)) {
+    auto all = session->tracker->statuses();
+    if (!all) return fail(all.error());
+    auto target = plan::target_status(options->status_map, model::StatusMeaning::kCancelled, *all);
+    bool expressible =
+        target && plan::satisfies(options->status_map, model::StatusMeaning::kCancelled, *target);
+    if (!expressible) {
+      auto names = session->tracker->resolutions();
+      if (!names) return fail(names.error());
+      expressible = std::any_of(names->begin(), names->end(), plan::cancel_resolution);
+    }
+    options->cancel_expressible = expressible;
+  }
+  plan::Plan plan = plan::make_plan(parsed.epic, *snapshot, *options);
   if (execute && plan.problems.empty()) {
-    return execute_plan(
-        {o, *cfg, epic_key, *snapshot, plan, options->status_map, *text, parsed.epic},
-        *session->tracker, out, err);
+    // Runs on other machines (CI runners) do not see our file lock: before the first write, the
+    // epic's lease on the tracker is taken, and the plan made again from what the tracker holds
+    // now, since another run may have written between our read and the lease. A run with
+    // nothing to write takes no lease, so a re-sync still sends no write at all.
+    std::unique_ptr<sync::TrackerLease> lease;
+    if (!plan.empty()) {
+      auto taken = take_lease(*session->tracker, epic_key, "sync", cfg->search_wait,
+                              o.quiet || o.output == OutputFormat::kJson, err);
+      if (!taken) return fail(taken.error());
+      lease = std::move(*taken);
+      snapshot = session->tracker->read_epic(epic_key);
+      if (!snapshot) return fail(snapshot.error());
+      plan = plan::make_plan(parsed.epic, *snapshot, *options);
+      if (!plan.problems.empty()) lease.reset();
+    }
+    if (plan.problems.empty()) {
+      return execute_plan({o, *cfg, epic_key, *snapshot, plan, options->status_map, *text,
+                           parsed.epic, lease.get()},
+                          *session->tracker, out, err);
+    }
   }
 
   if (o.output == OutputFormat::kJson) {

@@ -105,8 +105,15 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
   eo.progress = [&bar](const std::string& label, size_t done, size_t total) {
     bar.update(label, done, total);
   };
+  if (in.lease) eo.may_write = [lease = in.lease] { return lease->held(); };
+  const size_t writes_before = tracker.writes_sent();
   const sync::ExecutionReport report =
       sync::execute(in.plan, in.snapshot, tracker, eo, log ? &*log : nullptr);
+  const bool wrote = tracker.writes_sent() != writes_before;
+  if (in.lease && !in.lease->release(report.created_ids)) {
+    err << "warning: the epic's lease (issue property " << sync::kLeaseProperty << " on "
+        << in.epic_key << ") could not be released; other runs wait until it expires\n";
+  }
 
   std::vector<std::string> notes;
   // A journal that cannot be written is never a note: the executor stopped at it, and the run
@@ -125,6 +132,16 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
       storage->hint =
           "free space or fix permissions in the backup folder, then run the same "
           "command again";
+    }
+  }
+  // Every operation turned out to be in place already (a status the workflow cannot express, a
+  // comment found posted): nothing was written, so the backup would only push a real one out of
+  // retention. Not for a continued run: its backup holds the state before the interrupted one.
+  bool dropped_backup = false;
+  if (info && !resumed && !wrote && report.ok() && !storage && !o.update_source) {
+    if (store.remove(*info).ok()) {
+      dropped_backup = true;
+      info.reset();
     }
   }
   if (info && report.ok() && !storage) {
@@ -177,6 +194,10 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                       {"code", exit_code(storage->kind)},
                       {"message", storage->message},
                       {"hint", storage->hint}};
+    } else if (report.lease_lost) {
+      doc["error"] = {{"kind", error_id(ErrorKind::kLocked)},
+                      {"code", exit_code(ErrorKind::kLocked)},
+                      {"message", "another epicsync run took over the epic's lease"}};
     } else if (report.unknown() > 0) {
       doc["error"] = {
           {"kind", error_id(ErrorKind::kUnknownOutcome)},
@@ -213,12 +234,22 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     }
     if (info) {
       out << "Backup " << info->manifest.id << " holds the state before this sync.\n";
+    } else if (dropped_backup) {
+      out << "Nothing was written to " << in.epic_key << ", so no backup was kept.\n";
     }
   }
   if (storage) {
     // The message and hint on stderr like every error; the summary above says what was done.
     if (!json) err << "epicsync: " << storage->message << "\nhint: " << storage->hint << "\n";
     return exit_code(ErrorKind::kLocalStorage);
+  }
+  if (report.lease_lost) {
+    if (!json) {
+      err << "epicsync: another epicsync run took over the lease on " << in.epic_key
+          << ", so this sync stopped before its next write\nhint: what was sent is in the "
+             "journal; run the same command again once the other run has finished\n";
+    }
+    return exit_code(ErrorKind::kLocked);
   }
   if (report.unknown() > 0) return exit_code(ErrorKind::kUnknownOutcome);
   return report.ok() ? 0 : exit_code(ErrorKind::kPartial);

@@ -8,6 +8,7 @@
 #include "model/epic.h"
 #include "plan/plan.h"
 #include "plan/status_map.h"
+#include "sync/tracker_lease.h"
 #include "tracker/tracker.h"
 
 namespace epicsync::cli {
@@ -22,6 +23,9 @@ struct ExecuteInput {
   const plan::StatusMap& status_map;
   const std::string& source_text;  // the markdown as read, for --update-source
   const model::Epic& epic;
+  // The epic's lease on the tracker, held while writing (null: nothing to write); execute_plan
+  // releases it when the writes are done.
+  sync::TrackerLease* lease = nullptr;
 };
 
 // Confirms, backs up, applies the plan with a journal, seals it, keeps retention, and reports.

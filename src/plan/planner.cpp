@@ -162,6 +162,17 @@ class Planner {
         create_story(*stories[i]);
       }
     }
+    if (!inexpressible_.empty()) {
+      std::string keys;
+      for (const auto& k : inexpressible_) keys += (keys.empty() ? "" : ", ") + k;
+      plan_.notes.push_back(
+          std::to_string(inexpressible_.size()) + " issue" +
+          (inexpressible_.size() == 1 ? " is" : "s are") +
+          " Cancelled in the file and done in the tracker (" + keys +
+          "): this workflow has no cancelled status and no Won't Do resolution, so that is as "
+          "close as it gets and counts as in step. To use another status, map it: "
+          "jira.status_map: {cancelled: \"STATUS NAME\"}");
+    }
     if (!plan_.problems.empty()) plan_.operations.clear();
     return std::move(plan_);
   }
@@ -303,6 +314,11 @@ class Planner {
                             const std::optional<model::Status>& status) {
     if (!phase(Phase::kStatuses) || !status) return;
     if (satisfies(o_.status_map, status->meaning, r.status, r.resolution)) return;
+    if (status->meaning == model::StatusMeaning::kCancelled && !o_.cancel_expressible &&
+        r.status.category == tracker::StatusCategory::kDone) {
+      inexpressible_.push_back(r.key);
+      return;
+    }
     Operation t;
     t.kind = OpKind::kTransition;
     t.story_id = story_id;
@@ -422,6 +438,7 @@ class Planner {
   const tracker::EpicSnapshot& actual_;
   const PlanOptions& o_;
   Plan plan_;
+  std::vector<std::string> inexpressible_;  // Cancelled in the file, done as close as it gets
 };
 
 }  // namespace

@@ -38,6 +38,10 @@ struct PlanOptions {
   // both epicsync's (a lost answer made a copy): the younger is deleted instead of stopping the
   // run on the ambiguity.
   std::set<std::string> own_creates;
+  // False when the workflow has no cancelled status and the instance no resolution that says the
+  // work was dropped (Won't Do): an issue done in some way is then as cancelled as it can get, so
+  // it counts as in step (with one note) instead of a transition that can never be made.
+  bool cancel_expressible = true;
 };
 
 // desired (the file) × actual (the tracker) → the writes that make the tracker say what the file

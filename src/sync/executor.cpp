@@ -135,10 +135,10 @@ class Run {
   // Records the intent before anything is sent; false (and the operation failed, unsent) when
   // the run has stopped or the journal cannot take the record.
   bool begin(size_t i, const Operation& op) {
+    if (!stopped_ && o_.may_write && !o_.may_write()) lose_lease();
     if (!stopped_ && (!log_ || log_->intent(i, op))) return true;
     stop();
-    fail(i, Error{ErrorKind::kLocalStorage,
-                  "not sent: the journal could not be written, so it could not be undone", ""});
+    fail(i, stop_reason());
     return false;
   }
   void stop() {
@@ -146,6 +146,21 @@ class Run {
     std::lock_guard lock(mu_);
     report_.journal_failure = Error{ErrorKind::kLocalStorage, "the journal could not be written",
                                     "check free space and permissions of the backup folder"};
+  }
+  void lose_lease() {
+    if (stopped_.exchange(true)) return;
+    std::lock_guard lock(mu_);
+    report_.lease_lost = true;
+  }
+  // Why an operation was not sent once the run has stopped.
+  Error stop_reason() {
+    std::lock_guard lock(mu_);
+    if (report_.lease_lost) {
+      return Error{ErrorKind::kLocked,
+                   "not sent: another epicsync run took over the epic's lease on the tracker", ""};
+    }
+    return Error{ErrorKind::kLocalStorage,
+                 "not sent: the journal could not be written, so it could not be undone", ""};
   }
   void record_outcome(size_t i, const nlohmann::json& result) {
     if (log_ && !log_->outcome(i, plan_.operations[i], result)) stop();
@@ -347,7 +362,7 @@ class Run {
       return;
     }
     if (stopped_) {
-      if (record_op) fail(*record_op, *report_journal_failure());
+      if (record_op) fail(*record_op, stop_reason());
       return;
     }
     auto r = tracker_.set_property(key, tracker::kPropertyKey, tracker::to_json_text(property));
@@ -376,11 +391,6 @@ class Run {
     }
     return tracker_.set_property(key, tracker::kPropertyKey,
                                  value.is_discarded() ? json_text : value.dump());
-  }
-
-  std::optional<Error> report_journal_failure() {
-    std::lock_guard lock(mu_);
-    return report_.journal_failure;
   }
 
   void create(const std::vector<size_t>& indexes, const std::string& label) {
@@ -418,6 +428,7 @@ class Run {
         {
           std::lock_guard lock(mu_);
           report_.created[drafts[n].identity] = results[n]->key;
+          if (!results[n]->id.empty()) report_.created_ids.push_back(results[n]->id);
         }
         succeed(i, {{"ok", true}, {"key", results[n]->key}, {"id", results[n]->id}});
       } else {
@@ -442,8 +453,8 @@ class Run {
   std::atomic<size_t> done_{0};
   size_t total_ = 0;
   std::map<bool, tracker::RemoteStatus> initial_;  // by "is a sub-task"
-  std::atomic<bool> stopped_{false};               // the journal failed: send nothing more
-  std::set<std::string> unknown_creates_;          // identities whose create is unknown
+  std::atomic<bool> stopped_{false};       // the journal failed or the lease was lost: send no more
+  std::set<std::string> unknown_creates_;  // identities whose create is unknown
   std::mutex status_mu_;
   std::optional<std::vector<tracker::RemoteStatus>> statuses_;
 };

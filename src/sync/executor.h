@@ -38,9 +38,12 @@ struct ExecutionReport {
   size_t applied = 0;
   std::vector<Failure> failures;
   std::map<std::string, std::string> created;  // identity (story id, sub-task id) → new key
+  std::vector<std::string> created_ids;        // the tracker's ids of the issues created
   std::vector<std::pair<std::string, tracker::TransitionPath>> transitions;  // key → path
   // The journal could not be written: the run stopped before its next request.
   std::optional<Error> journal_failure;
+  // Another run took the epic's lease on the tracker: the run stopped before its next request.
+  bool lease_lost = false;
   bool ok() const { return failures.empty(); }
   size_t unknown() const;
 };
@@ -51,6 +54,9 @@ struct ExecutorOptions {
   // Called as operations finish: a phase label, done and total, for a progress bar.
   std::function<void(const std::string&, size_t, size_t)> progress;
   std::string label = "Syncing";  // what the progress bar says while existing issues change
+  // Asked before every request that writes; false stops the run there (the tracker lease was
+  // lost to another run, see sync/tracker_lease.h). Unset: always allowed.
+  std::function<bool()> may_write;
 };
 
 // Applies the plan: writes to existing issues concurrently (per issue in order), then stories in

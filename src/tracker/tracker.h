@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -39,6 +40,9 @@ class Tracker {
   // The workflow's statuses, for mapping meanings onto this project's names.
   virtual Result<std::vector<RemoteStatus>> statuses() = 0;
 
+  // The names of the resolutions the instance has ("Done", "Won't Do", ...).
+  virtual Result<std::vector<std::string>> resolutions() = 0;
+
   // Walks the workflow from the issue's current status to `target` along the shortest path
   // found, through as many transitions as needed, filling required transition fields. With
   // `cancel`, a resolution is chosen that says the work was dropped (Won't Do), not done.
@@ -54,6 +58,9 @@ class Tracker {
   virtual Result<Done> delete_comment(const std::string& key, const std::string& comment_id) = 0;
   virtual Result<Done> set_property(const std::string& key, const std::string& name,
                                     const std::string& json_value) = 0;
+  // The property's value as JSON text; nullopt when the issue has no such property.
+  virtual Result<std::optional<std::string>> get_property(const std::string& key,
+                                                          const std::string& name) = 0;
   // Removing what is already gone succeeds, so an interrupted restore can be run again.
   virtual Result<Done> delete_property(const std::string& key, const std::string& name) = 0;
   virtual Result<Done> add_link(const std::string& type, const std::string& outward_key,
@@ -63,6 +70,8 @@ class Tracker {
   // Issues known to exist (created by a run moments ago) that a lagging search index may not
   // show yet: searches ask for them by id (Jira's reconcileIssues).
   virtual void reconcile(const std::vector<std::string>& issue_ids) { (void)issue_ids; }
+  // How many requests that may change the tracker have been sent so far (resends included).
+  virtual size_t writes_sent() const = 0;
   // A missing issue succeeds too: deleting is what a re-run of a rollback repeats.
   virtual Result<Done> delete_issue(const std::string& key, bool with_subtasks) = 0;
 };

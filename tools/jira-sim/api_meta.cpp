@@ -1,6 +1,7 @@
 // Read-only metadata endpoints: who am I, what is this server, which fields, statuses and issue
 // types exist, and what the create and edit screens contain.
 #include <algorithm>
+#include <cstdlib>
 
 #include "http_util.h"
 #include "jira_api.h"
@@ -119,6 +120,30 @@ void JiraApi::resolutions(Call& c) {
   json out = json::array();
   for (const auto& res : ctx_.state.resolutions()) out.push_back(r.resolution(res.id));
   send_json(c.res, 200, out);
+}
+
+void JiraApi::resolution_search(Call& c) {
+  if (!ctx_.state.cloud()) {
+    return send_error(c.res, 404, {"No REST resource GET resolution/search in Jira Server."});
+  }
+  std::lock_guard lock(ctx_.mu);
+  Renderer r(ctx_, c.version);
+  const auto& all = ctx_.state.resolutions();
+  const int start = std::max(0, std::atoi(c.req.get_param_value("startAt").c_str()));
+  int max =
+      c.req.has_param("maxResults") ? std::atoi(c.req.get_param_value("maxResults").c_str()) : 50;
+  max = std::clamp(max, 1, 50);
+  json values = json::array();
+  const int total = static_cast<int>(all.size());
+  for (int n = start; n < total && n < start + max; ++n) {
+    values.push_back(r.resolution(all[static_cast<size_t>(n)].id));
+  }
+  send_json(c.res, 200,
+            {{"startAt", start},
+             {"maxResults", max},
+             {"total", total},
+             {"isLast", start + max >= total},
+             {"values", values}});
 }
 
 void JiraApi::issue_link_types(Call& c) {

@@ -9,7 +9,15 @@
 
 namespace jira_sim {
 
-enum class FaultAction { kError500, kDrop, kHang, kTooMany, kApplyThen500, kApplyThenDrop, kHugeBody };
+enum class FaultAction {
+  kError500,
+  kDrop,
+  kHang,
+  kTooMany,
+  kApplyThen500,
+  kApplyThenDrop,
+  kHugeBody
+};
 
 struct FaultRule {
   int id = 0;

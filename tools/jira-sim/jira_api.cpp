@@ -14,6 +14,7 @@ JiraApi::JiraApi(SimContext& ctx) : ctx_(ctx) {
       {"GET", {"priority"}, &JiraApi::priorities},
       {"GET", {"status"}, &JiraApi::statuses},
       {"GET", {"resolution"}, &JiraApi::resolutions},
+      {"GET", {"resolution", "search"}, &JiraApi::resolution_search},
       {"GET", {"issueLinkType"}, &JiraApi::issue_link_types},
       {"GET", {"user", "search"}, &JiraApi::user_search},
       {"GET", {"issue", "createmeta", "*", "issuetypes"}, &JiraApi::createmeta_types},

@@ -53,6 +53,7 @@ class JiraApi {
   void priorities(Call& c);
   void statuses(Call& c);
   void resolutions(Call& c);
+  void resolution_search(Call& c);  // Cloud's paged replacement of GET resolution
   void issue_link_types(Call& c);
   void createmeta_types(Call& c);
   void createmeta_fields(Call& c);

@@ -83,6 +83,7 @@ SimServer::SimServer(SimOptions options)
       loaded = true;
     }
   }
+  if (!ctx_.workflow.resolutions().empty()) ctx_.state.set_resolutions(ctx_.workflow.resolutions());
   if (!loaded && options.seed) ctx_.state.seed(ctx_.workflow.initial());
 
   const int threads = std::max(2, options.threads);
@@ -264,14 +265,14 @@ void SimServer::serve_rest(const httplib::Request& req, httplib::Response& res, 
         // chunks so the simulator itself never holds it, as a runaway proxy or server would.
         const long long total = fault->bytes;
         res.status = 200;
-        res.set_content_provider(
-            static_cast<size_t>(total), "application/json",
-            [total](size_t offset, size_t length, httplib::DataSink& sink) {
-              static const std::string spaces(64 * 1024, ' ');
-              if (static_cast<long long>(offset) >= total) return false;
-              if (offset == 0) return sink.write("[", 1);
-              return sink.write(spaces.data(), std::min(length, spaces.size()));
-            });
+        res.set_content_provider(static_cast<size_t>(total), "application/json",
+                                 [total](size_t offset, size_t length, httplib::DataSink& sink) {
+                                   static const std::string spaces(64 * 1024, ' ');
+                                   if (static_cast<long long>(offset) >= total) return false;
+                                   if (offset == 0) return sink.write("[", 1);
+                                   return sink.write(spaces.data(),
+                                                     std::min(length, spaces.size()));
+                                 });
         return;
       }
       case FaultAction::kApplyThen500:

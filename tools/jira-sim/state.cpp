@@ -27,6 +27,13 @@ SimState::SimState(const SimOptions& options)
                  {"10003", "Relates", "relates to", "relates to"}};
 }
 
+void SimState::set_resolutions(const std::vector<std::string>& names) {
+  resolutions_.clear();
+  for (size_t i = 0; i < names.size(); ++i) {
+    resolutions_.push_back({std::to_string(10000 + i), names[i]});
+  }
+}
+
 const User* SimState::user_by_account(const std::string& account_id) const {
   for (const auto& u : users_) {
     if (u.account_id == account_id) return &u;

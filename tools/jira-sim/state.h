@@ -94,6 +94,9 @@ class SimState {
   const std::vector<IssueType>& issue_types() const { return issue_types_; }
   const std::vector<Priority>& priorities() const { return priorities_; }
   const std::vector<Resolution>& resolutions() const { return resolutions_; }
+  // The workflow file may name the instance's resolutions (Jira Cloud sites often have only
+  // "Done"); ids are given in order from 10000.
+  void set_resolutions(const std::vector<std::string>& names);
   const std::vector<LinkType>& link_types() const { return link_types_; }
   const User& me() const { return users_.front(); }
   const User* user_by_account(const std::string& account_id) const;

@@ -32,6 +32,10 @@ Workflow Workflow::parse(const nlohmann::json& doc) {
     if (!ids.insert(st.id).second) fail("duplicate status id " + st.id);
     wf.statuses_.push_back(st);
   }
+  for (const auto& r : doc.value("resolutions", nlohmann::json::array())) {
+    if (!r.is_string() || r.get<std::string>().empty()) fail("'resolutions' must be names");
+    wf.resolutions_.push_back(r.get<std::string>());
+  }
   wf.initial_ = doc.value("initial", wf.statuses_.front().id);
   if (!ids.count(wf.initial_)) fail("initial status " + wf.initial_ + " is not a status");
   std::set<std::string> tids;

@@ -42,12 +42,15 @@ class Workflow {
   const Status* status_by_name(const std::string& name) const;
   const Transition* transition(const std::string& id) const;
   std::vector<const Transition*> available_from(const std::string& status_id) const;
+  // "resolutions": ["Done", ...] in the file; empty: the simulator's usual three.
+  const std::vector<std::string>& resolutions() const { return resolutions_; }
 
  private:
   std::string name_;
   std::string initial_;
   std::vector<Status> statuses_;
   std::vector<Transition> transitions_;
+  std::vector<std::string> resolutions_;
 };
 
 }  // namespace jira_sim
