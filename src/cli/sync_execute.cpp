@@ -52,6 +52,8 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
           << "\n";
     } else {
       out << "Nothing to do: " << in.epic_key << " already says what the file says.\n";
+      const Style style = detect_style(o.no_color);
+      for (const auto& n : in.plan.notes) out << style.yellow("note") << ": " << n << "\n";
     }
     return 0;
   }

@@ -410,5 +410,154 @@ TEST_F(CliKillMatrixTest, KilledSyncsAndRollbacksConvergeAndRollBackExactly) {
   EXPECT_GE(points, 20) << "kills that happened before the run ended by itself";
 }
 
+// 3. A comment whose answer was dropped after Jira stored it is looked for before it is posted
+//    again: one "Related Commits" comment, one copy of each quoted comment.
+TEST_F(CliSafetyTest, ACommentWhoseAnswerWasDroppedIsPostedOnce) {
+  sim().add_fault({{"method", "POST"},
+                   {"path", "/rest/api/3/issue/[^/]+/comment"},
+                   {"action", "apply_then_drop"},
+                   {"nth", 1},
+                   {"times", 0}});
+  auto r = sync();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const json state = sim().state();
+  size_t comments = 0;
+  for (const auto& issue : state["issues"]) {
+    std::map<std::string, int> bodies;
+    for (const auto& c : issue.value("comments", json::array())) {
+      ++comments;
+      EXPECT_EQ(++bodies[c["body"].dump()], 1)
+          << issue["key"] << " has a comment twice: " << c["body"].dump().substr(0, 200);
+    }
+  }
+  EXPECT_GE(comments, 2u) << "the fixture's comments were posted";
+  // And nothing is left for a re-run to post.
+  sim().clear_faults();
+  sim().clear_log();
+  auto again = sync();
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(writes(), 0) << again.out;
+}
+
+// 6. A damaged newest backup is listed as damaged, and --rollback / --diff-latest refuse to skip
+//    it for an older one.
+TEST_F(CliSafetyTest, ADamagedNewestBackupIsListedAndNeverSilentlySkipped) {
+  ASSERT_EQ(sync().exit_code, 0);
+  std::string t = read(fixture("checkout.md"));
+  replace(t, "Guest checkout", "Guest checkout v2");
+  ASSERT_EQ(sync(write("v2.md", t)).exit_code, 0);
+  auto all = store().list(std::string("PROJ-1"));
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  const std::string newest = all->back().manifest.id;
+  std::ofstream(all->back().dir / "manifest.json", std::ios::trunc) << "{\"format\": garbled";
+  const json before = managed();
+
+  auto list = run({"--list-backups", "-e", "PROJ-1"});
+  EXPECT_EQ(list.exit_code, 0) << list.out << list.err;
+  EXPECT_NE(list.out.find(newest), std::string::npos) << list.out;
+  EXPECT_NE(list.out.find("DAMAGED"), std::string::npos) << list.out;
+
+  auto undo = rollback();
+  EXPECT_EQ(undo.exit_code, 3) << undo.out << undo.err;
+  EXPECT_NE(undo.err.find(newest), std::string::npos) << undo.err;
+  EXPECT_NE(undo.err.find("--restore-backup"), std::string::npos) << undo.err;
+  EXPECT_TRUE(managed() == before) << "nothing was rolled back";
+
+  auto diff = run({"--diff-latest", "-e", "PROJ-1"});
+  EXPECT_EQ(diff.exit_code, 3) << diff.out << diff.err;
+  EXPECT_NE(diff.err.find(newest), std::string::npos) << diff.err;
+
+  // The older backup is still usable when named.
+  auto older = run({"--restore-backup", all->front().manifest.id, "-e", "PROJ-1"});
+  EXPECT_EQ(older.exit_code, 0) << older.out << older.err;
+}
+
+// 8. A workflow whose only resolution is Done cannot say Cancelled: a Cancelled story that is
+//    done counts as in step (one note naming jira.status_map), and re-runs write nothing and
+//    keep no backups, so retention never trades the real pre-sync backup for empty ones.
+class CliInexpressibleStatusTest : public CliSafetyTest {
+ protected:
+  std::vector<std::string> sim_args() const override {
+    return {"--seed", "--workflow",
+            std::string(FIXTURES_DIR) + "/workflows/done-only-resolution.json"};
+  }
+  std::string cancelled_epic() {
+    std::string t = read(fixture("checkout.md"));
+    const auto first = t.find("| **Status** | 🔄 In Progress |", t.find("### "));
+    EXPECT_NE(first, std::string::npos);
+    t.replace(first, std::string("| **Status** | 🔄 In Progress |").size(),
+              "| **Status** | Cancelled |");
+    return write("cancelled.md", t);
+  }
+};
+
+TEST_F(CliInexpressibleStatusTest, ACancelledStoryThatIsDoneIsInStepAndNoOpRunsKeepNoBackup) {
+  const std::string file = cancelled_epic();
+  auto first = sync(file);
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const std::string key = key_of("Guest checkout");
+  const json issue = sim().get("/rest/api/3/issue/" + key).body;
+  EXPECT_EQ(issue["fields"]["status"]["name"], "Done") << "as close to Cancelled as it gets";
+  const auto backups_after_first = store().list(std::string("PROJ-1"))->size();
+  ASSERT_EQ(backups_after_first, 1u);
+
+  for (int run = 0; run < 3; ++run) {
+    sim().clear_log();
+    auto again = sync(file);
+    EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+    EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out;
+    EXPECT_NE(again.out.find("jira.status_map"), std::string::npos) << again.out;
+    EXPECT_EQ(writes(), 0);
+  }
+  EXPECT_EQ(store().list(std::string("PROJ-1"))->size(), 1u) << "no empty backups";
+  // The one backup is still the real one: the rollback undoes the first sync.
+  auto undo = rollback();
+  EXPECT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  EXPECT_EQ(issue_count(), 1u) << "only the epic is left";
+}
+
+// The same story on a workflow that has Won't Do but no screen to set it: the transition the
+// plan asks for turns out to be a no-op every time. Such a run writes nothing and keeps no
+// backup.
+class CliNoOpRunTest : public CliSafetyTest {
+ protected:
+  std::vector<std::string> sim_args() const override {
+    return {"--seed", "--workflow",
+            std::string(FIXTURES_DIR) + "/workflows/no-resolution-screen.json"};
+  }
+};
+
+TEST_F(CliNoOpRunTest, ARunWhoseOperationsAllTurnOutToBeNoOpsKeepsNoBackup) {
+  std::string t = read(fixture("checkout.md"));
+  const auto first = t.find("| **Status** | 🔄 In Progress |", t.find("### "));
+  ASSERT_NE(first, std::string::npos);
+  t.replace(first, std::string("| **Status** | 🔄 In Progress |").size(),
+            "| **Status** | Cancelled |");
+  const std::string file = write("cancelled.md", t);
+  ASSERT_EQ(sync(file).exit_code, 0);
+  ASSERT_EQ(store().list(std::string("PROJ-1"))->size(), 1u);
+  for (int run = 0; run < 3; ++run) {
+    sim().clear_log();
+    auto again = sync(file);
+    EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+    // Only the run's lease on the epic is written (taken and released).
+    int others = 0;
+    for (const auto& r : sim().request_log()) {
+      const std::string path = r.value("path", "");
+      if (r.value("method", "") != "GET" && path.find("/search") == std::string::npos &&
+          path.find("/properties/epicsync.lease") == std::string::npos) {
+        ++others;
+      }
+    }
+    EXPECT_EQ(others, 0) << again.out;
+    EXPECT_NE(again.out.find("no backup was kept"), std::string::npos) << again.out;
+  }
+  EXPECT_EQ(store().list(std::string("PROJ-1"))->size(), 1u);
+  auto undo = rollback();
+  EXPECT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  EXPECT_EQ(issue_count(), 1u) << "the rollback still undoes the first, real sync";
+}
+
 }  // namespace
 }  // namespace epicsync::testing
