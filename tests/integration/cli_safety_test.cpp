@@ -295,7 +295,8 @@ TEST_F(CliSafetyTest, AJournalThatCannotBeWrittenStopsTheSyncAndWhatItDidIsUndoa
       sent.insert(rec.data["sent"].value("identity", ""));
     }
   }
-  for (const auto& i : sim().state()["issues"]) {
+  const json state = sim().state();
+  for (const auto& i : state["issues"]) {
     if (i["key"] == "PROJ-1") continue;
     const std::string id = i["properties"]["epicsync"].value("id", "");
     EXPECT_TRUE(sent.count(id)) << i["key"] << " (" << id
