@@ -1,5 +1,6 @@
 #include "jira/curl_transfer.h"
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
 
@@ -10,11 +11,21 @@ namespace {
 struct Collected {
   HeaderList headers;
   std::string body;
+  size_t max_body = 0;
+  bool too_large = false;
 };
 
 size_t on_body(char* data, size_t size, size_t n, void* user) {
-  static_cast<Collected*>(user)->body.append(data, size * n);
-  return size * n;
+  auto* c = static_cast<Collected*>(user);
+  const size_t len = size * n;
+  // Checked before appending, so memory never holds more than the cap. Returning less than
+  // `len` makes libcurl stop the transfer (CURLE_WRITE_ERROR) and close the connection.
+  if (len > c->max_body - c->body.size()) {
+    c->too_large = true;
+    return 0;
+  }
+  c->body.append(data, len);
+  return len;
 }
 
 size_t on_header(char* data, size_t size, size_t n, void* user) {
@@ -112,6 +123,7 @@ TransferOutcome run_transfer(CurlLoop& loop, const TransferSettings& s, const Re
   }
   CURL* e = easy.get();
   Collected collected;
+  collected.max_body = s.max_body_bytes;
   char errbuf[CURL_ERROR_SIZE] = {0};
 
   std::string path = req.path.empty() || req.path.front() != '/' ? "/" + req.path : req.path;
@@ -146,9 +158,13 @@ TransferOutcome run_transfer(CurlLoop& loop, const TransferSettings& s, const Re
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!s.ca_bundle.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, s.ca_bundle.c_str());
-  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(s.connect_timeout.count()));
-  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(req.timeout.value_or(s.total_timeout).count()));
+  // The connect phase is part of the attempt, so it can never be allowed longer than all of it.
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min(s.connect_timeout, s.total_timeout).count()));
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(s.total_timeout.count()));
+  // An announced Content-Length beyond the cap fails before any of the body is read; the
+  // write callback covers chunked and compressed answers, whose size is known only at the end.
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(s.max_body_bytes));
   curl_easy_setopt(e, CURLOPT_USERAGENT, s.user_agent.c_str());
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list.get());
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
@@ -184,6 +200,20 @@ TransferOutcome run_transfer(CurlLoop& loop, const TransferSettings& s, const Re
   curl_easy_getinfo(e, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
   out.elapsed = std::chrono::milliseconds(total_us / 1000);
 
+  if (collected.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    long status = 0;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+    out.status = static_cast<int>(status);
+    out.failure = TransportFailure::kTooLarge;
+    out.failure_kind = ErrorKind::kTooLarge;
+    // An answer began, so the request reached the server (and a write may have been applied).
+    out.request_sent = true;
+    const size_t mib = size_t{1} << 20;
+    out.error_text = "the answer was larger than " +
+                     (s.max_body_bytes % mib == 0 ? std::to_string(s.max_body_bytes / mib) + " MiB"
+                                                  : std::to_string(s.max_body_bytes) + " bytes");
+    return out;
+  }
   if (code != CURLE_OK) {
     // Pre-transfer time is only set once the connection is up and the request about to go out;
     // before that point nothing can have reached the server.

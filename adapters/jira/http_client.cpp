@@ -21,6 +21,11 @@ using std::chrono::milliseconds;
 
 constexpr size_t kBodyExcerptChars = 300;
 
+std::string seconds_text(milliseconds d) {
+  if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
+  return std::to_string(d.count()) + " ms";
+}
+
 }  // namespace
 
 Result<std::unique_ptr<HttpClient>> HttpClient::create(ClientOptions options) {
@@ -28,7 +33,11 @@ Result<std::unique_ptr<HttpClient>> HttpClient::create(ClientOptions options) {
   if (!url) return unexpected(std::move(url).error());
   if (!options.sleep) options.sleep = [](milliseconds d) { std::this_thread::sleep_for(d); };
   if (!options.now) options.now = [] { return std::chrono::system_clock::now(); };
+  // A budget smaller than one attempt would cut the first attempt short of the timeout the
+  // user asked for.
+  options.retry.max_total_wait = std::max(options.retry.max_total_wait, options.total_timeout);
   auto client = std::unique_ptr<HttpClient>(new HttpClient(std::move(options), url->to_string()));
+  client->host_ = url->host;
   // Traffic for this machine must not detour through a proxy from the environment.
   client->bypass_proxy_ = is_loopback_host(url->host);
   return client;
@@ -84,13 +93,17 @@ Result<Response> HttpClient::send(const Request& req) {
   settings.authorization = options_.auth ? options_.auth->authorization() : std::string();
   settings.ca_bundle = options_.ca_bundle;
   settings.connect_timeout = options_.connect_timeout;
-  settings.total_timeout = options_.total_timeout;
+  settings.max_body_bytes = options_.max_response_bytes;
   settings.bypass_proxy = bypass_proxy_;
 
   const bool safe = is_retry_safe(req);
   const std::string method(method_name(req.method));
   const std::string shown_path = clean(redact_path(path_with_query(req)));
+  const milliseconds per_attempt = req.timeout.value_or(options_.total_timeout);
   milliseconds waited{0};
+  // Measured, not taken from the timeout: failures often come long before it. Time spent
+  // queued on the limiter is not counted, so a long send_all does not eat its own budget.
+  milliseconds attempts_time{0};
 
   for (int attempt = 1;; ++attempt) {
     TransferOutcome raw;
@@ -101,7 +114,11 @@ Result<Response> HttpClient::send(const Request& req) {
       // Checked after acquiring, so requests queued on the limiter also honour a pause that
       // began while they waited.
       wait_out_pause();
+      settings.total_timeout = policy_.attempt_timeout(per_attempt, waited + attempts_time);
+      const auto started = std::chrono::steady_clock::now();
       raw = run_transfer(*loop_, settings, req);
+      attempts_time +=
+          std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
       const bool answered = raw.failure == TransportFailure::kNone;
       // Any calm answer, a 404 included, shows the server copes with the current load.
       if (answered && raw.status < 500 && raw.status != 429) limiter_.on_success(permit);
@@ -116,7 +133,7 @@ Result<Response> HttpClient::send(const Request& req) {
         if (auto v = find_header(raw.headers, "x-ratelimit-reset")) {
           o.rate_limit_reset = std::string(*v);
         }
-        decision = decide(o, RetryContext{attempt, waited, safe, options_.now()});
+        decision = decide(o, RetryContext{attempt, waited, safe, options_.now(), attempts_time});
         if (decision.throttled) limiter_.on_throttled(permit);
       } else {
         decision.reason = "unexpected HTTP " + std::to_string(raw.status);
@@ -150,6 +167,10 @@ Result<Response> HttpClient::send(const Request& req) {
     }
     if (decision.action == RetryAction::kRetry) {
       waited += decision.delay;
+      if (options_.on_retry) {
+        options_.on_retry(
+            RetryNotice{host_, attempt + 1, policy_.config().max_attempts, decision.delay});
+      }
       // The server's wait holds every request of this client; our own backoff only this one.
       if (decision.server_directed) {
         extend_pause(decision.delay);
@@ -164,6 +185,7 @@ Result<Response> HttpClient::send(const Request& req) {
     err.path = shown_path;
     err.status = raw.status;
     err.retries = attempt - 1;
+    err.elapsed = waited + attempts_time;
     if (decision.action == RetryAction::kAmbiguous) {
       err.kind = ErrorKind::kAmbiguousWrite;
     } else if (raw.failure != TransportFailure::kNone) {
@@ -177,7 +199,16 @@ Result<Response> HttpClient::send(const Request& req) {
       err.kind = kind_for_status(raw.status);
     }
     std::string detail = decision.reason;
-    if (!raw.error_text.empty()) detail += " (" + raw.error_text + ")";
+    if (raw.failure == TransportFailure::kTimeout && detail.starts_with("timed out")) {
+      // Name the limit that ran out, so the user knows which setting to look at.
+      detail = "no answer within the " + seconds_text(per_attempt) + " timeout per attempt" +
+               detail.substr(std::string_view("timed out").size());
+    }
+    if (err.kind == ErrorKind::kTooLarge) {
+      detail = raw.error_text;  // "the answer was larger than 64 MiB": the reason says no more
+    } else if (!raw.error_text.empty()) {
+      detail += " (" + raw.error_text + ")";
+    }
     err.detail = clean(detail);
     if (raw.status >= 400) {
       auto parsed = parse_jira_error_body(raw.body);

@@ -25,17 +25,33 @@ namespace epicsync::jira {
 
 class CurlLoop;
 
+// A failed attempt is about to be followed by another one, after `delay`.
+struct RetryNotice {
+  std::string host;  // the base URL's host only: no credentials, path or query
+  int next_attempt = 2;
+  int max_attempts = 5;
+  std::chrono::milliseconds delay{0};
+};
+
 struct ClientOptions {
   std::string base_url;
   bool allow_insecure_http = false;  // the explicit opt-in for http:// to non-loopback hosts
   std::string ca_bundle;             // empty: the system trust store
-  std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds total_timeout{60'000};
+  std::chrono::milliseconds connect_timeout{10'000};  // never more than total_timeout
+  // One attempt, connect included. The request's budget (retry.max_total_wait, all attempts
+  // and waits together) is raised to at least this, so one full attempt always fits.
+  std::chrono::milliseconds total_timeout{30'000};
+  // The most one answer's body may hold; past it the transfer stops (kTooLarge for a read,
+  // kAmbiguousWrite for a write) rather than letting a runaway server exhaust memory.
+  size_t max_response_bytes = size_t{64} << 20;
   int max_concurrency = 8;
   int increase_after_successes = 8;  // AIMD: successes in a row before the limit grows by one
   RetryConfig retry;
   std::shared_ptr<const AuthProvider> auth;  // may be null (anonymous)
   std::function<void(const LogEvent&)> logger;
+  // Called (from the requesting thread, possibly several at once) when a retry starts waiting,
+  // so a front end can say why nothing seems to happen. No terminal knowledge here.
+  std::function<void(const RetryNotice&)> on_retry;
 
   // Seams so tests never sleep for real: how to wait, what time it is, and the jitter seed.
   std::function<void(std::chrono::milliseconds)> sleep;  // default: std::this_thread::sleep_for
@@ -71,6 +87,7 @@ class HttpClient {
 
   ClientOptions options_;
   std::string base_url_;
+  std::string host_;
   std::vector<std::string> secrets_;
   RetryPolicy policy_;
   ConcurrencyLimiter limiter_;

@@ -12,6 +12,8 @@ std::string_view to_string(ErrorKind k) {
       return "TLS failure";
     case ErrorKind::kTimeout:
       return "timed out";
+    case ErrorKind::kTooLarge:
+      return "answer too large";
     case ErrorKind::kAuth:
       return "authentication refused";
     case ErrorKind::kForbidden:
@@ -69,7 +71,14 @@ std::string HttpError::to_string() const {
   if (messages.empty() && field_errors.empty() && !body_excerpt.empty()) {
     out += "; " + body_excerpt;
   }
-  if (retries > 0) out += " (after " + std::to_string(retries) + " retries)";
+  if (retries > 0 && elapsed.count() > 0) {
+    // Tenths of a second: enough to see that the retry budget, not a hang, ended it.
+    const long long tenths = (elapsed.count() + 50) / 100;
+    out += " (" + std::to_string(retries + 1) + " attempts over " + std::to_string(tenths / 10) +
+           "." + std::to_string(tenths % 10) + " s)";
+  } else if (retries > 0) {
+    out += " (after " + std::to_string(retries) + " retries)";
+  }
   return out;
 }
 

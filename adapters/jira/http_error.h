@@ -3,6 +3,7 @@
 // The one error type every tracker request can return. The CLI maps `kind` to an exit code;
 // `messages`/`field_errors` carry the tracker's own words so users see what Jira said.
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
@@ -17,6 +18,7 @@ enum class ErrorKind {
   kDns,             // host name did not resolve
   kTls,             // handshake or certificate verification failed
   kTimeout,         // connect or total timeout
+  kTooLarge,        // the answer passed the response size cap (a read; a write is ambiguous)
   kAuth,            // 401
   kForbidden,       // 403
   kNotFound,        // 404
@@ -43,6 +45,8 @@ struct HttpError {
   std::map<std::string, std::string> field_errors;
   std::string body_excerpt;  // start of a non-JSON error body, for diagnosis
   int retries = 0;           // attempts made minus one
+  // All attempts and waits of the request together; 0 when not measured.
+  std::chrono::milliseconds elapsed{0};
 
   // One line for humans: "POST /rest/api/3/issue: rejected (HTTP 400): Summary is required ..."
   std::string to_string() const;

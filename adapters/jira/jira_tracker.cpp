@@ -50,10 +50,20 @@ Error to_error(const HttpError& e) {
     case jira::ErrorKind::kProtocol:
       kind = epicsync::ErrorKind::kRejected;
       break;
+    case jira::ErrorKind::kTooLarge:
+      // Not retried and not "unreachable": the tracker answered, with something we refuse.
+      return Error{epicsync::ErrorKind::kRejected, e.to_string() + " (jira.max_response_mb)",
+                   "raise jira.max_response_mb (at most 4096) if answers that large are "
+                   "expected; otherwise check what sits between epicsync and Jira"};
     case jira::ErrorKind::kAmbiguousWrite:
       // Sent, but no answer says whether it was applied: never a refusal (docs/transport.md).
       kind = epicsync::ErrorKind::kUnknownOutcome;
       break;
+  }
+  if (e.kind == jira::ErrorKind::kTimeout) {
+    return Error{kind, e.to_string(),
+                 "the tracker accepted the connection but did not answer in time; if it is just "
+                 "slow, raise --timeout (jira.timeout, at most 600 seconds)"};
   }
   return Error{kind, e.to_string(), ""};
 }

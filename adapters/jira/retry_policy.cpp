@@ -30,6 +30,8 @@ std::string_view failure_text(TransportFailure f) {
       return "connection lost";
     case TransportFailure::kTls:
       return "TLS failure";
+    case TransportFailure::kTooLarge:
+      return "answer too large";
     case TransportFailure::kOther:
       return "transfer failed";
   }
@@ -91,11 +93,19 @@ milliseconds RetryPolicy::backoff(int attempt, std::mt19937_64& rng) const {
   return milliseconds{dist(rng)};
 }
 
+milliseconds RetryPolicy::attempt_timeout(milliseconds per_attempt, milliseconds used) const {
+  const milliseconds left = config_.max_total_wait - used;
+  // Never zero or less: libcurl reads a zero timeout as "no timeout at all".
+  return std::max(std::min(per_attempt, left), milliseconds{1});
+}
+
 RetryDecision RetryPolicy::decide(const AttemptOutcome& o, const RetryContext& ctx,
                                   std::mt19937_64& rng) const {
   const bool exhausted = ctx.attempt >= config_.max_attempts;
+  // The attempts' own time counts as much as the waits: against a server that accepts and never
+  // answers, the attempts are where the time goes.
   auto within_wait_budget = [&](milliseconds d) {
-    return ctx.waited + d <= config_.max_total_wait;
+    return ctx.waited + ctx.attempts_time + d + config_.min_attempt_time <= config_.max_total_wait;
   };
 
   if (o.failure != TransportFailure::kNone) {
@@ -104,10 +114,13 @@ RetryDecision RetryPolicy::decide(const AttemptOutcome& o, const RetryContext& c
     if (!ctx.retry_safe && o.request_sent) {
       return ambiguous(what + " after the request may have been sent");
     }
-    if (o.failure == TransportFailure::kOther) return give_up(what);
+    // The same request gets the same oversized answer: nothing to gain from asking again.
+    if (o.failure == TransportFailure::kOther || o.failure == TransportFailure::kTooLarge) {
+      return give_up(what);
+    }
     if (exhausted) return give_up(what + "; attempt budget exhausted");
     auto d = backoff(ctx.attempt, rng);
-    if (!within_wait_budget(d)) return give_up(what + "; wait budget exhausted");
+    if (!within_wait_budget(d)) return give_up(what + "; time budget exhausted");
     if (!ctx.retry_safe) what += " before the request was sent";
     return RetryDecision{RetryAction::kRetry, d, what + ", backoff " + seconds_text(d), false,
                          false};
@@ -140,7 +153,7 @@ RetryDecision RetryPolicy::decide(const AttemptOutcome& o, const RetryContext& c
       d = backoff(ctx.attempt, rng);
       why = code + ", backoff " + seconds_text(d);
     }
-    if (!within_wait_budget(d)) return give_up(code + "; wait budget exhausted");
+    if (!within_wait_budget(d)) return give_up(code + "; time budget exhausted");
     return RetryDecision{RetryAction::kRetry, d, why, st == 429, server.has_value()};
   }
 
@@ -150,7 +163,7 @@ RetryDecision RetryPolicy::decide(const AttemptOutcome& o, const RetryContext& c
     if (st != 502 && st != 504) return give_up(code);
     if (exhausted) return give_up(code + "; attempt budget exhausted");
     auto d = backoff(ctx.attempt, rng);
-    if (!within_wait_budget(d)) return give_up(code + "; wait budget exhausted");
+    if (!within_wait_budget(d)) return give_up(code + "; time budget exhausted");
     return RetryDecision{RetryAction::kRetry, d, code + ", backoff " + seconds_text(d), false,
                          false};
   }

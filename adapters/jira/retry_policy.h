@@ -17,7 +17,12 @@ struct RetryConfig {
   std::chrono::milliseconds base_delay{500};           // first backoff ceiling
   std::chrono::milliseconds max_delay{30'000};         // cap on one computed backoff
   std::chrono::milliseconds max_server_delay{60'000};  // longest Retry-After we accept to wait
-  std::chrono::milliseconds max_total_wait{120'000};   // all waits of one request together
+  // All attempts and waits of one request together: a server that accepts and never answers
+  // costs at most this, whatever the attempt count and per-attempt timeout say.
+  std::chrono::milliseconds max_total_wait{120'000};
+  // A retry is started only when at least this much of the budget is left after its wait: an
+  // attempt cut to a few milliseconds could only fail, and would hide the real error.
+  std::chrono::milliseconds min_attempt_time{1'000};
 };
 
 // How an attempt failed below HTTP.
@@ -28,6 +33,7 @@ enum class TransportFailure {
   kTimeout,         // connect or transfer timeout; see request_sent
   kConnectionLost,  // reset, empty reply, broken HTTP/2 stream ...
   kTls,             // certificate or handshake: retrying cannot help
+  kTooLarge,        // the answer passed the response size cap: retrying gets the same answer
   kOther,           // misuse or unsupported: retrying cannot help
 };
 
@@ -46,6 +52,7 @@ struct RetryContext {
   std::chrono::milliseconds waited{0};  // delays already spent on this request
   bool retry_safe = true;               // GET/HEAD or a read-only POST
   SysTime now{};
+  std::chrono::milliseconds attempts_time{0};  // time the attempts themselves took so far
 };
 
 enum class RetryAction {
@@ -71,6 +78,12 @@ class RetryPolicy {
 
   // Full jitter: uniform in [0, min(max_delay, base_delay * 2^(attempt-1))].
   std::chrono::milliseconds backoff(int attempt, std::mt19937_64& rng) const;
+
+  // The timeout of the next attempt: its own, cut to what is left of the request's budget after
+  // `used` (attempts and waits so far), so that all of them together stay within
+  // max_total_wait. decide() never retries when less than min_attempt_time would be left.
+  std::chrono::milliseconds attempt_timeout(std::chrono::milliseconds per_attempt,
+                                            std::chrono::milliseconds used) const;
 
   const RetryConfig& config() const { return config_; }
 

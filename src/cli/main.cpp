@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <exception>
 #include <iostream>
 #include <string>
@@ -9,6 +11,7 @@
 #include "cli/options.h"
 #include "cli/restore_command.h"
 #include "cli/sync_command.h"
+#include "cli/tracker_session.h"
 #include "cli/validate_command.h"
 
 int main(int argc, char** argv) {
@@ -23,6 +26,9 @@ int main(int argc, char** argv) {
       return 0;
     }
     const auto& options = *parsed->options;
+    // "waiting for HOST (attempt 2 of 5)…" is for a person watching, like the progress bar.
+    cli::set_retry_notices(options.output != cli::OutputFormat::kJson && !options.quiet &&
+                           ::isatty(2) == 1);
     switch (options.mode) {
       case cli::Mode::kValidate:
         return cli::run_validate(options, std::cout, std::cerr);

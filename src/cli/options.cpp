@@ -1,6 +1,7 @@
 #include "cli/options.h"
 
 #include <CLI/CLI.hpp>
+#include <charconv>
 
 #include "version.h"
 
@@ -14,6 +15,26 @@ bool wants_json(const std::vector<std::string>& args) {
   }
   return false;
 }
+
+namespace {
+
+// --timeout is checked here, with the same range as jira.timeout, so that "0" or "abc" stops
+// the run as a usage error before any configuration is read or any request is made.
+Result<int> parse_timeout(const std::string& text) {
+  int seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  const bool whole = ec == std::errc() && end == text.data() + text.size();
+  if (!whole || seconds < config::kMinTimeout || seconds > config::kMaxTimeout) {
+    return Error{ErrorKind::kUsage,
+                 "--timeout " + text + ": give a whole number of seconds between " +
+                     std::to_string(config::kMinTimeout) + " and " +
+                     std::to_string(config::kMaxTimeout),
+                 "--timeout is how long one attempt of one request to the tracker may take"};
+  }
+  return seconds;
+}
+
+}  // namespace
 
 Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& args) {
   CLI::App app{"epicsync keeps a Jira epic in step with a markdown file.", "epicsync"};
@@ -85,6 +106,13 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       ->type_name("URL");
   app.add_option("--project", o.project, "The project key (overrides configuration)")
       ->type_name("KEY");
+  std::string timeout;
+  CLI::Option* timeout_opt =
+      app.add_option(
+             "--timeout", timeout,
+             "Seconds one attempt of a request to the tracker may take, 1..600 (default 30, "
+             "jira.timeout)")
+          ->type_name("SECONDS");
 
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -97,6 +125,11 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
     return Error{ErrorKind::kUsage, e.what(), "run 'epicsync --help' for usage"};
   }
   o.output = output == "json" ? OutputFormat::kJson : OutputFormat::kText;
+  if (timeout_opt->count() > 0) {
+    auto seconds = parse_timeout(timeout);
+    if (!seconds) return seconds.error();
+    o.timeout = *seconds;
+  }
   const bool diff = diff_latest || !diff_backup.empty();
   const bool restore = !restore_backup.empty();
   const int backup_modes = list_backups + cleanup_backups + verify_backups +
@@ -165,6 +198,7 @@ config::Overrides config_overrides(const Options& o) {
   if (!o.project.empty()) overrides.project = o.project;
   if (!o.config_file.empty()) overrides.config_file = o.config_file;
   if (!o.backup_dir.empty()) overrides.backup_dir = o.backup_dir;
+  overrides.timeout = o.timeout;
   return overrides;
 }
 

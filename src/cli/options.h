@@ -50,6 +50,7 @@ struct Options {
   std::string config_file;
   std::string jira_url;
   std::string project;
+  std::optional<int> timeout;  // --timeout SECONDS, already range-checked
 };
 
 // What the command line asked for: options to run with, or text already answered (--help,

@@ -1,10 +1,20 @@
 #include "cli/tracker_session.h"
 
+#include <atomic>
 #include <mutex>
 
 #include "jira/auth.h"
 
 namespace epicsync::cli {
+namespace {
+
+std::atomic<bool> g_retry_notices{false};
+
+}  // namespace
+
+void set_retry_notices(bool on) {
+  g_retry_notices = on;
+}
 
 Result<TrackerSession> open_tracker(const config::Config& c, const std::string& project,
                                     bool verbose, std::ostream& log) {
@@ -16,6 +26,10 @@ Result<TrackerSession> open_tracker(const config::Config& c, const std::string& 
   o.base_url = c.jira_url;
   o.allow_insecure_http = c.insecure;
   o.max_concurrency = c.concurrency;
+  o.total_timeout = std::chrono::seconds(c.timeout);
+  o.connect_timeout =
+      std::min<std::chrono::milliseconds>(std::chrono::seconds(10), o.total_timeout);
+  o.max_response_bytes = static_cast<size_t>(c.max_response_mb) << 20;
   switch (c.auth_mode()) {
     case config::AuthMode::kCloudToken:
       o.auth = jira::basic_auth(c.email, c.api_token);
@@ -27,11 +41,25 @@ Result<TrackerSession> open_tracker(const config::Config& c, const std::string& 
       return Error{ErrorKind::kUsage, "no tracker credentials are configured",
                    "set JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center)"};
   }
+  // One lock for everything the client writes on `log`, so lines never interleave.
+  auto mu = std::make_shared<std::mutex>();
   if (verbose) {
-    auto mu = std::make_shared<std::mutex>();
     o.logger = [&log, mu](const jira::LogEvent& e) {
       std::lock_guard lock(*mu);
       log << "http: " << jira::format_log_line(e) << "\n";
+    };
+  }
+  if (g_retry_notices) {
+    // Without it a hanging tracker looks like a hung epicsync. Parallel requests retrying
+    // together would repeat the same line; one copy says it all.
+    auto last = std::make_shared<std::string>();
+    o.on_retry = [&log, mu, last](const jira::RetryNotice& n) {
+      std::string line = "waiting for " + n.host + " (attempt " + std::to_string(n.next_attempt) +
+                         " of " + std::to_string(n.max_attempts) + ")…";
+      std::lock_guard lock(*mu);
+      if (line == *last) return;
+      log << line << "\n" << std::flush;
+      *last = std::move(line);
     };
   }
   auto client = jira::HttpClient::create(std::move(o));

@@ -20,6 +20,12 @@ struct TrackerSession {
 // The project an epic belongs to: configured, else the key's prefix (PROJ-123 → PROJ).
 std::string project_of(const std::string& epic_key, const config::Config& config);
 
+// Whether the clients open_tracker makes say on `log` when a retry starts waiting:
+// "waiting for HOST (attempt 2 of 5)…". main() sets it once, from the options and the terminal
+// (stderr a terminal, no --quiet, no --output json), like the progress bar; a process-wide
+// switch keeps it out of every command's call to open_tracker. Off until set.
+void set_retry_notices(bool on);
+
 Result<TrackerSession> open_tracker(const config::Config& config, const std::string& project,
                                     bool verbose, std::ostream& log);
 

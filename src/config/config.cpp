@@ -66,6 +66,8 @@ std::string Config::describe() const {
   line("jira.insecure", insecure ? "true" : "false", false);
   line("jira.concurrency", std::to_string(concurrency), false);
   line("jira.search_wait", std::to_string(search_wait), false);
+  line("jira.timeout", std::to_string(timeout), false);
+  line("jira.max_response_mb", std::to_string(max_response_mb), false);
   line("backup.keep_count", std::to_string(keep_count), false);
   line("backup.dir", backup_dir, false);
   out << "auth mode: " << auth_mode_name(auth_mode()) << "\n";

@@ -12,13 +12,20 @@
 
 namespace epicsync::config {
 
-// What the command line says; the CLI fills these from --jira-url, --project, --config and
-// --backup-dir. Unset means "not given", so a lower layer may supply the value.
+// Accepted ranges of jira.timeout (seconds; also --timeout) and jira.max_response_mb.
+inline constexpr int kMinTimeout = 1;
+inline constexpr int kMaxTimeout = 600;
+inline constexpr int kMinResponseMb = 1;
+inline constexpr int kMaxResponseMb = 4096;
+
+// What the command line says; the CLI fills these from --jira-url, --project, --config,
+// --backup-dir and --timeout. Unset means "not given", so a lower layer may supply the value.
 struct Overrides {
   std::optional<std::string> jira_url;
   std::optional<std::string> project;
   std::optional<std::string> config_file;
   std::optional<std::string> backup_dir;
+  std::optional<int> timeout;  // seconds, already checked against kMinTimeout..kMaxTimeout
 };
 
 enum class AuthMode { kNone, kCloudToken, kPat };
@@ -43,6 +50,11 @@ struct Config {
   // Seconds to look for an issue whose create answer was lost before calling the outcome
   // unknown; also how old a pending create must be before a later run may create it again.
   int search_wait = 30;
+  // Seconds one attempt of one request may take, connect included (the connect timeout is at
+  // most this). All attempts and waits of a request together stay within the retry budget.
+  int timeout = 30;
+  // The largest answer body accepted, in MiB; a larger one stops the transfer.
+  int max_response_mb = 64;
 
   // Where each setting came from, by config key ("jira.url" → "env", "flag", ".env",
   // "./.epicsync.yaml", "default", …). A key that is absent was not set anywhere.

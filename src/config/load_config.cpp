@@ -137,6 +137,13 @@ Result<Config> load(const Overrides& o, const Environment& env) {
   from_file_or_default("backup.keep_count", from_file.keep_count, c.keep_count);
   from_file_or_default("jira.concurrency", from_file.concurrency, c.concurrency);
   from_file_or_default("jira.search_wait", from_file.search_wait, c.search_wait);
+  if (o.timeout) {
+    c.timeout = *o.timeout;
+    c.sources["jira.timeout"] = "flag";
+  } else {
+    from_file_or_default("jira.timeout", from_file.timeout, c.timeout);
+  }
+  from_file_or_default("jira.max_response_mb", from_file.max_response_mb, c.max_response_mb);
   from_file_or_default("jira.insecure", from_file.insecure, c.insecure);
   if (from_file.status_map) {
     c.status_map = std::move(*from_file.status_map);

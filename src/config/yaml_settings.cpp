@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "config/config.h"
+
 namespace epicsync::config {
 namespace {
 
@@ -69,6 +71,10 @@ class Reader {
         e = read_int(value, key, 1, 64, out.concurrency);
       } else if (key == "jira.search_wait") {
         e = read_int(value, key, 0, 600, out.search_wait);
+      } else if (key == "jira.timeout") {
+        e = read_int(value, key, kMinTimeout, kMaxTimeout, out.timeout);
+      } else if (key == "jira.max_response_mb") {
+        e = read_int(value, key, kMinResponseMb, kMaxResponseMb, out.max_response_mb);
       } else if (key == "backup.keep_count") {
         e = read_int(value, key, 10, 100, out.keep_count);
       } else if (key == "jira.status_map") {

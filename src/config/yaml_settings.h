@@ -16,7 +16,9 @@ struct FileSettings {
   std::optional<std::map<std::string, std::vector<std::string>>> status_map;
   std::optional<int> keep_count;
   std::optional<int> concurrency;
-  std::optional<int> search_wait;  // seconds
+  std::optional<int> search_wait;      // seconds
+  std::optional<int> timeout;          // seconds
+  std::optional<int> max_response_mb;  // MiB
   std::optional<bool> insecure;
   std::vector<std::string> warnings;  // unknown keys, with file:line:column
 };

@@ -171,6 +171,30 @@ TEST_F(LaggingSearchTest, FreshWritesAreMissingUnlessReconciled) {
       1u);
 }
 
+// A property put on an issue the index already holds: search shows the value it held before
+// (here: none) until the lag has passed, a direct read and reconcileIssues the new one.
+TEST_F(LaggingSearchTest, AFreshPropertyWriteIsStaleInSearchUnlessReconciled) {
+  const json epic_only = {{"jql", "issuetype = Epic"}, {"properties", {"epicsync"}}};
+  auto before = sim().post("/rest/api/3/search/jql", epic_only);
+  ASSERT_EQ(before.body["issues"].size(), 1u);
+  const long id = std::stol(before.body["issues"][0]["id"].get<std::string>());
+  ASSERT_EQ(sim().put("/rest/api/3/issue/PROJ-1/properties/epicsync", {{"id", "new"}}).status, 201);
+  ASSERT_EQ(sim().put("/rest/api/3/issue/PROJ-1/properties/epicsync", {{"id", "newer"}}).status,
+            200);
+  auto r = sim().post("/rest/api/3/search/jql", epic_only);
+  ASSERT_EQ(r.body["issues"].size(), 1u) << "the issue itself is still found";
+  EXPECT_FALSE(r.body["issues"][0]["properties"].contains("epicsync")) << r.raw;
+  EXPECT_EQ(sim().get("/rest/api/3/issue/PROJ-1/properties/epicsync").body["value"]["id"], "newer");
+  json reconciled = epic_only;
+  reconciled["reconcileIssues"] = {id};
+  r = sim().post("/rest/api/3/search/jql", reconciled);
+  EXPECT_EQ(r.body["issues"][0]["properties"]["epicsync"]["id"], "newer") << r.raw;
+  // Once the index has caught up (no lag left), search shows the newest value.
+  sim().put("/_sim/config", {{"search_lag_ms", 0}});
+  r = sim().post("/rest/api/3/search/jql", epic_only);
+  EXPECT_EQ(r.body["issues"][0]["properties"]["epicsync"]["id"], "newer") << r.raw;
+}
+
 class CompanyManagedTest : public JiraSimTest {
  protected:
   std::vector<std::string> sim_args() const override {

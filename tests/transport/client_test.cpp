@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 
 #include "jira/http_client.h"
@@ -381,6 +382,84 @@ TEST_F(ClientTest, GetTimingOutForGoodIsTypedAsTimeout) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::kTimeout);
   EXPECT_EQ(r.error().retries, 1);
+}
+
+// A server that accepts and never answers costs at most the request's budget, whatever the
+// attempt count says: the attempts' own time counts, not only the waits between them.
+TEST_F(ClientTest, AttemptsThatNeverGetAnAnswerStopAtTheTimeBudget) {
+  RudeServer s({RudeServer::Mode::kSilent});
+  auto o = options(s.url());
+  o.total_timeout = 300ms;
+  o.retry.max_attempts = 20;
+  o.retry.max_total_wait = 1000ms;
+  o.retry.min_attempt_time = 100ms;
+  auto c = client(std::move(o));
+  auto r = c->send(get("/slow"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kTimeout);
+  EXPECT_NE(r.error().detail.find("time budget exhausted"), std::string::npos) << r.error().detail;
+  EXPECT_GE(s.requests(), 2);
+  EXPECT_LE(s.requests(), 4);
+}
+
+TEST_F(ClientTest, ARetryIsAnnouncedWithTheHostAndTheAttempt) {
+  TestServer s;
+  std::atomic<int> calls{0};
+  s.svr.Get("/busy", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = ++calls == 1 ? 502 : 200;
+    res.set_content("{}", "application/json");
+  });
+  s.start();
+  auto o = options(s.url());
+  std::vector<RetryNotice> notices;
+  o.on_retry = [&](const RetryNotice& n) { notices.push_back(n); };
+  auto c = client(std::move(o));
+  auto r = c->send(get("/busy"));
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].host, "127.0.0.1");
+  EXPECT_EQ(notices[0].next_attempt, 2);
+  EXPECT_EQ(notices[0].max_attempts, 5);
+}
+
+// The response cap: a read past it fails at once (asking again gets the same answer) and the
+// memory never holds more than the cap; a write past it was sent, so its outcome is unknown.
+TEST_F(ClientTest, AnAnswerPastTheCapIsRefusedForAReadAndUnknownForAWrite) {
+  TestServer s;
+  const std::string big(2 << 20, ' ');
+  s.svr.Get("/big", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content("[" + big, "application/json");
+  });
+  s.svr.Post("/big", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content("[" + big, "application/json");
+  });
+  // No Content-Length: only the write callback can see the size.
+  s.svr.Get("/stream", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("application/json",
+                                     [&](size_t offset, httplib::DataSink& sink) {
+                                       if (offset >= big.size()) {
+                                         sink.done();
+                                         return true;
+                                       }
+                                       return sink.write(big.data(), 64 * 1024);
+                                     });
+  });
+  s.start();
+  auto o = options(s.url());
+  o.max_response_bytes = 1 << 20;
+  auto c = client(std::move(o));
+  for (const std::string path : {"/big", "/stream"}) {
+    auto r = c->send(get(path));
+    ASSERT_FALSE(r) << path;
+    EXPECT_EQ(r.error().kind, ErrorKind::kTooLarge) << path;
+    EXPECT_EQ(r.error().retries, 0) << path;
+    EXPECT_NE(r.error().to_string().find("larger than 1 MiB"), std::string::npos)
+        << r.error().to_string();
+  }
+  auto w = c->send(post("/big"));
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().kind, ErrorKind::kAmbiguousWrite);
+  EXPECT_EQ(s.requests, 3);
 }
 
 TEST_F(ClientTest, UnauthorizedIsNotRetried) {

@@ -227,5 +227,34 @@ TEST_F(RetryPolicyTest, UnclassifiedReadFailureGivesUp) {
             RetryAction::kGiveUp);
 }
 
+// An answer past the size cap comes again on a resend: a read gives up at once; a write that
+// got an answer was sent, so whether it was applied is unknown.
+TEST_F(RetryPolicyTest, AnAnswerTooLargeIsNotRetried) {
+  EXPECT_EQ(policy_.decide(transport(TransportFailure::kTooLarge, true), ctx(1, true), rng_).action,
+            RetryAction::kGiveUp);
+  EXPECT_EQ(
+      policy_.decide(transport(TransportFailure::kTooLarge, true), ctx(1, false), rng_).action,
+      RetryAction::kAmbiguous);
+}
+
+// Against a server that accepts and never answers the time goes into the attempts, not the
+// waits: they count against the request's budget too, so the retries end.
+TEST_F(RetryPolicyTest, TimeSpentInAttemptsCountsAgainstTheBudget) {
+  auto timed_out = transport(TransportFailure::kTimeout, true);
+  RetryContext fresh{2, 0ms, true, kNow, 10s};
+  EXPECT_EQ(policy_.decide(timed_out, fresh, rng_).action, RetryAction::kRetry);
+  RetryContext spent{2, 0ms, true, kNow, 119s};
+  auto d = policy_.decide(timed_out, spent, rng_);
+  EXPECT_EQ(d.action, RetryAction::kGiveUp);
+  EXPECT_NE(d.reason.find("time budget exhausted"), std::string::npos) << d.reason;
+}
+
+TEST_F(RetryPolicyTest, AnAttemptIsCutToWhatIsLeftOfTheBudget) {
+  EXPECT_EQ(policy_.attempt_timeout(30s, 0ms), 30s);
+  EXPECT_EQ(policy_.attempt_timeout(30s, 100s), 20s);
+  // Never zero, which libcurl would read as "no timeout".
+  EXPECT_EQ(policy_.attempt_timeout(30s, 200s), 1ms);
+}
+
 }  // namespace
 }  // namespace epicsync::jira

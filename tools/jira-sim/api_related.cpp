@@ -169,6 +169,7 @@ void JiraApi::put_property(Call& c) {
     return send_error(c.res, 400, {"The property value is too long; the limit is 32768 bytes."});
   }
   bool existed = issue->properties.count(c.args[1]) > 0;
+  issue->note_property_write(c.args[1], std::chrono::milliseconds(ctx_.search_lag_ms.load()));
   issue->properties[c.args[1]] = c.body;
   send_empty(c.res, existed ? 200 : 201);
 }
@@ -177,9 +178,11 @@ void JiraApi::delete_property(Call& c) {
   std::lock_guard lock(ctx_.mu);
   Issue* issue = ctx_.state.find(c.args[0]);
   if (!issue) return send_error(c.res, 404, {kIssueMissing});
-  if (issue->properties.erase(c.args[1]) == 0) {
+  if (issue->properties.count(c.args[1]) == 0) {
     return send_error(c.res, 404, {"The property with key '" + c.args[1] + "' does not exist."});
   }
+  issue->note_property_write(c.args[1], std::chrono::milliseconds(ctx_.search_lag_ms.load()));
+  issue->properties.erase(c.args[1]);
   send_empty(c.res, 204);
 }
 

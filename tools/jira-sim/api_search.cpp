@@ -248,7 +248,8 @@ void JiraApi::search_jql(Call& c) {
     if (p.fields.empty() && p.properties.empty()) {
       issues.push_back({{"id", std::to_string(i.id)}});
     } else {
-      issues.push_back(r.issue(i, p.fields, p.properties, false));
+      // Issues asked for by reconcileIssues are read after their writes, properties included.
+      issues.push_back(r.issue(i, p.fields, p.properties, false, !p.reconcile.count(i.id)));
     }
   }
   bool last = end >= static_cast<int>(hits.size());
@@ -271,7 +272,7 @@ void JiraApi::search_classic(Call& c) {
   json issues = json::array();
   int total = static_cast<int>(hits.size());
   for (int n = start; n < total && n < start + max; ++n) {
-    issues.push_back(r.issue(*hits[static_cast<size_t>(n)], p.fields, p.properties, false));
+    issues.push_back(r.issue(*hits[static_cast<size_t>(n)], p.fields, p.properties, false, true));
   }
   send_json(c.res, 200,
             {{"expand", "schema,names"},

@@ -42,6 +42,7 @@ nlohmann::json FaultRules::add(const nlohmann::json& spec) {
   r.hang_ms = spec.value("hang_ms", 60'000);
   r.retry_after_s = spec.value("retry_after", 1);
   r.bytes = spec.value("bytes", 256LL << 20);
+  r.chunked = spec.value("chunked", false);
   if (r.bytes < 1) throw std::invalid_argument("'bytes' must be at least 1");
   if (r.nth < 1) throw std::invalid_argument("'nth' counts from 1");
   if (r.times < 0) throw std::invalid_argument("'times' must be 0 (always) or more");
@@ -65,7 +66,7 @@ nlohmann::json FaultRules::describe(const FaultRule& r) {
           {"times", r.times},     {"action", action_name(r.action)},
           {"seen", r.seen},       {"fired", r.fired},
           {"hang_ms", r.hang_ms}, {"retry_after", r.retry_after_s},
-          {"bytes", r.bytes}};
+          {"bytes", r.bytes},     {"chunked", r.chunked}};
 }
 
 nlohmann::json FaultRules::list() const {

@@ -29,7 +29,8 @@ struct FaultRule {
   FaultAction action = FaultAction::kError500;
   int hang_ms = 60'000;
   int retry_after_s = 1;
-  long long bytes = 0;  // kHugeBody: the length of the streamed answer
+  long long bytes = 0;   // kHugeBody: the length of the streamed answer
+  bool chunked = false;  // kHugeBody: no Content-Length, so the size shows only while reading
   int seen = 0;
   int fired = 0;
 };

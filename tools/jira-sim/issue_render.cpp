@@ -221,7 +221,8 @@ json Renderer::field_value(const Issue& i, const std::string& f) const {
 }
 
 json Renderer::issue(const Issue& i, const std::vector<std::string>& fields,
-                     const std::vector<std::string>& properties, bool with_changelog) const {
+                     const std::vector<std::string>& properties, bool with_changelog,
+                     bool from_index) const {
   json out = {{"expand", "renderedFields,names,schema,operations,editmeta,changelog"},
               {"id", std::to_string(i.id)},
               {"self", api_base() + "/issue/" + std::to_string(i.id)},
@@ -250,9 +251,9 @@ json Renderer::issue(const Issue& i, const std::vector<std::string>& fields,
   }
   if (!properties.empty()) {
     json props = json::object();
+    const std::chrono::milliseconds lag(from_index ? ctx_.search_lag_ms.load() : 0);
     for (const auto& p : properties) {
-      auto it = i.properties.find(p);
-      if (it != i.properties.end()) props[p] = it->second;
+      if (const json* v = i.searched_property(p, lag)) props[p] = *v;
     }
     out["properties"] = props;
   }

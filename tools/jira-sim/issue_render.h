@@ -33,8 +33,10 @@ class Renderer {
   json field_value(const Issue& issue, const std::string& field) const;
   // `fields` is the request's list: empty means none, "*all"/"*navigable" mean everything,
   // "-name" removes one.
+  // `from_index`: as search shows it, properties written within the search lag still stale.
   json issue(const Issue& issue, const std::vector<std::string>& fields,
-             const std::vector<std::string>& properties, bool with_changelog) const;
+             const std::vector<std::string>& properties, bool with_changelog,
+             bool from_index = false) const;
   static const std::vector<std::string>& all_fields(bool company_managed);
 
  private:

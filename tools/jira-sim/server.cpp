@@ -263,16 +263,31 @@ void SimServer::serve_rest(const httplib::Request& req, httplib::Response& res, 
       case FaultAction::kHugeBody: {
         // A well-formed start of a JSON array that never ends within `bytes`: streamed in
         // chunks so the simulator itself never holds it, as a runaway proxy or server would.
+        // With "chunked" no length is announced, as with a compressed or generated answer.
         const long long total = fault->bytes;
         res.status = 200;
-        res.set_content_provider(static_cast<size_t>(total), "application/json",
-                                 [total](size_t offset, size_t length, httplib::DataSink& sink) {
-                                   static const std::string spaces(64 * 1024, ' ');
-                                   if (static_cast<long long>(offset) >= total) return false;
-                                   if (offset == 0) return sink.write("[", 1);
-                                   return sink.write(spaces.data(),
-                                                     std::min(length, spaces.size()));
-                                 });
+        auto piece = [total](size_t offset, size_t length, httplib::DataSink& sink) {
+          static const std::string spaces(64 * 1024, ' ');
+          if (static_cast<long long>(offset) >= total) return false;
+          if (offset == 0) return sink.write("[", 1);
+          const auto left = static_cast<size_t>(total - static_cast<long long>(offset));
+          return sink.write(spaces.data(), std::min({length, spaces.size(), left}));
+        };
+        if (fault->chunked) {
+          size_t sent = 0;
+          res.set_chunked_content_provider(
+              "application/json", [total, piece, sent](size_t, httplib::DataSink& sink) mutable {
+                if (static_cast<long long>(sent) >= total) {
+                  sink.done();
+                  return true;
+                }
+                const size_t before = sent;
+                sent += before == 0 ? 1 : std::min<size_t>(64 * 1024, total - before);
+                return piece(before, sent - before, sink);
+              });
+        } else {
+          res.set_content_provider(static_cast<size_t>(total), "application/json", piece);
+        }
         return;
       }
       case FaultAction::kApplyThen500:

@@ -285,3 +285,30 @@ void SimState::load(const json& doc) {
 }
 
 }  // namespace jira_sim
+
+namespace jira_sim {
+
+void Issue::note_property_write(const std::string& key, std::chrono::milliseconds lag) {
+  if (lag.count() <= 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  auto [entry, fresh] = indexed_properties.try_emplace(key);
+  // A second write while the first is not yet seen leaves the index where it was.
+  if (fresh || now - entry->second.written >= lag) {
+    auto current = properties.find(key);
+    entry->second.indexed =
+        current == properties.end() ? std::nullopt : std::optional<json>(current->second);
+  }
+  entry->second.written = now;
+}
+
+const json* Issue::searched_property(const std::string& key, std::chrono::milliseconds lag) const {
+  auto stale = indexed_properties.find(key);
+  if (lag.count() > 0 && stale != indexed_properties.end() &&
+      std::chrono::steady_clock::now() - stale->second.written < lag) {
+    return stale->second.indexed ? &*stale->second.indexed : nullptr;
+  }
+  auto it = properties.find(key);
+  return it == properties.end() ? nullptr : &it->second;
+}
+
+}  // namespace jira_sim

@@ -67,6 +67,17 @@ struct Issue {
   std::vector<json> changelog;  // Jira changelog histories, oldest first
   // When the search index "sees" this write; not part of the dump because it is wall time.
   std::chrono::steady_clock::time_point indexed_at{};
+  // A property written while search lags: search still shows `indexed` (nullopt: absent) until
+  // `written` + the lag, as Jira's index does for a property put on an issue it already holds.
+  struct IndexedProperty {
+    std::optional<json> indexed;
+    std::chrono::steady_clock::time_point written{};
+  };
+  std::map<std::string, IndexedProperty> indexed_properties;
+  // Call before changing properties[key]; `lag` is the search lag now.
+  void note_property_write(const std::string& key, std::chrono::milliseconds lag);
+  // What search shows of properties[key]: nullptr when it has none (yet).
+  const json* searched_property(const std::string& key, std::chrono::milliseconds lag) const;
 };
 
 struct IssueLink {
