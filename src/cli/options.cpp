@@ -3,7 +3,22 @@
 #include <CLI/CLI.hpp>
 #include <charconv>
 
+#include "cli/build_revision.h"
 #include "version.h"
+
+namespace epicsync {
+
+// Weak: the epicsync executable links the generated definition, which wins; a test binary that
+// links this library alone still links and says it does not know.
+[[gnu::weak]] const char* build_revision() {
+  return "unknown revision";
+}
+
+std::string version_line() {
+  return std::string("epicsync ") + kVersion + " (" + build_revision() + ")";
+}
+
+}  // namespace epicsync
 
 namespace epicsync::cli {
 
@@ -38,7 +53,7 @@ Result<int> parse_timeout(const std::string& text) {
 
 Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& args) {
   CLI::App app{"epicsync keeps a Jira epic in step with a markdown file.", "epicsync"};
-  app.set_version_flag("--version", std::string("epicsync ") + kVersion);
+  app.set_version_flag("--version", version_line());
   app.get_formatter()->column_width(34);
   app.footer(
       "Without --validate, shows what a sync would change in the epic; with --execute, backs\n"
@@ -120,7 +135,7 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   } catch (const CLI::CallForHelp&) {
     return ParsedCommandLine{std::nullopt, app.help()};
   } catch (const CLI::CallForVersion&) {
-    return ParsedCommandLine{std::nullopt, std::string("epicsync ") + kVersion + "\n"};
+    return ParsedCommandLine{std::nullopt, version_line() + "\n"};
   } catch (const CLI::ParseError& e) {
     return Error{ErrorKind::kUsage, e.what(), "run 'epicsync --help' for usage"};
   }

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "support/subprocess.h"
 
@@ -158,10 +159,17 @@ TEST(CliUsage, HelpListsOnlyWhatWorks) {
   }
 }
 
-TEST(CliUsage, VersionPrintsTheVersion) {
+TEST(CliUsage, VersionPrintsTheVersionAndTheRevision) {
   auto r = epicsync({"--version"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out.rfind("epicsync ", 0), 0u) << r.out;
+  EXPECT_TRUE(std::regex_match(
+      r.out, std::regex(R"(epicsync [0-9]+\.[0-9]+\.[0-9]+ \((git \S+|unknown revision)\)\n)")))
+      << r.out;
+  // Built from a checkout, the revision is known (what a bug report needs).
+  const auto checkout = std::filesystem::path(FIXTURES_DIR).parent_path() / ".git";
+  if (std::filesystem::exists(checkout) && std::system("git --version >/dev/null 2>&1") == 0) {
+    EXPECT_NE(r.out.find("(git "), std::string::npos) << r.out;
+  }
 }
 
 TEST(CliUsage, UnknownFlagAndMissingArgumentsExitTwo) {
