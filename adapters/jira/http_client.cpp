@@ -1,6 +1,7 @@
 #include "jira/http_client.h"
 
 #include <atomic>
+#include <cctype>
 #include <thread>
 
 #include "jira/curl_loop.h"
@@ -20,6 +21,19 @@ namespace {
 using std::chrono::milliseconds;
 
 constexpr size_t kBodyExcerptChars = 300;
+
+// Jira's REST API answers JSON (or nothing). An HTML page comes from something in front of it: a
+// login page, a proxy, a web server at a path that is not Jira.
+bool is_html(const TransferOutcome& raw) {
+  if (auto type = find_header(raw.headers, "content-type")) {
+    std::string t(*type);
+    for (auto& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (t.find("text/html") != std::string::npos) return true;
+    if (t.find("json") != std::string::npos) return false;
+  }
+  const auto start = raw.body.find_first_not_of(" \t\r\n");
+  return start != std::string::npos && raw.body.compare(start, 1, "<") == 0;
+}
 
 std::string seconds_text(milliseconds d) {
   if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
@@ -109,6 +123,7 @@ Result<Response> HttpClient::send(const Request& req) {
     TransferOutcome raw;
     RetryDecision decision;
     bool success = false;
+    bool html = false;
     {
       auto permit = limiter_.acquire();
       // Checked after acquiring, so requests queued on the limiter also honour a pause that
@@ -120,9 +135,15 @@ Result<Response> HttpClient::send(const Request& req) {
       attempts_time +=
           std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - started);
       const bool answered = raw.failure == TransportFailure::kNone;
+      html = answered && is_html(raw);
       // Any calm answer, a 404 included, shows the server copes with the current load.
       if (answered && raw.status < 500 && raw.status != 429) limiter_.on_success(permit);
-      if (answered && raw.status >= 200 && raw.status < 300) {
+      if (html && raw.status < 500) {
+        // A login page or a proxy answered, not Jira: asking again gets the same page, and a
+        // write never reached Jira. Said plainly, without the page's markup.
+        decision = RetryDecision{};
+        decision.reason = "answered with an HTML page";
+      } else if (answered && raw.status >= 200 && raw.status < 300) {
         success = true;
       } else if (raw.failure != TransportFailure::kNone || raw.status >= 400) {
         AttemptOutcome o;
@@ -188,6 +209,8 @@ Result<Response> HttpClient::send(const Request& req) {
     err.elapsed = waited + attempts_time;
     if (decision.action == RetryAction::kAmbiguous) {
       err.kind = ErrorKind::kAmbiguousWrite;
+    } else if (html && raw.status < 500) {
+      err.kind = ErrorKind::kNotJira;
     } else if (raw.failure != TransportFailure::kNone) {
       err.kind = raw.failure_kind;
     } else if (raw.status >= 300 && raw.status < 400) {
@@ -214,7 +237,7 @@ Result<Response> HttpClient::send(const Request& req) {
       auto parsed = parse_jira_error_body(raw.body);
       for (auto& m : parsed.messages) err.messages.push_back(clean(m));
       for (auto& [field, msg] : parsed.field_errors) err.field_errors[clean(field)] = clean(msg);
-      if (!parsed.was_json && !raw.body.empty()) {
+      if (!parsed.was_json && !raw.body.empty() && !html) {
         err.body_excerpt = clean(raw.body.substr(0, kBodyExcerptChars));
       }
     }

@@ -1,5 +1,7 @@
 #include "jira/http_error.h"
 
+#include <vector>
+
 namespace epicsync::jira {
 
 std::string_view to_string(ErrorKind k) {
@@ -34,6 +36,8 @@ std::string_view to_string(ErrorKind k) {
       return "insecure URL";
     case ErrorKind::kInvalidUrl:
       return "invalid URL";
+    case ErrorKind::kNotJira:
+      return "not Jira's REST API";
     case ErrorKind::kProtocol:
       return "protocol error";
   }
@@ -65,12 +69,15 @@ std::string HttpError::to_string() const {
   if (!method.empty()) out += method + " " + path + ": ";
   out += std::string(jira::to_string(kind));
   if (status != 0) out += " (HTTP " + std::to_string(status) + ")";
-  if (!detail.empty()) out += ": " + detail;
-  for (const auto& m : messages) out += "; " + m;
-  for (const auto& [field, msg] : field_errors) out += "; " + field + ": " + msg;
+  // The reason is often just the status again ("401"), which "(HTTP 401)" already says.
+  std::vector<std::string> parts;
+  if (!detail.empty() && detail != std::to_string(status)) parts.push_back(detail);
+  for (const auto& m : messages) parts.push_back(m);
+  for (const auto& [field, msg] : field_errors) parts.push_back(field + ": " + msg);
   if (messages.empty() && field_errors.empty() && !body_excerpt.empty()) {
-    out += "; " + body_excerpt;
+    parts.push_back(body_excerpt);
   }
+  for (size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? ": " : "; ") + parts[i];
   if (retries > 0 && elapsed.count() > 0) {
     // Tenths of a second: enough to see that the retry budget, not a hang, ended it.
     const long long tenths = (elapsed.count() + 50) / 100;

@@ -29,6 +29,7 @@ enum class ErrorKind {
   kAmbiguousWrite,  // a write failed in a way that leaves its effect unknown
   kInsecureUrl,     // http:// to a non-loopback host without the insecure option
   kInvalidUrl,      // malformed base URL or unsupported scheme
+  kNotJira,         // an HTML page (a login page, a proxy), not Jira's REST API
   kProtocol,        // anything else: unexpected redirect, malformed response, internal curl error
 };
 

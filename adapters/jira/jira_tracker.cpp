@@ -55,6 +55,11 @@ Error to_error(const HttpError& e) {
       return Error{epicsync::ErrorKind::kRejected, e.to_string() + " (jira.max_response_mb)",
                    "raise jira.max_response_mb (at most 4096) if answers that large are "
                    "expected; otherwise check what sits between epicsync and Jira"};
+    case jira::ErrorKind::kNotJira:
+      // Whatever answered is not Jira: for the user the tracker is not reachable at that URL.
+      return Error{epicsync::ErrorKind::kUnreachable, e.to_string(),
+                   "JIRA_URL probably points at a login page or proxy: give the site's base URL, "
+                   "such as https://yourcompany.atlassian.net"};
     case jira::ErrorKind::kAmbiguousWrite:
       // Sent, but no answer says whether it was applied: never a refusal (docs/transport.md).
       kind = epicsync::ErrorKind::kUnknownOutcome;
@@ -116,6 +121,14 @@ epicsync::Result<json> JiraTracker::call(Method method, const std::string& path,
 epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& project_key) {
   // Both deployments answer serverInfo on v2; it decides which API the rest of the run uses.
   auto server = call(Method::kGet, "/rest/api/2/serverInfo");
+  if (!server && server.error().kind == epicsync::ErrorKind::kNotFound) {
+    // Every Jira answers serverInfo: a 404 means the URL's path is not where Jira's REST API is
+    // (a context path missing or added), not that the epic is missing.
+    return Error{epicsync::ErrorKind::kUnreachable,
+                 "JIRA_URL does not serve Jira's REST API: " + server.error().message,
+                 "give the site's base URL, such as https://yourcompany.atlassian.net, or for "
+                 "Data Center the URL with its context path (https://host/jira)"};
+  }
   if (!server) return server.error();
   info_.deployment = deployment_from_server_info(*server);
   info_.server_title = server->value("serverTitle", "");

@@ -105,10 +105,11 @@ Result<BaseUrl> check_base_url(std::string_view url, bool allow_insecure) {
   out.path = std::string(path);
 
   if (out.scheme == "http" && !allow_insecure && !is_loopback_host(out.host)) {
-    return invalid(ErrorKind::kInsecureUrl,
-                   "refusing plain http:// to " + out.host +
-                       ": credentials would travel unencrypted (use https://, or the explicit "
-                       "insecure option for a trusted network)");
+    return invalid(
+        ErrorKind::kInsecureUrl,
+        "refusing plain http:// to " + out.host +
+            ": credentials would travel unencrypted (use https://, or on a trusted network "
+            "set jira.insecure: true in the configuration file)");
   }
   return out;
 }

@@ -215,9 +215,27 @@ Result<std::vector<std::string>> BackupStore::epics(const std::optional<std::str
   }
   std::vector<std::string> out;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(options_.root, ec)) {
-    std::string name = entry.path().filename().string();
-    if (validate_epic_key(name) && entry.is_directory(ec)) out.push_back(std::move(name));
+  // A folder that does not exist yet holds no backups; one that cannot be read, or a file in
+  // its place, is an error: "No backups" would hide the backups the user is looking for.
+  const auto status = std::filesystem::status(options_.root, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return os_error(ErrorKind::kLocalStorage, "cannot read the backup folder", options_.root,
+                    ec.value());
+  }
+  if (std::filesystem::exists(status) && !std::filesystem::is_directory(status)) {
+    return Error{ErrorKind::kLocalStorage,
+                 "the backup folder " + options_.root.string() + " is a file, not a folder",
+                 "point --backup-dir, EPICSYNC_BACKUP_DIR or backup.dir at a folder"};
+  }
+  std::filesystem::directory_iterator it(options_.root, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return os_error(ErrorKind::kLocalStorage, "cannot read the backup folder", options_.root,
+                    ec.value());
+  }
+  for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    std::error_code type_ec;
+    if (validate_epic_key(name) && it->is_directory(type_ec)) out.push_back(std::move(name));
   }
   std::sort(out.begin(), out.end());
   return out;

@@ -1,4 +1,5 @@
 #include "cli/backup_commands.h"
+#include "cli/run_config.h"
 
 #include <chrono>
 
@@ -47,8 +48,7 @@ nlohmann::json info_json(const backup::BackupInfo& b) {
 int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
   auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
   const bool json = o.output == OutputFormat::kJson;
-  const config::Overrides overrides = config_overrides(o);
-  auto cfg = config::load_config(overrides, config::Environment::real());
+  auto cfg = load_run_config(o, err);
   if (!cfg) return fail(cfg.error());
   const backup::BackupStore store({cfg->backup_dir, kVersion, {}});
 

@@ -1,4 +1,5 @@
 #include "cli/diff_command.h"
+#include "cli/run_config.h"
 
 #include "backup/backup_store.h"
 #include "cli/error_report.h"
@@ -48,12 +49,8 @@ int run_diff(const Options& o, std::ostream& out, std::ostream& err) {
     return fail(Error{ErrorKind::kUsage, "which epic? give --epic KEY",
                       "epicsync --diff-latest --epic PROJ-123"});
   }
-  auto cfg = config::load_config(config_overrides(o), config::Environment::real());
+  auto cfg = load_run_config(o, err);
   if (!cfg) return fail(cfg.error());
-  if (o.verbose) {
-    err << "config:\n" << cfg->describe();
-    for (const auto& w : cfg->warnings) err << "config: warning: " << w << "\n";
-  }
 
   // The backup first: without one there is nothing to compare, and no reason to ask the
   // tracker anything. Reading needs no lock: nothing is written.

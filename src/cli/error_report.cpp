@@ -3,8 +3,26 @@
 #include <nlohmann/json.hpp>
 
 namespace epicsync::cli {
+namespace {
 
-int report_error(OutputFormat format, const Error& error, std::ostream& out, std::ostream& err) {
+std::string& auth_hint() {
+  static std::string hint;
+  return hint;
+}
+
+}  // namespace
+
+void set_auth_hint(std::string hint) {
+  auth_hint() = std::move(hint);
+}
+
+int report_error(OutputFormat format, const Error& reported, std::ostream& out, std::ostream& err) {
+  Error error = reported;
+  // A 401 means the credentials were not accepted: name them, so the user knows which to fix.
+  if (error.kind == ErrorKind::kAuth && !auth_hint().empty() &&
+      error.message.find("(HTTP 401)") != std::string::npos) {
+    error.hint = auth_hint();
+  }
   const int code = exit_code(error.kind);
   if (format == OutputFormat::kJson) {
     nlohmann::json doc = {{"ok", false},

@@ -93,7 +93,8 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.add_flag("--list-backups", list_backups, "List the backups (of --epic, or of all epics)");
   app.add_flag("--cleanup-backups", cleanup_backups,
                "Remove old automatic backups, keeping --keep N per epic");
-  app.add_option("--keep", o.keep, "How many backups --cleanup-backups keeps")->type_name("N");
+  CLI::Option* keep_opt =
+      app.add_option("--keep", o.keep, "How many backups --cleanup-backups keeps")->type_name("N");
   app.add_flag("--verify-backups", verify_backups, "Check every backup's checksums and files");
   bool diff_latest = false, rollback = false;
   std::string diff_backup, restore_backup;
@@ -138,6 +139,16 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
     return ParsedCommandLine{std::nullopt, version_line() + "\n"};
   } catch (const CLI::ParseError& e) {
     return Error{ErrorKind::kUsage, e.what(), "run 'epicsync --help' for usage"};
+  }
+  // An empty value ("--restore-backup ''", an unset shell variable) is named as such: taken as
+  // "not given" it would make a restore look like a sync and fail with an unrelated message.
+  for (const CLI::Option* opt : app.get_options()) {
+    if (opt->get_type_size() == 0 || opt->count() == 0 || opt->get_name() == "--notes") continue;
+    for (const auto& value : opt->results()) {
+      if (!value.empty()) continue;
+      return Error{ErrorKind::kUsage, opt->get_name() + " was given an empty value",
+                   opt->get_name() + " takes " + opt->get_type_name()};
+    }
   }
   o.output = output == "json" ? OutputFormat::kJson : OutputFormat::kText;
   if (timeout_opt->count() > 0) {
@@ -189,7 +200,15 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   if (verify_backups) o.mode = Mode::kVerifyBackups;
   if (cleanup_backups) {
     o.mode = Mode::kCleanupBackups;
-    if (o.keep < 1) return Error{ErrorKind::kUsage, "--cleanup-backups needs --keep N", ""};
+    if (keep_opt->count() == 0) {
+      return Error{ErrorKind::kUsage, "--cleanup-backups needs --keep N",
+                   "epicsync --cleanup-backups --keep 20"};
+    }
+    if (o.keep < 1) {
+      return Error{ErrorKind::kUsage,
+                   "--keep " + std::to_string(o.keep) + ": keep at least 1 backup per epic",
+                   "the newest backups are kept; --keep 1 keeps only the newest"};
+    }
   }
   if (backup_modes == 1) return ParsedCommandLine{o, {}};
   o.mode = validate ? Mode::kValidate : Mode::kSync;

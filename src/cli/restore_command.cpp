@@ -1,4 +1,5 @@
 #include "cli/restore_command.h"
+#include "cli/run_config.h"
 
 #include <unistd.h>
 
@@ -77,11 +78,13 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
     return fail(Error{ErrorKind::kUsage, "a rollback or restore always backs up first",
                       "drop --no-backup: the pre-rollback backup is what makes it undoable"});
   }
-  auto cfg = config::load_config(config_overrides(o), config::Environment::real());
+  auto cfg = load_run_config(o, err);
   if (!cfg) return fail(cfg.error());
-  if (o.verbose) err << "config:\n" << cfg->describe();
   backup::BackupStore store({cfg->backup_dir, kVersion, {}});
 
+  // No backup to go back to (or a damaged newest one): said at once, before the tracker is
+  // asked anything. The choice is made again under the lock below.
+  if (auto early = target_backup(o, store); !early) return fail(early.error());
   auto session = open_tracker(*cfg, project_of(o.epic, *cfg), o.verbose, err);
   if (!session) return fail(session.error());
   std::optional<backup::EpicLock> lock;

@@ -1,4 +1,5 @@
 #include "cli/sync_command.h"
+#include "cli/run_config.h"
 
 #include <unistd.h>
 
@@ -124,13 +125,8 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
                       "or add an Epic Key row to the file's Epic Summary table"});
   }
 
-  const config::Overrides overrides = config_overrides(o);
-  auto cfg = config::load_config(overrides, config::Environment::real());
+  auto cfg = load_run_config(o, err);
   if (!cfg) return fail(cfg.error());
-  if (o.verbose) {
-    err << "config:\n" << cfg->describe();
-    for (const auto& w : cfg->warnings) err << "config: warning: " << w << "\n";
-  }
   auto options = plan_options(o, parsed.epic, *cfg);
   if (!options) return fail(options.error());
 

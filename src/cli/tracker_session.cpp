@@ -3,6 +3,8 @@
 #include <atomic>
 #include <mutex>
 
+#include "cli/error_report.h"
+#include "cli/run_config.h"
 #include "jira/auth.h"
 
 namespace epicsync::cli {
@@ -41,6 +43,7 @@ Result<TrackerSession> open_tracker(const config::Config& c, const std::string& 
       return Error{ErrorKind::kUsage, "no tracker credentials are configured",
                    "set JIRA_EMAIL and JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center)"};
   }
+  set_auth_hint(credentials_hint(c));
   // One lock for everything the client writes on `log`, so lines never interleave.
   auto mu = std::make_shared<std::mutex>();
   if (verbose) {

@@ -186,3 +186,61 @@ TEST(CliUsage, UnknownFlagAndMissingArgumentsExitTwo) {
 
 }  // namespace
 }  // namespace epicsync::testing
+
+namespace epicsync::testing {
+namespace {
+
+// Issue 18, item 4: empty arguments and impossible numbers are named as such.
+TEST(CliUsage, AnEmptyArgumentIsNamedAsEmpty) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--restore-backup", "", "-e", "PROJ-1"},
+        {"--markdown", "", "-e", "PROJ-1"},
+        {"--diff-backup", "", "-e", "PROJ-1"},
+        {"-m", fixture("checkout.md"), "--epic", ""}}) {
+    auto r = epicsync(args);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find(args[0] == "-m" ? "--epic was given an empty value"
+                                         : args[0] + " was given an empty value"),
+              std::string::npos)
+        << r.err;
+  }
+}
+
+TEST(CliUsage, KeepZeroIsNamedNotTakenForMissing) {
+  auto zero = epicsync({"--cleanup-backups", "--keep", "0"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_NE(zero.err.find("--keep 0: keep at least 1 backup"), std::string::npos) << zero.err;
+  auto missing = epicsync({"--cleanup-backups"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("needs --keep N"), std::string::npos) << missing.err;
+}
+
+// A backup folder that is a file is an error, not "No backups".
+TEST(CliUsage, ListingBackupsInAFileIsAnError) {
+  TempDir tmp;
+  const std::string file = tmp.write("backups", "not a folder");
+  ProcessOptions o;
+  o.env = {{"HOME", tmp.path()}, {"EPICSYNC_BACKUP_DIR", file}};
+  auto r = epicsync({"--list-backups"}, o);
+  EXPECT_EQ(r.exit_code, 12) << r.out << r.err;
+  EXPECT_NE(r.err.find("is a file, not a folder"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("No backups"), std::string::npos) << r.out;
+}
+
+// Plain http:// to another machine names the setting that allows it.
+TEST(CliUsage, PlainHttpToAnotherHostNamesTheSettingThatAllowsIt) {
+  TempDir tmp;
+  ProcessOptions o;
+  o.env = {{"HOME", tmp.path()},
+           {"JIRA_URL", "http://jira.example.com"},
+           {"JIRA_EMAIL", "a@example.com"},
+           {"JIRA_API_TOKEN", "t"}};
+  o.unset_env = {"JIRA_PAT", "JIRA_PROJECT"};
+  o.cwd = tmp.path();
+  auto r = epicsync({"-m", fixture("checkout.md"), "-e", "PROJ-1"}, o);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("jira.insecure: true"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace epicsync::testing

@@ -462,6 +462,37 @@ TEST_F(ClientTest, AnAnswerPastTheCapIsRefusedForAReadAndUnknownForAWrite) {
   EXPECT_EQ(s.requests, 3);
 }
 
+// A login page or proxy in front of Jira: typed, not retried, and the markup never reaches the
+// message (a 502 page from a proxy keeps the usual retry rules).
+TEST_F(ClientTest, AnHtmlPageIsNotJiraAndIsNeitherRetriedNorQuoted) {
+  TestServer s;
+  const std::string page = "<!DOCTYPE html><html><body>Sign in</body></html>";
+  s.svr.Get("/login-ok", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(page, "text/html");
+  });
+  s.svr.Get("/login-401", [&](const httplib::Request&, httplib::Response& res) {
+    res.status = 401;
+    res.set_content(page, "text/html; charset=utf-8");
+  });
+  s.svr.Post("/login-ok", [&](const httplib::Request&, httplib::Response& res) {
+    res.set_content(page, "text/html");
+  });
+  s.start();
+  auto c = client_for(s);
+  for (const std::string path : {"/login-ok", "/login-401"}) {
+    auto r = c->send(get(path));
+    ASSERT_FALSE(r) << path;
+    EXPECT_EQ(r.error().kind, ErrorKind::kNotJira) << path;
+    EXPECT_EQ(r.error().retries, 0) << path;
+    EXPECT_NE(r.error().to_string().find("HTML page"), std::string::npos);
+    EXPECT_EQ(r.error().to_string().find("<html"), std::string::npos) << r.error().to_string();
+  }
+  auto w = c->send(post("/login-ok"));
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().kind, ErrorKind::kNotJira) << "the write never reached Jira";
+  EXPECT_EQ(s.requests, 3);
+}
+
 TEST_F(ClientTest, UnauthorizedIsNotRetried) {
   TestServer s;
   s.svr.Get("/rest/api/3/myself",
@@ -517,18 +548,20 @@ TEST_F(ClientTest, BadRequestSurfacesJirasMessagesVerbatim) {
   EXPECT_EQ(s.requests, 1);
 }
 
+// A plain-text error body is kept as an excerpt (an HTML one is not Jira at all; see
+// AnHtmlPageIsNotJiraAndIsNeitherRetriedNorQuoted).
 TEST_F(ClientTest, NonJsonErrorBodyIsKeptAsExcerpt) {
   TestServer s;
-  s.svr.Get("/html", [&](const httplib::Request&, httplib::Response& res) {
+  s.svr.Get("/text", [&](const httplib::Request&, httplib::Response& res) {
     res.status = 418;
-    res.set_content("<html>teapot</html>", "text/html");
+    res.set_content("I'm a teapot", "text/plain");
   });
   s.start();
   auto c = client_for(s);
-  auto r = c->send(get("/html"));
+  auto r = c->send(get("/text"));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::kRejected);
-  EXPECT_EQ(r.error().body_excerpt, "<html>teapot</html>");
+  EXPECT_EQ(r.error().body_excerpt, "I'm a teapot");
 }
 
 TEST_F(ClientTest, GoneEndpointIsTyped) {

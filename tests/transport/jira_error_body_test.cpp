@@ -69,8 +69,12 @@ TEST(HttpErrorKinds, ToStringCarriesTheTrackersWords) {
   e.field_errors = {{"summary", "required"}};
   e.retries = 2;
   EXPECT_EQ(e.to_string(),
-            "POST /rest/api/3/issue: rejected (HTTP 400); Bad thing; summary: required (after 2 "
+            "POST /rest/api/3/issue: rejected (HTTP 400): Bad thing; summary: required (after 2 "
             "retries)");
+  // The reason is often only the status again: "(HTTP 400)" says it already.
+  e.detail = "400";
+  EXPECT_EQ(e.to_string().find("400: 400"), std::string::npos) << e.to_string();
+  EXPECT_NE(e.to_string().find("(HTTP 400): Bad thing;"), std::string::npos) << e.to_string();
 }
 
 }  // namespace

@@ -14,7 +14,8 @@ const std::map<std::string, FaultAction>& action_names() {
       {"429", FaultAction::kTooMany},
       {"apply_then_500", FaultAction::kApplyThen500},
       {"apply_then_drop", FaultAction::kApplyThenDrop},
-      {"huge_body", FaultAction::kHugeBody}};
+      {"huge_body", FaultAction::kHugeBody},
+      {"html", FaultAction::kHtml}};
   return m;
 }
 
@@ -41,6 +42,8 @@ nlohmann::json FaultRules::add(const nlohmann::json& spec) {
   r.times = spec.value("times", 1);
   r.hang_ms = spec.value("hang_ms", 60'000);
   r.retry_after_s = spec.value("retry_after", 1);
+  r.status = spec.value("status", 200);
+  if (r.status < 200 || r.status > 599) throw std::invalid_argument("'status' must be 200..599");
   r.bytes = spec.value("bytes", 256LL << 20);
   r.chunked = spec.value("chunked", false);
   if (r.bytes < 1) throw std::invalid_argument("'bytes' must be at least 1");
@@ -51,7 +54,7 @@ nlohmann::json FaultRules::add(const nlohmann::json& spec) {
   if (found == action_names().end()) {
     throw std::invalid_argument(
         "'action' must be one of error500, drop, hang, 429, apply_then_500, apply_then_drop, "
-        "huge_body");
+        "huge_body, html");
   }
   r.action = found->second;
   std::lock_guard lock(mu_);
@@ -66,7 +69,8 @@ nlohmann::json FaultRules::describe(const FaultRule& r) {
           {"times", r.times},     {"action", action_name(r.action)},
           {"seen", r.seen},       {"fired", r.fired},
           {"hang_ms", r.hang_ms}, {"retry_after", r.retry_after_s},
-          {"bytes", r.bytes},     {"chunked", r.chunked}};
+          {"bytes", r.bytes},     {"chunked", r.chunked},
+          {"status", r.status}};
 }
 
 nlohmann::json FaultRules::list() const {

@@ -16,7 +16,8 @@ enum class FaultAction {
   kTooMany,
   kApplyThen500,
   kApplyThenDrop,
-  kHugeBody
+  kHugeBody,
+  kHtml
 };
 
 struct FaultRule {
@@ -29,6 +30,7 @@ struct FaultRule {
   FaultAction action = FaultAction::kError500;
   int hang_ms = 60'000;
   int retry_after_s = 1;
+  int status = 200;      // kHtml: the status the page comes with
   long long bytes = 0;   // kHugeBody: the length of the streamed answer
   bool chunked = false;  // kHugeBody: no Content-Length, so the size shows only while reading
   int seen = 0;

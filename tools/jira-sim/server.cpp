@@ -290,6 +290,16 @@ void SimServer::serve_rest(const httplib::Request& req, httplib::Response& res, 
         }
         return;
       }
+      case FaultAction::kHtml:
+        // What a single sign-on proxy or a web server in front of Jira answers: a page for a
+        // person, not the REST API.
+        res.status = fault->status;
+        res.set_content(
+            "<!DOCTYPE html>\n<html><head><title>Log in</title></head>\n<body><form "
+            "method=\"post\" action=\"/login\"><input name=\"user\"><input name=\"password\" "
+            "type=\"password\"></form></body></html>\n",
+            "text/html; charset=utf-8");
+        return;
       case FaultAction::kApplyThen500:
       case FaultAction::kApplyThenDrop:
         break;

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <ostream>
+
+#include "cli/options.h"
+#include "config/config.h"
+#include "error.h"
+
+namespace epicsync::cli {
+
+// The configuration a command runs with (flags over environment over files over defaults).
+// Its warnings (unknown keys, a PAT ignored for Cloud credentials, half a credential pair) go
+// to `err` on every run, since each one means a setting is not doing what its author meant;
+// --quiet silences them. With --verbose the whole configuration is shown first.
+Result<config::Config> load_run_config(const Options& o, std::ostream& err);
+
+// Says which credentials a 401 or 403 from the tracker refers to, by setting name and source,
+// never by value: "the Cloud credentials JIRA_EMAIL and JIRA_API_TOKEN (from the environment)".
+std::string credentials_hint(const config::Config& c);
+
+}  // namespace epicsync::cli
