@@ -57,11 +57,31 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.get_formatter()->column_width(34);
   app.footer(
       "Without --validate, shows what a sync would change in the epic; with --execute, backs\n"
-      "up the epic, asks, and applies it. Exit codes: 0 ok, 2 usage, 3 input file unreadable,\n"
-      "4 tracker unreachable, 5 authentication refused, 6 invalid markdown, 7 epic not found,\n"
-      "8 request rejected, 9 epic locked by another run, 10 rollback/restore stopped on\n"
-      "conflicts, 64 partial success, 80 cancelled.\n"
-      "Docs: docs/cli.md, docs/markdown-format.md, docs/configuration.md.");
+      "up the epic, asks, and applies it.\n"
+      "\n"
+      "Examples:\n"
+      "  epicsync --validate -m EPIC.md                 check the file, no tracker needed\n"
+      "  epicsync -m EPIC.md -e PROJ-123                what a sync would change (dry run)\n"
+      "  epicsync -m EPIC.md -e PROJ-123 --execute      back up, confirm, apply\n"
+      "  epicsync -m EPIC.md -e PROJ-123 -x --no-confirm --no-backup    in CI\n"
+      "  epicsync --diff-latest -e PROJ-123             what changed since the last backup\n"
+      "  epicsync --rollback -e PROJ-123 --execute      undo the last sync\n"
+      "  epicsync --list-backups -e PROJ-123            the backups, newest last\n"
+      "  epicsync --restore-backup ID -e PROJ-123 -x    go back to any backup\n"
+      "\n"
+      "Exit codes:\n"
+      "  0 ok (a dry run that found changes too)   1 internal error   2 usage\n"
+      "  3 input or config file unreadable, or damaged newest backup\n"
+      "  4 tracker unreachable, timed out, or not Jira's REST API at that URL\n"
+      "  5 credentials or permission refused   6 invalid markdown or ambiguous matching\n"
+      "  7 epic, project or backup not found   8 request rejected (Jira's message shown)\n"
+      "  9 another run holds the epic (its host and pid named)\n"
+      "  10 rollback/restore done, but fields others changed since were left alone (--force)\n"
+      "  12 backup, journal or lock could not be written or read\n"
+      "  64 some operations failed or their outcome is unknown; run again to settle them\n"
+      "  80 cancelled at the prompt\n"
+      "\n"
+      "More: man epicsync (the flags, configuration, exit codes and files).");
 
   Options o;
   std::string output = "text";
@@ -72,7 +92,7 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.add_flag("--strict", o.strict, "Treat warnings as errors");
   app.add_option("-o,--output", output, "Output format: text (default) or json")
       ->type_name("text|json")
-      ->check(CLI::IsMember({"text", "json"}));
+      ->check(CLI::IsMember({"text", "json"}).description(""));
   app.add_flag("-q,--quiet", o.quiet, "Print only problems and the summary line");
   app.add_flag("--no-color", o.no_color, "No ANSI colour (also when NO_COLOR is set)");
   app.add_option("-e,--epic", o.epic, "The epic's tracker key (default: the file's Epic Key)")
@@ -113,8 +133,9 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       ->type_name("KEY");
   app.add_option("--phase", o.phase,
                  "all (default), descriptions, fields, subtasks, statuses, comments")
-      ->type_name("P")
-      ->check(CLI::IsMember({"all", "descriptions", "fields", "subtasks", "statuses", "comments"}));
+      ->type_name("PHASE")
+      ->check(CLI::IsMember({"all", "descriptions", "fields", "subtasks", "statuses", "comments"})
+                  .description(""));
   app.add_flag("-v,--verbose", o.verbose, "Show the configuration and every request (redacted)");
   app.add_option("--config", o.config_file, "A config file instead of the default search")
       ->type_name("FILE");

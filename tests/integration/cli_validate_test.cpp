@@ -7,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "support/subprocess.h"
 
@@ -240,6 +242,61 @@ TEST(CliUsage, PlainHttpToAnotherHostNamesTheSettingThatAllowsIt) {
   auto r = epicsync({"-m", fixture("checkout.md"), "-e", "PROJ-1"}, o);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("jira.insecure: true"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace epicsync::testing
+
+namespace epicsync::testing {
+namespace {
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Issue 18, items 2 and 3: the man page and the three shell completions name every flag --help
+// lists, so none of them can fall behind the parser; --help lists every exit code.
+TEST(CliUsage, TheManPageAndTheCompletionsNameEveryFlag) {
+  auto help = epicsync({"--help"});
+  ASSERT_EQ(help.exit_code, 0);
+  std::set<std::string> flags;
+  const std::regex long_flag(R"((^|[ ,])--([a-z][a-z-]+))");
+  std::istringstream lines(help.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("  -", 0) != 0) continue;  // only the options' own lines
+    const std::string names = line.substr(0, line.find("  ", 2));
+    for (std::sregex_iterator it(names.begin(), names.end(), long_flag), end; it != end; ++it) {
+      flags.insert((*it)[2]);
+    }
+  }
+  ASSERT_GE(flags.size(), 35u) << help.out;
+  const fs::path root = fs::path(FIXTURES_DIR).parent_path();
+  const std::string man = read_text(root / "docs/man/epicsync.1");
+  const std::string bash = read_text(root / "completions/epicsync.bash");
+  const std::string zsh = read_text(root / "completions/_epicsync");
+  const std::string fish = read_text(root / "completions/epicsync.fish");
+  for (const auto& f : flags) {
+    std::string roff = "\\-\\-";
+    for (char c : f) roff += c == '-' ? std::string("\\-") : std::string(1, c);
+    EXPECT_NE(man.find(roff), std::string::npos) << "the man page lacks --" << f;
+    EXPECT_NE(bash.find("--" + f), std::string::npos) << "bash completion lacks --" << f;
+    EXPECT_NE(zsh.find("--" + f), std::string::npos) << "zsh completion lacks --" << f;
+    EXPECT_NE(fish.find("-l " + f), std::string::npos) << "fish completion lacks --" << f;
+  }
+}
+
+TEST(CliUsage, HelpTeachesExamplesExitCodesAndNoParserArtefacts) {
+  auto help = epicsync({"--help"});
+  ASSERT_EQ(help.exit_code, 0);
+  EXPECT_EQ(help.out.find(":{"), std::string::npos) << "no validator lists" << help.out;
+  EXPECT_NE(help.out.find("Examples:"), std::string::npos);
+  EXPECT_NE(help.out.find("man epicsync"), std::string::npos);
+  EXPECT_EQ(help.out.find("docs/cli.md"), std::string::npos) << "no paths of the source tree";
+  for (int code : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 64, 80}) {
+    EXPECT_TRUE(std::regex_search(help.out, std::regex("(^|\\s)" + std::to_string(code) + " ")))
+        << "exit code " << code << " is not explained";
+  }
 }
 
 }  // namespace

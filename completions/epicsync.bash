@@ -1,0 +1,34 @@
+# bash completion for epicsync                                  -*- shell-script -*-
+# Installed as share/bash-completion/completions/epicsync.
+
+_epicsync() {
+  local cur prev
+  cur=${COMP_WORDS[COMP_CWORD]}
+  prev=${COMP_WORDS[COMP_CWORD-1]}
+  case $prev in
+    -m | -f | --markdown | --input)
+      COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -d -- "$cur"))
+      return ;;
+    --config)
+      COMPREPLY=($(compgen -f -- "$cur"))
+      return ;;
+    --backup-dir)
+      COMPREPLY=($(compgen -d -- "$cur"))
+      return ;;
+    -o | --output)
+      COMPREPLY=($(compgen -W 'text json' -- "$cur"))
+      return ;;
+    --phase)
+      COMPREPLY=($(compgen -W 'all descriptions fields subtasks statuses comments' -- "$cur"))
+      return ;;
+    -e | --epic | --backup | --notes | --keep | --diff-backup | --restore-backup | --story | \
+      --issue | --jira-url | --project | --timeout)
+      return ;;
+  esac
+  COMPREPLY=($(compgen -W '-h --help --version --validate -m -f --markdown --input --strict
+    -o --output -q --quiet --no-color -e --epic -x --execute --dry-run --no-confirm --no-backup
+    --update-source --backup-dir --backup --notes --list-backups --cleanup-backups --keep
+    --verify-backups --diff-latest --diff-backup --rollback --restore-backup --force --story
+    --issue --phase -v --verbose --config --jira-url --project --timeout' -- "$cur"))
+}
+complete -F _epicsync epicsync
