@@ -70,4 +70,9 @@ Result<std::unique_ptr<sync::TrackerLease>> take_lease(tracker::Tracker& tracker
   return lease;
 }
 
+std::string interrupted_message(const sync::ExecutionReport& report, size_t total) {
+  return "interrupted: " + std::to_string(report.applied) + " of " + std::to_string(total) +
+         " operations done; run the same command again to finish";
+}
+
 }  // namespace epicsync::cli

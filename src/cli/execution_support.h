@@ -72,4 +72,8 @@ Result<std::unique_ptr<sync::TrackerLease>> take_lease(tracker::Tracker& tracker
 // "This will modify N issues in Jira. Continue? [y/N]" on `out`, the answer from stdin.
 bool confirmed(size_t issues, std::ostream& out);
 
+// What a run stopped by Ctrl-C or SIGTERM says: "interrupted: 12 of 40 operations done; run the
+// same command again to finish" (the journal is left open, so that command continues the run).
+std::string interrupted_message(const sync::ExecutionReport& report, size_t total);
+
 }  // namespace epicsync::cli

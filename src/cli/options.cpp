@@ -79,7 +79,7 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       "  10 rollback/restore done, but fields others changed since were left alone (--force)\n"
       "  12 backup, journal or lock could not be written or read\n"
       "  64 some operations failed or their outcome is unknown; run again to settle them\n"
-      "  80 cancelled at the prompt\n"
+      "  80 cancelled at the prompt   130 interrupted (Ctrl-C): the same command finishes\n"
       "\n"
       "More: man epicsync (the flags, configuration, exit codes and files).");
 

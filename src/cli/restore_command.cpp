@@ -9,6 +9,7 @@
 #include "backup/interrupted_run.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
+#include "cli/interrupt.h"
 #include "cli/terminal.h"
 #include "cli/tracker_session.h"
 #include "config/config.h"
@@ -222,7 +223,11 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
     bar.update(label, done, total);
   };
   eo.may_write = [&lease] { return lease->held(); };
-  const sync::ExecutionReport report = sync::execute(plan, *current, *session->tracker, eo, &log);
+  eo.interrupted = interrupt_requested;
+  const sync::ExecutionReport report = [&] {
+    const InterruptScope graceful;  // Ctrl-C from here on stops before the next write
+    return sync::execute(plan, *current, *session->tracker, eo, &log);
+  }();
   if (!lease->release(report.created_ids)) {
     err << "warning: the epic's lease (issue property " << sync::kLeaseProperty << " on " << o.epic
         << ") could not be released; other runs wait until it expires\n";
@@ -230,8 +235,9 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   std::vector<std::string> notes = plan.notes;
   // A journal that cannot be written stopped the executor: exit 12, never a note.
   std::optional<Error> storage = log.failure();
-  // Unknown outcomes leave the journal open, for the re-run to continue (as after a kill).
-  if (!storage && report.unknown() == 0) {
+  // Unknown outcomes leave the journal open, for the re-run to continue (as after a kill); so
+  // does an interruption.
+  if (!storage && report.unknown() == 0 && !report.interrupted) {
     if (auto sealed = journal->seal(); !sealed.ok()) storage = sealed.error();
   }
   if (storage) {
@@ -243,6 +249,11 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                       "command again"});
   }
 
+  if (report.interrupted) {
+    return fail(
+        Error{ErrorKind::kInterrupted, interrupted_message(report, plan.operations.size()),
+              "what was done is in the journal of backup " + pre->manifest.id + ", and undoable"});
+  }
   if (report.lease_lost) {
     return fail(Error{ErrorKind::kLocked,
                       "another epicsync run took over the lease on " + o.epic + ", so the " +

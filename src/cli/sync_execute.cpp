@@ -7,6 +7,7 @@
 #include "backup/interrupted_run.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
+#include "cli/interrupt.h"
 #include "cli/terminal.h"
 #include "report/plan_render.h"
 #include "source_update.h"
@@ -108,9 +109,12 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     bar.update(label, done, total);
   };
   if (in.lease) eo.may_write = [lease = in.lease] { return lease->held(); };
+  eo.interrupted = interrupt_requested;
   const size_t writes_before = tracker.writes_sent();
-  const sync::ExecutionReport report =
-      sync::execute(in.plan, in.snapshot, tracker, eo, log ? &*log : nullptr);
+  const sync::ExecutionReport report = [&] {
+    const InterruptScope graceful;  // Ctrl-C from here on stops before the next write
+    return sync::execute(in.plan, in.snapshot, tracker, eo, log ? &*log : nullptr);
+  }();
   const bool wrote = tracker.writes_sent() != writes_before;
   if (in.lease && !in.lease->release(report.created_ids)) {
     err << "warning: the epic's lease (issue property " << sync::kLeaseProperty << " on "
@@ -124,7 +128,8 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
   if (log && log->failure()) storage = log->failure();
   // A run that leaves outcomes unknown leaves its journal open: the next run continues this
   // sync (same backup), settles them, and one --rollback still undoes both runs.
-  if (journal && !storage && report.unknown() == 0) {
+  // An interrupted run leaves it open too: "run the same command again to finish" continues it.
+  if (journal && !storage && report.unknown() == 0 && !report.interrupted) {
     if (auto sealed = journal->seal(); !sealed.ok()) storage = sealed.error();
   }
   if (storage) {
@@ -196,6 +201,10 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                       {"code", exit_code(storage->kind)},
                       {"message", storage->message},
                       {"hint", storage->hint}};
+    } else if (report.interrupted) {
+      doc["error"] = {{"kind", error_id(ErrorKind::kInterrupted)},
+                      {"code", exit_code(ErrorKind::kInterrupted)},
+                      {"message", interrupted_message(report, in.plan.operations.size())}};
     } else if (report.lease_lost) {
       doc["error"] = {{"kind", error_id(ErrorKind::kLocked)},
                       {"code", exit_code(ErrorKind::kLocked)},
@@ -220,6 +229,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
         << " transitions)\n";
     for (const auto& f : report.failures) {
       if (storage && f.error.kind == ErrorKind::kLocalStorage) continue;  // said once, below
+      if (f.error.kind == ErrorKind::kInterrupted) continue;              // counted once, below
       out << "  " << (f.unknown() ? style.yellow("outcome unknown") : style.red("failed")) << ": "
           << f.what << ": " << f.error.message << "\n";
     }
@@ -244,6 +254,11 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     // The message and hint on stderr like every error; the summary above says what was done.
     if (!json) err << "epicsync: " << storage->message << "\nhint: " << storage->hint << "\n";
     return exit_code(ErrorKind::kLocalStorage);
+  }
+  if (report.interrupted) {
+    if (!json)
+      err << "epicsync: " << interrupted_message(report, in.plan.operations.size()) << "\n";
+    return exit_code(ErrorKind::kInterrupted);
   }
   if (report.lease_lost) {
     if (!json) {

@@ -73,6 +73,10 @@ class Run {
         if (unknown_creates_.count(id) || unknown_creates_.count(op.story_id)) {
           fail(i, Error{ErrorKind::kUnknownOutcome,
                         "not sent: whether the issue it belongs to was created is unknown", ""});
+        } else if (was_interrupted()) {
+          fail(i, stop_reason());
+          std::lock_guard lock(mu_);
+          ++report_.not_sent;
         } else {
           fail(i, "the issue it belongs to was not created");
         }
@@ -135,10 +139,13 @@ class Run {
   // Records the intent before anything is sent; false (and the operation failed, unsent) when
   // the run has stopped or the journal cannot take the record.
   bool begin(size_t i, const Operation& op) {
+    if (!stopped_ && o_.interrupted && o_.interrupted()) interrupt();
     if (!stopped_ && o_.may_write && !o_.may_write()) lose_lease();
     if (!stopped_ && (!log_ || log_->intent(i, op))) return true;
     stop();
     fail(i, stop_reason());
+    std::lock_guard lock(mu_);
+    ++report_.not_sent;
     return false;
   }
   void stop() {
@@ -152,9 +159,21 @@ class Run {
     std::lock_guard lock(mu_);
     report_.lease_lost = true;
   }
+  bool was_interrupted() {
+    std::lock_guard lock(mu_);
+    return report_.interrupted;
+  }
+  void interrupt() {
+    if (stopped_.exchange(true)) return;
+    std::lock_guard lock(mu_);
+    report_.interrupted = true;
+  }
   // Why an operation was not sent once the run has stopped.
   Error stop_reason() {
     std::lock_guard lock(mu_);
+    if (report_.interrupted) {
+      return Error{ErrorKind::kInterrupted, "not sent: the run was interrupted", ""};
+    }
     if (report_.lease_lost) {
       return Error{ErrorKind::kLocked,
                    "not sent: another epicsync run took over the epic's lease on the tracker", ""};
@@ -406,6 +425,13 @@ class Run {
           // Not sent: a story whose create is unknown may exist, and its sub-tasks with it
           // would need it as their parent.
           const bool unsure = unknown_creates_.count(op.parent_story_id) > 0;
+          if (report_.interrupted && !unsure) {
+            report_.failures.push_back(
+                {i, what(op),
+                 Error{ErrorKind::kInterrupted, "not sent: the run was interrupted", ""}});
+            ++report_.not_sent;
+            continue;
+          }
           report_.failures.push_back(
               {i, what(op),
                Error{unsure ? ErrorKind::kUnknownOutcome : ErrorKind::kRejected,

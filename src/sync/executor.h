@@ -44,6 +44,10 @@ struct ExecutionReport {
   std::optional<Error> journal_failure;
   // Another run took the epic's lease on the tracker: the run stopped before its next request.
   bool lease_lost = false;
+  // The user asked the run to stop (Ctrl-C, SIGTERM): it sent nothing more after that.
+  bool interrupted = false;
+  // Operations not sent because the run stopped (journal, lease or interruption).
+  size_t not_sent = 0;
   bool ok() const { return failures.empty(); }
   size_t unknown() const;
 };
@@ -57,6 +61,9 @@ struct ExecutorOptions {
   // Asked before every request that writes; false stops the run there (the tracker lease was
   // lost to another run, see sync/tracker_lease.h). Unset: always allowed.
   std::function<bool()> may_write;
+  // Asked before every request that writes; true stops the run there, as a graceful
+  // interruption (Ctrl-C): requests in flight finish and are journalled. Unset: never.
+  std::function<bool()> interrupted;
 };
 
 // Applies the plan: writes to existing issues concurrently (per issue in order), then stories in

@@ -107,6 +107,35 @@ class CliSafetyTest : public CliSimTest {
     victim.stop(SIGKILL);
     return killed;
   }
+  // As kill_at, with `signal_number` (Ctrl-C is SIGINT), and what the run then said and returned.
+  struct Stopped {
+    bool in_time = false;  // the signal came while the run was writing
+    int exit_code = -1;
+    std::string err;
+  };
+  Stopped signal_at(std::vector<std::string> args, backup::Trigger trigger, size_t records,
+                    int signal_number) {
+    const size_t before = journal_records(trigger);
+    const std::string err_file = dir_ + "/stderr.txt";
+    std::vector<std::string> argv = {"/bin/bash", "-c", "exec \"$0\" \"$@\" 2>\"" + err_file + "\"",
+                                     EPICSYNC_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    BackgroundProcess victim(argv, options());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    Stopped out;
+    while (std::chrono::steady_clock::now() < deadline && victim.running()) {
+      const size_t now = journal_records(trigger);
+      if (now != before && now >= records) {
+        out.in_time = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    out.exit_code = victim.stop(signal_number);
+    std::ifstream in(err_file);
+    out.err.assign(std::istreambuf_iterator<char>(in), {});
+    return out;
+  }
 };
 
 // 1. A bulk create applied whose answer is lost, while search lags: confirmed by identity, never
@@ -374,6 +403,48 @@ TEST_F(CliInterruptedTest, AnInterruptedSyncRunAgainIsOneSyncToRollBack) {
   EXPECT_EQ(store().list(std::string("PROJ-1"))->size(), 1u) << "one backup for the one change";
   auto undone = rollback();
   ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_TRUE(managed() == before) << differences(before, managed());
+}
+
+// Ctrl-C or SIGTERM while a sync writes: no request after it, the run says how far it got and
+// exits 130 (not 143: the signal was handled), the journal stays open, and the same command
+// finishes that sync; one --rollback undoes both runs.
+TEST_F(CliInterruptedTest, SigtermStopsTheSyncBeforeItsNextWriteAndTheSameCommandFinishesIt) {
+  // One request at a time, so that writes are still to come when the signal arrives.
+  config("jira:\n  search_wait: 2\n  concurrency: 1\n");
+  const json before = managed();
+  auto stopped = signal_at(
+      {"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute", "--no-confirm", "--no-color"},
+      backup::Trigger::kPreSync, 3, SIGTERM);
+  ASSERT_TRUE(stopped.in_time);
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.err;
+  EXPECT_NE(stopped.err.find("interrupted: "), std::string::npos) << stopped.err;
+  EXPECT_NE(stopped.err.find("run the same command again to finish"), std::string::npos)
+      << stopped.err;
+  // Left open: the same command continues it (same backup, chained journal).
+  auto again = sync();
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("Continuing the interrupted sync"), std::string::npos) << again.out;
+  EXPECT_TRUE(duplicated().empty()) << ::testing::PrintToString(duplicated());
+  EXPECT_EQ(issue_count(), 12u);
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_TRUE(managed() == before) << differences(before, managed());
+}
+
+TEST_F(CliInterruptedTest, CtrlCStopsARollbackGracefullyAndTheSameCommandFinishesIt) {
+  // One request at a time, so that writes are still to come when the signal arrives.
+  config("jira:\n  concurrency: 1\n");
+  const json before = managed();
+  ASSERT_EQ(sync().exit_code, 0);
+  auto stopped = signal_at({"--rollback", "-e", "PROJ-1", "--execute", "--no-confirm"},
+                           backup::Trigger::kPreRollback, 3, SIGINT);
+  ASSERT_TRUE(stopped.in_time);
+  EXPECT_EQ(stopped.exit_code, 130) << stopped.err;
+  EXPECT_NE(stopped.err.find("interrupted: "), std::string::npos) << stopped.err;
+  auto again = rollback();
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("Continuing the interrupted rollback"), std::string::npos) << again.out;
   EXPECT_TRUE(managed() == before) << differences(before, managed());
 }
 

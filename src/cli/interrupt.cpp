@@ -1,0 +1,43 @@
+#include "cli/interrupt.h"
+
+#include <signal.h>
+
+#include <atomic>
+
+namespace epicsync::cli {
+namespace {
+
+// Lock-free, so the handler may set it (a plain std::atomic<bool> is on every target we build).
+std::atomic<bool> g_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+struct sigaction g_old_int;
+struct sigaction g_old_term;
+
+void on_signal(int) {
+  g_requested.store(true);
+}
+
+}  // namespace
+
+InterruptScope::InterruptScope() {
+  g_requested.store(false);
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  // One graceful stop; the next signal has its default action again and ends the process.
+  sa.sa_flags = SA_RESETHAND | SA_RESTART;
+  sigaction(SIGINT, &sa, &g_old_int);
+  sigaction(SIGTERM, &sa, &g_old_term);
+}
+
+InterruptScope::~InterruptScope() {
+  sigaction(SIGINT, &g_old_int, nullptr);
+  sigaction(SIGTERM, &g_old_term, nullptr);
+}
+
+bool interrupt_requested() {
+  return g_requested.load();
+}
+
+}  // namespace epicsync::cli
