@@ -186,6 +186,43 @@ void JiraTracker::reconcile(const std::vector<std::string>& issue_ids) {
   for (const auto& id : issue_ids) remember_written(id);
 }
 
+epicsync::Result<bool> JiraTracker::search_shows(const std::vector<std::string>& issue_ids) {
+  // 100 ids a query (one page each, a JQL of about 1 KB), all queries at once. What search
+  // itself shows: no reconcileIssues, which would show the ids whatever the index.
+  std::vector<Request> queries;
+  for (size_t from = 0; from < issue_ids.size(); from += 100) {
+    const size_t to = std::min(issue_ids.size(), from + 100);
+    std::string jql = "id in (";
+    for (size_t i = from; i < to; ++i) jql += (i == from ? "" : ",") + issue_ids[i];
+    jql += ")";
+    Request r;
+    r.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json"}};
+    r.read_only = true;
+    r.method = Method::kPost;
+    r.path = api(info_.deployment == tracker::Deployment::kCloud ? "search/jql" : "search");
+    r.body = json{{"jql", jql}, {"fields", json::array({"summary"})}, {"maxResults", 100}}.dump();
+    queries.push_back(std::move(r));
+  }
+  std::set<std::string> seen;
+  for (auto& response : client_->send_all(queries)) {
+    if (!response) return to_error(response.error());
+    json page = json::parse(response->body, nullptr, false);
+    if (!page.is_object()) {
+      return Error{epicsync::ErrorKind::kRejected, "search: unreadable answer", ""};
+    }
+    for (const auto& i : page.value("issues", json::array())) seen.insert(i.value("id", ""));
+  }
+  for (const auto& id : issue_ids) {
+    if (seen.count(id)) continue;
+    // Not in search: lagging, or deleted since. Reading the issue itself is consistent, and the
+    // first one that exists settles it.
+    auto read = call(Method::kGet, api("issue/" + id), nullptr, {{"fields", "summary"}}, true);
+    if (read) return false;
+    if (read.error().kind != epicsync::ErrorKind::kNotFound) return read.error();
+  }
+  return true;
+}
+
 std::string JiraTracker::epic_children_jql(const std::string& epic_key) const {
   if (!ids_.epic_link.empty()) return "\"Epic Link\" = " + epic_key;
   return "parent = " + epic_key;

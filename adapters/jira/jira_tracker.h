@@ -70,6 +70,7 @@ class JiraTracker final : public tracker::Tracker {
   // consistent on Cloud).
   void remember_written(const std::string& issue_id);
   void reconcile(const std::vector<std::string>& issue_ids) override;
+  epicsync::Result<bool> search_shows(const std::vector<std::string>& issue_ids) override;
 
  private:
   std::string api(const std::string& tail) const;

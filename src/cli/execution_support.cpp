@@ -60,13 +60,29 @@ Result<std::unique_ptr<sync::TrackerLease>> take_lease(tracker::Tracker& tracker
   // Jira takes at most 50 ids to reconcile a search with; beyond that, wait for the index.
   tracker.reconcile(previous->created_ids);
   if (previous->created_ids.size() <= 50 && !previous->created_truncated) return lease;
-  const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(settled - now);
-  if (!quiet) {
-    err << "Waiting " << (wait.count() + 999) / 1000
-        << " s for Jira's search to show the issues another run (pid " << previous->pid << " on "
-        << previous->host << ") just created (jira.search_wait)\n";
+  // Ask search whether it shows them yet, rather than waiting the whole window: it usually
+  // catches up within a second or two. The whole list is needed to know; a truncated one
+  // (and a tracker that cannot tell) waits the window out.
+  bool told = false;
+  auto pause = std::chrono::milliseconds(250);
+  while (std::chrono::system_clock::now() < settled) {
+    if (!previous->created_truncated) {
+      auto shown = tracker.search_shows(previous->created_ids);
+      if (shown && *shown) return lease;
+    }
+    if (!quiet && !told) {
+      const auto left = std::chrono::duration_cast<std::chrono::seconds>(
+          settled - std::chrono::system_clock::now());
+      err << "Waiting up to " << left.count() + 1
+          << " s for Jira's search to show the issues another run (pid " << previous->pid << " on "
+          << previous->host << ") just created (jira.search_wait)\n";
+      told = true;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        settled - std::chrono::system_clock::now());
+    std::this_thread::sleep_for(std::min(pause, std::max(left, std::chrono::milliseconds(0))));
+    pause = std::min(pause * 2, std::chrono::milliseconds(2000));
   }
-  std::this_thread::sleep_for(wait);
   return lease;
 }
 

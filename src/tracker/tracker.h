@@ -70,6 +70,13 @@ class Tracker {
   // Issues known to exist (created by a run moments ago) that a lagging search index may not
   // show yet: searches ask for them by id (Jira's reconcileIssues).
   virtual void reconcile(const std::vector<std::string>& issue_ids) { (void)issue_ids; }
+  // Whether search shows every one of these issues that still exists (false: its index lags
+  // behind writes). An error when it cannot tell. The default suits trackers whose search never
+  // lags.
+  virtual Result<bool> search_shows(const std::vector<std::string>& issue_ids) {
+    (void)issue_ids;
+    return true;
+  }
   // How many requests that may change the tracker have been sent so far (resends included).
   virtual size_t writes_sent() const = 0;
   // A missing issue succeeds too: deleting is what a re-run of a rollback repeats.

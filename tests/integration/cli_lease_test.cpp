@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "epic_generator.h"
 #include "support/cli_sim_test.h"
 #include "support/jira_sim_fixture.h"
 #include "support/subprocess.h"
@@ -126,6 +128,44 @@ TEST_F(CliLeaseTest, TwoRunnersAtOnceNeverDuplicateTheEpic) {
       EXPECT_NE(loser->err.find("pid "), std::string::npos) << loser->err;
     }
   }
+}
+
+// A run on another machine created more issues than Jira reconciles in one search (50), and
+// search lags: the next runner, which has no journal of them, waits until search shows them
+// (asking search, not sleeping the whole jira.search_wait) and then creates none of them again.
+TEST_F(CliLeaseTest, AnotherRunnersLargeCreateIsWaitedForNotMadeAgain) {
+  bench::GeneratorOptions g;
+  g.stories = 20;
+  g.subtasks_per_story = 3;
+  g.seed = 5;
+  model::Epic epic = bench::generate_epic(g);
+  for (auto& st : epic.stories) {
+    st.tracker_key.reset();
+    st.assignee.reset();  // the simulator knows none of the generated people
+  }
+  const std::string file = dir_ + "/big.md";
+  std::ofstream(file) << bench::render_epic(epic);
+  auto run_on = [&](const std::string& name) {
+    return run_process(
+        {EPICSYNC_PATH, "-m", file, "-e", "PROJ-1", "--execute", "--no-confirm", "--no-color"},
+        machine(name));
+  };
+  ASSERT_EQ(run_on("a").exit_code, 0);
+  const size_t created = sim().state()["issues"].size() - 1;
+  ASSERT_GT(created, 50u);
+  // The index now lags 1.5 s behind every write: machine A's issues are hidden from search.
+  sim().put("/_sim/config", {{"search_lag_ms", 1500}});
+  auto b = run_on("b");
+  ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
+  EXPECT_NE(b.err.find("Waiting up to"), std::string::npos) << b.err;
+  std::map<std::string, int> per_identity;
+  const json state = sim().state();
+  for (const auto& i : state["issues"]) {
+    const std::string id = i["properties"].value("epicsync", json::object()).value("id", "");
+    if (!id.empty()) per_identity[id]++;
+  }
+  EXPECT_EQ(per_identity.size(), created);
+  for (const auto& [id, n] : per_identity) EXPECT_EQ(n, 1) << id << " was created twice";
 }
 
 }  // namespace

@@ -90,24 +90,10 @@ class CliSafetyTest : public CliSimTest {
   // Starts the run and kills it (-9) once the newest journal of `trigger` has `records`
   // records, however slow the machine. False when the run ended first.
   bool kill_at(std::vector<std::string> args, backup::Trigger trigger, size_t records) {
-    const size_t before = journal_records(trigger);
-    args.insert(args.begin(), EPICSYNC_PATH);
-    BackgroundProcess victim(args, options());
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    bool killed = false;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (!victim.running()) break;
-      const size_t now = journal_records(trigger);
-      if (now != before && now >= records) {
-        killed = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    victim.stop(SIGKILL);
-    return killed;
+    return signal_at(std::move(args), trigger, records, SIGKILL).in_time;
   }
-  // As kill_at, with `signal_number` (Ctrl-C is SIGINT), and what the run then said and returned.
+  // Starts the run and sends it `signal_number` (SIGKILL, or SIGINT as Ctrl-C does) once the
+  // newest journal of `trigger` has `records` records; what the run then said and returned.
   struct Stopped {
     bool in_time = false;  // the signal came while the run was writing
     int exit_code = -1;
