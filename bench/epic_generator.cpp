@@ -200,4 +200,13 @@ std::string render_epic(const model::Epic& e) {
   return out.str();
 }
 
+model::Epic generate_epic_for_sim(const GeneratorOptions& options) {
+  model::Epic epic = generate_epic(options);
+  for (auto& s : epic.stories) {
+    s.tracker_key.reset();
+    s.assignee.reset();
+  }
+  return epic;
+}
+
 }  // namespace epicsync::bench

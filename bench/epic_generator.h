@@ -19,6 +19,10 @@ struct GeneratorOptions {
 // given seed. Positions are left empty.
 model::Epic generate_epic(const GeneratorOptions& options);
 
+// The same epic for a first sync to jira-sim: no story pinned to a tracker key and no assignees
+// (the simulator knows none of the generated people).
+model::Epic generate_epic_for_sim(const GeneratorOptions& options);
+
 // The markdown a person would write for `epic`. Story i uses metadata style i % 3 and subtask
 // style i % 2, so parsing the result must give back `epic` (positions aside).
 std::string render_epic(const model::Epic& epic);

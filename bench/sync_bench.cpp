@@ -59,11 +59,7 @@ int main(int argc, char** argv) {
   epicsync::bench::GeneratorOptions g;
   g.stories = stories;
   g.subtasks_per_story = subtasks;
-  auto model = epicsync::bench::generate_epic(g);
-  for (auto& s : model.stories) {
-    s.tracker_key.reset();  // a first sync: nothing is pinned yet
-    s.assignee.reset();     // generated names are not users of the simulator
-  }
+  auto model = epicsync::bench::generate_epic_for_sim(g);
   const std::string markdown = epicsync::bench::render_epic(model);
   auto parsed = epicsync::markdown::parse_epic(markdown);
   if (!parsed.ok()) {

@@ -138,13 +138,8 @@ TEST_F(CliLeaseTest, AnotherRunnersLargeCreateIsWaitedForNotMadeAgain) {
   g.stories = 20;
   g.subtasks_per_story = 3;
   g.seed = 5;
-  model::Epic epic = bench::generate_epic(g);
-  for (auto& st : epic.stories) {
-    st.tracker_key.reset();
-    st.assignee.reset();  // the simulator knows none of the generated people
-  }
   const std::string file = dir_ + "/big.md";
-  std::ofstream(file) << bench::render_epic(epic);
+  std::ofstream(file) << bench::render_epic(bench::generate_epic_for_sim(g));
   auto run_on = [&](const std::string& name) {
     return run_process(
         {EPICSYNC_PATH, "-m", file, "-e", "PROJ-1", "--execute", "--no-confirm", "--no-color"},

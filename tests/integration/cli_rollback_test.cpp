@@ -22,10 +22,7 @@ using nlohmann::json;
 
 class CliRollbackTest : public CliSimTest {
  protected:
-  ProcessResult run(std::vector<std::string> args) {
-    args.push_back("--no-color");
-    return CliSimTest::run(std::move(args));
-  }
+  CliRollbackTest() { no_color_ = true; }
   ProcessResult sync(const std::string& file) {
     return run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm"});
   }
@@ -226,11 +223,7 @@ TEST_F(CliRollbackTest, AGeneratedHundredStoryEpicRollsBack) {
   g.stories = 100;
   g.subtasks_per_story = 2;
   g.seed = 7;
-  model::Epic epic = bench::generate_epic(g);
-  for (auto& s : epic.stories) {
-    s.tracker_key.reset();  // new issues: nothing pinned
-    s.assignee.reset();     // the simulator knows none of the generated people
-  }
+  model::Epic epic = bench::generate_epic_for_sim(g);
   auto first = sync(write("v1.md", bench::render_epic(epic)));
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
   const json after_first = managed();

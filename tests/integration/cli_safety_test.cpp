@@ -26,10 +26,7 @@ using nlohmann::json;
 
 class CliSafetyTest : public CliSimTest {
  protected:
-  ProcessResult run(std::vector<std::string> args) {
-    args.push_back("--no-color");
-    return CliSimTest::run(std::move(args));
-  }
+  CliSafetyTest() { no_color_ = true; }
   ProcessResult sync(const std::string& file = fixture("checkout.md")) {
     return run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm"});
   }
@@ -445,12 +442,7 @@ class CliKillMatrixTest : public CliSafetyTest {
     g.stories = 50;
     g.subtasks_per_story = 5;
     g.seed = 11;
-    model::Epic epic = bench::generate_epic(g);
-    for (auto& s : epic.stories) {
-      s.tracker_key.reset();
-      s.assignee.reset();  // the simulator knows none of the generated people
-    }
-    return write("big.md", bench::render_epic(epic));
+    return write("big.md", bench::render_epic(bench::generate_epic_for_sim(g)));
   }
 };
 

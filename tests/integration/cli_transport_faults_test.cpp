@@ -21,10 +21,7 @@ using nlohmann::json;
 
 class CliTransportFaultsTest : public CliSimTest {
  protected:
-  ProcessResult run(std::vector<std::string> args) {
-    args.push_back("--no-color");
-    return CliSimTest::run(std::move(args));
-  }
+  CliTransportFaultsTest() { no_color_ = true; }
   ProcessResult plan(std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"-m", fixture("checkout.md"), "-e", "PROJ-1"};
     args.insert(args.end(), extra.begin(), extra.end());

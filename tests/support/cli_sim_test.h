@@ -54,8 +54,9 @@ class CliSimTest : public JiraSimTest {
     o.timeout = std::chrono::seconds(180);
     return o;
   }
-  // The binary with these arguments, as a user would run it.
+  // The binary with these arguments, as a user would run it (with --no-color when no_color_).
   ProcessResult run(std::vector<std::string> args) {
+    if (no_color_) args.push_back("--no-color");
     args.insert(args.begin(), EPICSYNC_PATH);
     return run_process(args, options());
   }
@@ -86,6 +87,7 @@ class CliSimTest : public JiraSimTest {
   }
 
   std::string dir_;
+  bool no_color_ = false;  // fixtures whose assertions read plain text set it
 };
 
 }  // namespace epicsync::testing
