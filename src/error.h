@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -35,25 +36,34 @@ int exit_code(ErrorKind kind);
 // A stable identifier for JSON output ("input_file", "invalid_markdown", ...).
 const char* error_id(ErrorKind kind);
 
-// A value or the error that prevented it.
-template <typename T>
+// A value or the error that prevented it: the one result type of every layer (a stand-in for
+// C++23 std::expected). E is Error everywhere but inside the HTTP transport, whose richer
+// HttpError (status, Jira's messages, retries) becomes an Error at the adapter's boundary
+// (jira::to_error), the one place "sent, outcome unknown" turns into kUnknownOutcome.
+template <typename T, typename E = Error>
 class Result {
- public:
-  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design, like std::expected
-  Result(Error error) : v_(std::move(error)) {}  // NOLINT
+  static_assert(!std::is_same_v<T, E>, "value and error types must differ");
 
-  bool ok() const { return std::holds_alternative<T>(v_); }
+ public:
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(E error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+
+  bool ok() const { return v_.index() == 0; }
+  bool has_value() const { return ok(); }
   explicit operator bool() const { return ok(); }
-  T& value() { return std::get<T>(v_); }
-  const T& value() const { return std::get<T>(v_); }
-  T& operator*() { return value(); }
-  const T& operator*() const { return value(); }
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
-  const Error& error() const { return std::get<Error>(v_); }
+  E& error() & { return std::get<1>(v_); }
+  const E& error() const& { return std::get<1>(v_); }
+  E&& error() && { return std::get<1>(std::move(v_)); }
 
  private:
-  std::variant<T, Error> v_;
+  std::variant<T, E> v_;
 };
 
 }  // namespace epicsync

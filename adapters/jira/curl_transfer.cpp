@@ -56,17 +56,17 @@ void classify(CURLcode code, bool connected, TransferOutcome& out) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_RESOLVE_PROXY:
       out.failure = TransportFailure::kDns;
-      out.failure_kind = ErrorKind::kDns;
+      out.failure_kind = HttpFailure::kDns;
       out.request_sent = false;
       return;
     case CURLE_COULDNT_CONNECT:
       out.failure = TransportFailure::kConnectRefused;
-      out.failure_kind = ErrorKind::kConnect;
+      out.failure_kind = HttpFailure::kConnect;
       out.request_sent = false;
       return;
     case CURLE_OPERATION_TIMEDOUT:
       out.failure = TransportFailure::kTimeout;
-      out.failure_kind = ErrorKind::kTimeout;
+      out.failure_kind = HttpFailure::kTimeout;
       out.request_sent = connected;
       return;
     case CURLE_SEND_ERROR:
@@ -76,7 +76,7 @@ void classify(CURLcode code, bool connected, TransferOutcome& out) {
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
       out.failure = TransportFailure::kConnectionLost;
-      out.failure_kind = ErrorKind::kConnect;
+      out.failure_kind = HttpFailure::kConnect;
       out.request_sent = connected;
       return;
     case CURLE_SSL_CONNECT_ERROR:
@@ -93,12 +93,12 @@ void classify(CURLcode code, bool connected, TransferOutcome& out) {
     case CURLE_SSL_ENGINE_INITFAILED:
       // The handshake precedes the request, so nothing was sent.
       out.failure = TransportFailure::kTls;
-      out.failure_kind = ErrorKind::kTls;
+      out.failure_kind = HttpFailure::kTls;
       out.request_sent = false;
       return;
     default:
       out.failure = TransportFailure::kOther;
-      out.failure_kind = ErrorKind::kProtocol;
+      out.failure_kind = HttpFailure::kProtocol;
       out.request_sent = connected;
       return;
   }
@@ -205,7 +205,7 @@ TransferOutcome run_transfer(CurlLoop& loop, const TransferSettings& s, const Re
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
     out.status = static_cast<int>(status);
     out.failure = TransportFailure::kTooLarge;
-    out.failure_kind = ErrorKind::kTooLarge;
+    out.failure_kind = HttpFailure::kTooLarge;
     // An answer began, so the request reached the server (and a write may have been applied).
     out.request_sent = true;
     const size_t mib = size_t{1} << 20;

@@ -28,7 +28,7 @@ struct TransferSettings {
 
 struct TransferOutcome {
   TransportFailure failure = TransportFailure::kNone;
-  ErrorKind failure_kind = ErrorKind::kProtocol;  // meaningful when failure != kNone
+  HttpFailure failure_kind = HttpFailure::kProtocol;  // meaningful when failure != kNone
   bool request_sent = false;
   std::string error_text;  // libcurl's description of the failure
   int status = 0;

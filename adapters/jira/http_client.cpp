@@ -44,7 +44,7 @@ std::string seconds_text(milliseconds d) {
 
 Result<std::unique_ptr<HttpClient>> HttpClient::create(ClientOptions options) {
   auto url = check_base_url(options.base_url, options.allow_insecure_http);
-  if (!url) return unexpected(std::move(url).error());
+  if (!url) return std::move(url).error();
   if (!options.sleep) options.sleep = [](milliseconds d) { std::this_thread::sleep_for(d); };
   if (!options.now) options.now = [] { return std::chrono::system_clock::now(); };
   // A budget smaller than one attempt would cut the first attempt short of the timeout the
@@ -208,13 +208,13 @@ Result<Response> HttpClient::send(const Request& req) {
     err.retries = attempt - 1;
     err.elapsed = waited + attempts_time;
     if (decision.action == RetryAction::kAmbiguous) {
-      err.kind = ErrorKind::kAmbiguousWrite;
+      err.kind = HttpFailure::kAmbiguousWrite;
     } else if (html && raw.status < 500) {
-      err.kind = ErrorKind::kNotJira;
+      err.kind = HttpFailure::kNotJira;
     } else if (raw.failure != TransportFailure::kNone) {
       err.kind = raw.failure_kind;
     } else if (raw.status >= 300 && raw.status < 400) {
-      err.kind = ErrorKind::kProtocol;
+      err.kind = HttpFailure::kProtocol;
       if (auto loc = find_header(raw.headers, "location")) {
         decision.reason = "unexpected redirect to " + redact_path(*loc);
       }
@@ -227,7 +227,7 @@ Result<Response> HttpClient::send(const Request& req) {
       detail = "no answer within the " + seconds_text(per_attempt) + " timeout per attempt" +
                detail.substr(std::string_view("timed out").size());
     }
-    if (err.kind == ErrorKind::kTooLarge) {
+    if (err.kind == HttpFailure::kTooLarge) {
       detail = raw.error_text;  // "the answer was larger than 64 MiB": the reason says no more
     } else if (!raw.error_text.empty()) {
       detail += " (" + raw.error_text + ")";
@@ -241,7 +241,7 @@ Result<Response> HttpClient::send(const Request& req) {
         err.body_excerpt = clean(raw.body.substr(0, kBodyExcerptChars));
       }
     }
-    return unexpected(std::move(err));
+    return err;
   }
 }
 

@@ -4,64 +4,64 @@
 
 namespace epicsync::jira {
 
-std::string_view to_string(ErrorKind k) {
+std::string_view to_string(HttpFailure k) {
   switch (k) {
-    case ErrorKind::kConnect:
+    case HttpFailure::kConnect:
       return "cannot connect";
-    case ErrorKind::kDns:
+    case HttpFailure::kDns:
       return "host not found";
-    case ErrorKind::kTls:
+    case HttpFailure::kTls:
       return "TLS failure";
-    case ErrorKind::kTimeout:
+    case HttpFailure::kTimeout:
       return "timed out";
-    case ErrorKind::kTooLarge:
+    case HttpFailure::kTooLarge:
       return "answer too large";
-    case ErrorKind::kAuth:
+    case HttpFailure::kAuth:
       return "authentication refused";
-    case ErrorKind::kForbidden:
+    case HttpFailure::kForbidden:
       return "permission denied";
-    case ErrorKind::kNotFound:
+    case HttpFailure::kNotFound:
       return "not found";
-    case ErrorKind::kGone:
+    case HttpFailure::kGone:
       return "endpoint removed";
-    case ErrorKind::kRejected:
+    case HttpFailure::kRejected:
       return "rejected";
-    case ErrorKind::kRateLimited:
+    case HttpFailure::kRateLimited:
       return "rate-limited";
-    case ErrorKind::kServer:
+    case HttpFailure::kServer:
       return "server error";
-    case ErrorKind::kAmbiguousWrite:
+    case HttpFailure::kAmbiguousWrite:
       return "write outcome unknown";
-    case ErrorKind::kInsecureUrl:
+    case HttpFailure::kInsecureUrl:
       return "insecure URL";
-    case ErrorKind::kInvalidUrl:
+    case HttpFailure::kInvalidUrl:
       return "invalid URL";
-    case ErrorKind::kNotJira:
+    case HttpFailure::kNotJira:
       return "not Jira's REST API";
-    case ErrorKind::kProtocol:
+    case HttpFailure::kProtocol:
       return "protocol error";
   }
   return "error";
 }
 
-ErrorKind kind_for_status(int status) {
+HttpFailure kind_for_status(int status) {
   switch (status) {
     case 401:
-      return ErrorKind::kAuth;
+      return HttpFailure::kAuth;
     case 403:
-      return ErrorKind::kForbidden;
+      return HttpFailure::kForbidden;
     case 404:
-      return ErrorKind::kNotFound;
+      return HttpFailure::kNotFound;
     case 410:
-      return ErrorKind::kGone;
+      return HttpFailure::kGone;
     case 429:
-      return ErrorKind::kRateLimited;
+      return HttpFailure::kRateLimited;
     default:
       break;
   }
-  if (status >= 500) return ErrorKind::kServer;
-  if (status >= 400) return ErrorKind::kRejected;
-  return ErrorKind::kProtocol;
+  if (status >= 500) return HttpFailure::kServer;
+  if (status >= 400) return HttpFailure::kRejected;
+  return HttpFailure::kProtocol;
 }
 
 std::string HttpError::to_string() const {

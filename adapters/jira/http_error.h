@@ -1,7 +1,8 @@
 #pragma once
 
-// The one error type every tracker request can return. The CLI maps `kind` to an exit code;
-// `messages`/`field_errors` carry the tracker's own words so users see what Jira said.
+// What a failed HTTP request carries inside the transport: the program's one Result type with a
+// richer error than epicsync::Error. The adapter turns it into an Error (to_error) at its
+// boundary; `messages`/`field_errors` carry the tracker's own words so users see what Jira said.
 
 #include <chrono>
 #include <map>
@@ -9,11 +10,13 @@
 #include <string_view>
 #include <vector>
 
-#include "jira/result.h"
+#include "error.h"
 
 namespace epicsync::jira {
 
-enum class ErrorKind {
+// How a request failed, finer than the exit-code kinds of epicsync::ErrorKind (which
+// to_error() in jira_tracker.cpp maps these to).
+enum class HttpFailure {
   kConnect,         // refused, reset or dropped connection
   kDns,             // host name did not resolve
   kTls,             // handshake or certificate verification failed
@@ -33,10 +36,10 @@ enum class ErrorKind {
   kProtocol,        // anything else: unexpected redirect, malformed response, internal curl error
 };
 
-std::string_view to_string(ErrorKind k);
+std::string_view to_string(HttpFailure k);
 
 struct HttpError {
-  ErrorKind kind = ErrorKind::kProtocol;
+  HttpFailure kind = HttpFailure::kProtocol;
   int status = 0;  // 0 when no HTTP response was received
   std::string method;
   std::string path;    // redacted, with query
@@ -54,9 +57,9 @@ struct HttpError {
 };
 
 template <class T>
-using Result = Expected<T, HttpError>;
+using Result = epicsync::Result<T, HttpError>;
 
 // Maps an HTTP status (>= 300) to the error kind the CLI understands.
-ErrorKind kind_for_status(int status);
+HttpFailure kind_for_status(int status);
 
 }  // namespace epicsync::jira

@@ -26,46 +26,46 @@ std::string quote_list(const std::vector<std::string>& keys) {
 Error to_error(const HttpError& e) {
   epicsync::ErrorKind kind = epicsync::ErrorKind::kRejected;
   switch (e.kind) {
-    case jira::ErrorKind::kConnect:
-    case jira::ErrorKind::kDns:
-    case jira::ErrorKind::kTls:
-    case jira::ErrorKind::kTimeout:
-    case jira::ErrorKind::kRateLimited:
+    case jira::HttpFailure::kConnect:
+    case jira::HttpFailure::kDns:
+    case jira::HttpFailure::kTls:
+    case jira::HttpFailure::kTimeout:
+    case jira::HttpFailure::kRateLimited:
       kind = epicsync::ErrorKind::kUnreachable;
       break;
-    case jira::ErrorKind::kAuth:
-    case jira::ErrorKind::kForbidden:
+    case jira::HttpFailure::kAuth:
+    case jira::HttpFailure::kForbidden:
       kind = epicsync::ErrorKind::kAuth;
       break;
-    case jira::ErrorKind::kNotFound:
+    case jira::HttpFailure::kNotFound:
       kind = epicsync::ErrorKind::kNotFound;
       break;
-    case jira::ErrorKind::kInsecureUrl:
-    case jira::ErrorKind::kInvalidUrl:
+    case jira::HttpFailure::kInsecureUrl:
+    case jira::HttpFailure::kInvalidUrl:
       kind = epicsync::ErrorKind::kUsage;
       break;
-    case jira::ErrorKind::kGone:
-    case jira::ErrorKind::kRejected:
-    case jira::ErrorKind::kServer:
-    case jira::ErrorKind::kProtocol:
+    case jira::HttpFailure::kGone:
+    case jira::HttpFailure::kRejected:
+    case jira::HttpFailure::kServer:
+    case jira::HttpFailure::kProtocol:
       kind = epicsync::ErrorKind::kRejected;
       break;
-    case jira::ErrorKind::kTooLarge:
+    case jira::HttpFailure::kTooLarge:
       // Not retried and not "unreachable": the tracker answered, with something we refuse.
       return Error{epicsync::ErrorKind::kRejected, e.to_string() + " (jira.max_response_mb)",
                    "raise jira.max_response_mb (at most 4096) if answers that large are "
                    "expected; otherwise check what sits between epicsync and Jira"};
-    case jira::ErrorKind::kNotJira:
+    case jira::HttpFailure::kNotJira:
       // Whatever answered is not Jira: for the user the tracker is not reachable at that URL.
       return Error{epicsync::ErrorKind::kUnreachable, e.to_string(),
                    "JIRA_URL probably points at a login page or proxy: give the site's base URL, "
                    "such as https://yourcompany.atlassian.net"};
-    case jira::ErrorKind::kAmbiguousWrite:
+    case jira::HttpFailure::kAmbiguousWrite:
       // Sent, but no answer says whether it was applied: never a refusal (docs/transport.md).
       kind = epicsync::ErrorKind::kUnknownOutcome;
       break;
   }
-  if (e.kind == jira::ErrorKind::kTimeout) {
+  if (e.kind == jira::HttpFailure::kTimeout) {
     return Error{kind, e.to_string(),
                  "the tracker accepted the connection but did not answer in time; if it is just "
                  "slow, raise --timeout (jira.timeout, at most 600 seconds)"};
@@ -148,7 +148,7 @@ epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& p
   auto both = client_->send_all({fields_req, types_req});
   for (auto& r : both) {
     if (!r) {
-      if (r.error().kind == jira::ErrorKind::kNotFound) {
+      if (r.error().kind == jira::HttpFailure::kNotFound) {
         return Error{epicsync::ErrorKind::kNotFound, "project " + project_key + " does not exist",
                      "check the project key (--project or jira.project)"};
       }
@@ -403,9 +403,9 @@ std::string element_message(const json& element_errors) {
 }
 
 bool ambiguous(const HttpError& e) {
-  return e.kind == jira::ErrorKind::kAmbiguousWrite || e.kind == jira::ErrorKind::kServer ||
-         e.kind == jira::ErrorKind::kTimeout || e.kind == jira::ErrorKind::kConnect ||
-         e.kind == jira::ErrorKind::kProtocol;
+  return e.kind == jira::HttpFailure::kAmbiguousWrite || e.kind == jira::HttpFailure::kServer ||
+         e.kind == jira::HttpFailure::kTimeout || e.kind == jira::HttpFailure::kConnect ||
+         e.kind == jira::HttpFailure::kProtocol;
 }
 
 // Whether the value the tracker holds is the one that was sent. Rich text is compared in
@@ -487,7 +487,7 @@ std::vector<epicsync::Result<tracker::RemoteIssue>> JiraTracker::create_chunk(
       created(pending[next], issue.value("id", ""), issue.value("key", ""));
       ++next;
     }
-  } else if (response.error().kind == jira::ErrorKind::kRejected) {
+  } else if (response.error().kind == jira::HttpFailure::kRejected) {
     // Jira refuses the whole batch when every element is bad; one create per draft gives each
     // draft its own verdict (and creates those that were only refused alongside the others).
     for (size_t i : pending) {
@@ -813,7 +813,7 @@ epicsync::Result<std::optional<std::string>> JiraTracker::get_property(const std
                                                                        const std::string& name) {
   auto r = send_json(Method::kGet, api("issue/" + key + "/properties/" + name), nullptr);
   if (!r) {
-    if (r.error().kind == jira::ErrorKind::kNotFound && r.error().messages.size() == 1 &&
+    if (r.error().kind == jira::HttpFailure::kNotFound && r.error().messages.size() == 1 &&
         r.error().messages[0].find("property") != std::string::npos) {
       return std::optional<std::string>();
     }
@@ -923,7 +923,7 @@ epicsync::Result<tracker::Done> JiraTracker::remove(
   r.headers = {{"Accept", "application/json"}};
   // Not found: already gone, which is what was asked (a re-run of a rollback deletes again).
   auto gone = [](const jira::Result<Response>& x) {
-    return x || x.error().kind == jira::ErrorKind::kNotFound;
+    return x || x.error().kind == jira::HttpFailure::kNotFound;
   };
   auto sent = send_counted(r);
   if (gone(sent)) return tracker::Done{};
@@ -931,7 +931,7 @@ epicsync::Result<tracker::Done> JiraTracker::remove(
   // Gone now means the delete went through; otherwise deleting again is harmless.
   if (!probe.empty()) {
     auto still = send_json(Method::kGet, probe, nullptr);
-    if (!still && still.error().kind == jira::ErrorKind::kNotFound) return tracker::Done{};
+    if (!still && still.error().kind == jira::HttpFailure::kNotFound) return tracker::Done{};
   }
   auto again = send_counted(r);
   if (!gone(again)) return to_error(again.error());

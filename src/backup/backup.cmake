@@ -20,7 +20,7 @@ add_library(epicsync_backup STATIC
   ${_backup_dir}/store_dir.cpp
 )
 get_filename_component(_backup_src ${_backup_dir} DIRECTORY)
-target_include_directories(epicsync_backup PUBLIC ${_backup_src})
+epicsync_layer(epicsync_backup ${_backup_dir})
 target_link_libraries(epicsync_backup
   PUBLIC epicsync_base nlohmann_json::nlohmann_json
   PRIVATE OpenSSL::Crypto ZLIB::ZLIB)

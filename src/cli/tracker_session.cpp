@@ -6,6 +6,7 @@
 #include "cli/error_report.h"
 #include "cli/run_config.h"
 #include "jira/auth.h"
+#include "jira/jira_tracker.h"
 
 namespace epicsync::cli {
 namespace {

@@ -6,12 +6,14 @@
 
 #include "config/config.h"
 #include "error.h"
-#include "jira/jira_tracker.h"
+#include "tracker/tracker.h"
 
 namespace epicsync::cli {
 
+// The command files see the tracker interface only; which adapter serves it (and the ~450
+// headers of its HTTP and JSON machinery) stays inside tracker_session.cpp.
 struct TrackerSession {
-  std::unique_ptr<jira::JiraTracker> tracker;
+  std::unique_ptr<tracker::Tracker> tracker;
   tracker::TrackerInfo info;
 };
 

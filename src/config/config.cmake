@@ -13,6 +13,6 @@ add_library(epicsync_config STATIC
   ${CMAKE_CURRENT_LIST_DIR}/paths.cpp
   ${CMAKE_CURRENT_LIST_DIR}/yaml_settings.cpp
 )
-target_include_directories(epicsync_config PUBLIC ${_epicsync_config_src})
+epicsync_layer(epicsync_config ${CMAKE_CURRENT_LIST_DIR})
 target_link_libraries(epicsync_config PUBLIC epicsync_base PRIVATE yaml-cpp)
 unset(_epicsync_config_src)

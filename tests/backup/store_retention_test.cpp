@@ -12,12 +12,12 @@ namespace {
 using testing::TempDir;
 using testing::utc;
 
-const TimePoint kT0 = utc("2025-01-13T15:00:00Z");
+const TimePoint kRetentionT0 = utc("2025-01-13T15:00:00Z");
 
 // A store whose clock the test moves.
-struct Fixture {
+struct RetentionFixture {
   TempDir tmp;
-  TimePoint now = kT0;
+  TimePoint now = kRetentionT0;
   BackupStore store{{tmp.path() / "backups", "0.1.0", [this] { return now; }}};
 
   std::string backup(const std::string& epic, Trigger trigger, const std::string& name = "") {
@@ -35,7 +35,7 @@ struct Fixture {
 };
 
 TEST(BackupRetention, KeepsTheNewestAutomaticBackupsAndEveryManualOne) {
-  Fixture f;
+  RetentionFixture f;
   std::vector<std::string> automatic, manual;
   for (int n = 0; n < 15; ++n) {
     automatic.push_back(f.backup("PROJ-1", n % 3 ? Trigger::kPreSync : Trigger::kPreRollback));
@@ -59,7 +59,7 @@ TEST(BackupRetention, KeepsTheNewestAutomaticBackupsAndEveryManualOne) {
 }
 
 TEST(BackupRetention, KeepCountMustBeBetween10And100) {
-  Fixture f;
+  RetentionFixture f;
   for (int bad : {0, 9, 101, -1}) {
     auto r = f.store.apply_retention("PROJ-1", bad);
     ASSERT_FALSE(r) << bad;
@@ -71,7 +71,7 @@ TEST(BackupRetention, KeepCountMustBeBetween10And100) {
 }
 
 TEST(BackupRetention, RetentionSweepsInterruptedBackups) {
-  Fixture f;
+  RetentionFixture f;
   f.backup("PROJ-1", Trigger::kPreSync);
   auto interrupted = f.tmp.path() / "backups" / "PROJ-1" / "backup_20250113_140000";
   std::filesystem::create_directories(interrupted);
@@ -83,7 +83,7 @@ TEST(BackupRetention, RetentionSweepsInterruptedBackups) {
 }
 
 TEST(BackupCleanup, KeepsNAutomaticBackupsPerEpic) {
-  Fixture f;
+  RetentionFixture f;
   for (int n = 0; n < 4; ++n) f.backup("PROJ-1", Trigger::kPreSync);
   for (int n = 0; n < 3; ++n) f.backup("PROJ-2", Trigger::kPreSync);
   auto named = f.backup("PROJ-2", Trigger::kManual, "keep me");
@@ -100,7 +100,7 @@ TEST(BackupCleanup, KeepsNAutomaticBackupsPerEpic) {
 }
 
 TEST(BackupSweep, ADirectoryWithoutManifestIsNeverUsableAndIsSwept) {
-  Fixture f;
+  RetentionFixture f;
   auto good = f.backup("PROJ-1", Trigger::kPreSync);
   // What a run killed before the manifest leaves: a snapshot, maybe a temp file, no manifest.
   auto later = f.tmp.path() / "backups" / "PROJ-1" / "backup_20250113_160000";
@@ -123,7 +123,7 @@ TEST(BackupSweep, ADirectoryWithoutManifestIsNeverUsableAndIsSwept) {
 }
 
 TEST(BackupSweep, LeavesABackupThatIsStillBeingWritten) {
-  Fixture f;
+  RetentionFixture f;
   auto dir = f.tmp.path() / "backups" / "PROJ-1" / "backup_20250113_160000";
   std::filesystem::create_directories(dir);
   // The writer's marker, locked as a live writer holds it.
@@ -138,7 +138,7 @@ TEST(BackupSweep, LeavesABackupThatIsStillBeingWritten) {
 }
 
 TEST(BackupSweep, FinishesARemovalThatWasCutShort) {
-  Fixture f;
+  RetentionFixture f;
   auto trash = f.tmp.path() / "backups" / "PROJ-1" / ".trash-backup_20250113_160000-42";
   std::filesystem::create_directories(trash);
   testing::spit(trash / "snapshot.json", "{}");

@@ -11,7 +11,7 @@ using testing::slurp;
 using testing::spit;
 using testing::TempDir;
 
-struct Fixture {
+struct VerifyFixture {
   TempDir tmp;
   BackupStore store{{tmp.path() / "backups", "0.1.0",
                      testing::fixed_clock(testing::utc("2025-01-13T15:00:00Z"))}};
@@ -35,7 +35,7 @@ struct Fixture {
 };
 
 TEST(BackupVerify, AnIntactBackupPasses) {
-  Fixture f;
+  VerifyFixture f;
   auto b = f.make();
   auto w = f.store.open_journal(b);
   ASSERT_TRUE(w);
@@ -43,66 +43,66 @@ TEST(BackupVerify, AnIntactBackupPasses) {
   ASSERT_TRUE(w->outcome("create:US-001", {{"key", "PROJ-9"}}));
   ASSERT_TRUE(w->seal());
   auto r = f.only_report();
-  EXPECT_EQ(r.status, Status::kOk) << Fixture::all(r);
-  EXPECT_TRUE(r.notes.empty()) << Fixture::all(r);
+  EXPECT_EQ(r.status, Status::kOk) << VerifyFixture::all(r);
+  EXPECT_TRUE(r.notes.empty()) << VerifyFixture::all(r);
   EXPECT_EQ(r.backup, (BackupRef{"PROJ-1", b.manifest.id}));
 }
 
 TEST(BackupVerify, AnUnsealedJournalIsANoteNotAFailure) {
-  Fixture f;
+  VerifyFixture f;
   auto b = f.make();
   ASSERT_TRUE(f.store.open_journal(b)->intent("update:PROJ-2", {}));
   auto r = f.only_report();
   EXPECT_EQ(r.status, Status::kOk);
-  EXPECT_NE(Fixture::all(r).find("not sealed"), std::string::npos) << Fixture::all(r);
+  EXPECT_NE(VerifyFixture::all(r).find("not sealed"), std::string::npos) << VerifyFixture::all(r);
   EXPECT_EQ(f.store.read_journal(b)->pending(), std::vector<std::string>{"update:PROJ-2"});
 }
 
 TEST(BackupVerify, DetectsAFlippedByte) {
-  Fixture f;
+  VerifyFixture f;
   auto b = f.make();
   std::string text = slurp(b.dir / "snapshot.json");
   text[text.find("First story")] ^= 0x01;
   spit(b.dir / "snapshot.json", text);
   auto r = f.only_report();
   EXPECT_EQ(r.status, Status::kFailed);
-  EXPECT_NE(Fixture::all(r).find("snapshot.json: SHA-256 is"), std::string::npos)
-      << Fixture::all(r);
+  EXPECT_NE(VerifyFixture::all(r).find("snapshot.json: SHA-256 is"), std::string::npos)
+      << VerifyFixture::all(r);
   auto loaded = f.store.load_snapshot(b);
   ASSERT_FALSE(loaded);
   EXPECT_NE(loaded.error().message.find("checksum"), std::string::npos);
 }
 
 TEST(BackupVerify, ATruncatedSnapshotFailsWithItsSize) {
-  Fixture f;
+  VerifyFixture f;
   auto b = f.make();
   spit(b.dir / "snapshot.json", "{\"epic\":");
   auto r = f.only_report();
   EXPECT_EQ(r.status, Status::kFailed);
-  EXPECT_NE(Fixture::all(r).find("snapshot.json: size is 8 bytes"), std::string::npos)
-      << Fixture::all(r);
+  EXPECT_NE(VerifyFixture::all(r).find("snapshot.json: size is 8 bytes"), std::string::npos)
+      << VerifyFixture::all(r);
 }
 
 TEST(BackupVerify, AMissingSnapshotFails) {
-  Fixture f;
+  VerifyFixture f;
   auto b = f.make();
   std::filesystem::remove(b.dir / "snapshot.json");
   auto r = f.only_report();
   EXPECT_EQ(r.status, Status::kFailed);
-  EXPECT_NE(Fixture::all(r).find("No such file"), std::string::npos) << Fixture::all(r);
+  EXPECT_NE(VerifyFixture::all(r).find("No such file"), std::string::npos) << VerifyFixture::all(r);
 }
 
 TEST(BackupVerify, ReportsAnInterruptedBackup) {
-  Fixture f;
+  VerifyFixture f;
   std::filesystem::create_directories(f.tmp.path() / "backups" / "PROJ-1" /
                                       "backup_20250113_150000");
   auto r = f.only_report();
   EXPECT_EQ(r.status, Status::kInterrupted);
-  EXPECT_NE(Fixture::all(r).find("no manifest"), std::string::npos);
+  EXPECT_NE(VerifyFixture::all(r).find("no manifest"), std::string::npos);
 }
 
 TEST(BackupVerify, ACorruptedJournalFails) {
-  Fixture f;
+  VerifyFixture f;
   auto b = f.make();
   {
     auto w = f.store.open_journal(b);
@@ -114,11 +114,11 @@ TEST(BackupVerify, ACorruptedJournalFails) {
   spit(b.dir / "journal.jsonl", text);
   auto r = f.only_report();
   EXPECT_EQ(r.status, Status::kFailed);
-  EXPECT_NE(Fixture::all(r).find("corrupted"), std::string::npos) << Fixture::all(r);
+  EXPECT_NE(VerifyFixture::all(r).find("corrupted"), std::string::npos) << VerifyFixture::all(r);
 }
 
 TEST(BackupVerify, AJournalChangedAfterItsSealFails) {
-  Fixture f;
+  VerifyFixture f;
   auto b = f.make();
   {
     auto w = f.store.open_journal(b);
@@ -129,11 +129,12 @@ TEST(BackupVerify, AJournalChangedAfterItsSealFails) {
   spit(b.dir / "journal.jsonl", text + text.substr(0, 10));  // a torn-looking tail
   auto r = f.only_report();
   EXPECT_EQ(r.status, Status::kFailed);
-  EXPECT_NE(Fixture::all(r).find("journal.sealed"), std::string::npos) << Fixture::all(r);
+  EXPECT_NE(VerifyFixture::all(r).find("journal.sealed"), std::string::npos)
+      << VerifyFixture::all(r);
 }
 
 TEST(BackupVerify, ANewerFormatIsRefusedClearly) {
-  Fixture f;
+  VerifyFixture f;
   auto b = f.make();
   auto manifest = nlohmann::json::parse(slurp(b.dir / "manifest.json"));
   manifest["format_version"] = 2;
@@ -146,11 +147,11 @@ TEST(BackupVerify, ANewerFormatIsRefusedClearly) {
   EXPECT_TRUE(f.store.list("PROJ-1")->empty());
   auto r = f.only_report();
   EXPECT_EQ(r.status, Status::kFailed);
-  EXPECT_NE(Fixture::all(r).find("newer"), std::string::npos);
+  EXPECT_NE(VerifyFixture::all(r).find("newer"), std::string::npos);
 }
 
 TEST(BackupVerify, AManifestMovedToAnotherDirectoryFails) {
-  Fixture f;
+  VerifyFixture f;
   auto b = f.make();
   auto other = f.tmp.path() / "backups" / "PROJ-1" / "backup_20250113_150001";
   std::filesystem::create_directories(other);

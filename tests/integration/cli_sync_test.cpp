@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "support/fixture_path.h"
 #include "support/jira_sim_fixture.h"
 #include "support/subprocess.h"
 
@@ -13,10 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string fixture(const std::string& name) {
-  return std::string(FIXTURES_DIR) + "/epics/" + name;
-}
 
 // Runs the real binary in an empty directory with a fresh HOME and only the environment the
 // test gives it, so no .env, config file or JIRA_* variable of the machine leaks in.

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/fixture_path.h"
 #include "support/subprocess.h"
 
 namespace epicsync::testing {
@@ -21,10 +22,6 @@ ProcessResult epicsync(std::vector<std::string> args, ProcessOptions options = {
   args.insert(args.begin(), EPICSYNC_PATH);
   options.timeout = std::chrono::seconds(30);
   return run_process(args, options);
-}
-
-std::string fixture(const std::string& name) {
-  return std::string(FIXTURES_DIR) + "/epics/" + name;
 }
 
 class TempDir {

@@ -14,15 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "support/fixture_path.h"
 #include "support/jira_sim_fixture.h"
 #include "support/subprocess.h"
 
 namespace epicsync::testing {
-
-// An example epic of fixtures/epics/.
-inline std::string fixture(const std::string& name) {
-  return std::string(FIXTURES_DIR) + "/epics/" + name;
-}
 
 class CliSimTest : public JiraSimTest {
  protected:

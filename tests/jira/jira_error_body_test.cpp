@@ -48,20 +48,20 @@ TEST(JiraErrorBody, EmptyJsonObject) {
 }
 
 TEST(HttpErrorKinds, StatusMapping) {
-  EXPECT_EQ(kind_for_status(400), ErrorKind::kRejected);
-  EXPECT_EQ(kind_for_status(401), ErrorKind::kAuth);
-  EXPECT_EQ(kind_for_status(403), ErrorKind::kForbidden);
-  EXPECT_EQ(kind_for_status(404), ErrorKind::kNotFound);
-  EXPECT_EQ(kind_for_status(409), ErrorKind::kRejected);
-  EXPECT_EQ(kind_for_status(410), ErrorKind::kGone);
-  EXPECT_EQ(kind_for_status(422), ErrorKind::kRejected);
-  EXPECT_EQ(kind_for_status(429), ErrorKind::kRateLimited);
-  EXPECT_EQ(kind_for_status(500), ErrorKind::kServer);
+  EXPECT_EQ(kind_for_status(400), HttpFailure::kRejected);
+  EXPECT_EQ(kind_for_status(401), HttpFailure::kAuth);
+  EXPECT_EQ(kind_for_status(403), HttpFailure::kForbidden);
+  EXPECT_EQ(kind_for_status(404), HttpFailure::kNotFound);
+  EXPECT_EQ(kind_for_status(409), HttpFailure::kRejected);
+  EXPECT_EQ(kind_for_status(410), HttpFailure::kGone);
+  EXPECT_EQ(kind_for_status(422), HttpFailure::kRejected);
+  EXPECT_EQ(kind_for_status(429), HttpFailure::kRateLimited);
+  EXPECT_EQ(kind_for_status(500), HttpFailure::kServer);
 }
 
 TEST(HttpErrorKinds, ToStringCarriesTheTrackersWords) {
   HttpError e;
-  e.kind = ErrorKind::kRejected;
+  e.kind = HttpFailure::kRejected;
   e.status = 400;
   e.method = "POST";
   e.path = "/rest/api/3/issue";

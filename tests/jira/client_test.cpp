@@ -228,7 +228,7 @@ TEST_F(ClientTest, RetryBudgetExhaustedByRateLimitingIsTyped) {
   auto c = client(std::move(o));
   auto r = c->send(get("/r"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kRateLimited);
+  EXPECT_EQ(r.error().kind, HttpFailure::kRateLimited);
   EXPECT_EQ(r.error().status, 429);
   EXPECT_EQ(r.error().retries, 1);
   EXPECT_EQ(s.requests, 2);
@@ -242,7 +242,7 @@ TEST_F(ClientTest, PostGettingServerErrorIsAmbiguousAndNotResent) {
   auto c = client_for(s);
   auto r = c->send(post("/rest/api/3/issue"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kAmbiguousWrite);
+  EXPECT_EQ(r.error().kind, HttpFailure::kAmbiguousWrite);
   EXPECT_EQ(r.error().status, 500);
   EXPECT_EQ(s.requests, 1);
   EXPECT_TRUE(time_.sleeps().empty());
@@ -260,7 +260,7 @@ TEST_F(ClientTest, PutGetting503WithoutRetryAfterIsAmbiguous) {
   req.body = R"({"fields":{"summary":"x"}})";
   auto r = c->send(req);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kAmbiguousWrite);
+  EXPECT_EQ(r.error().kind, HttpFailure::kAmbiguousWrite);
   EXPECT_EQ(s.requests, 1);
 }
 
@@ -333,7 +333,7 @@ TEST_F(ClientTest, ConnectionRefusedForGoodIsTypedAsConnect) {
   auto r = c->send(get("/r"));
   ::close(fd);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kConnect);
+  EXPECT_EQ(r.error().kind, HttpFailure::kConnect);
   EXPECT_EQ(r.error().status, 0);
   EXPECT_EQ(r.error().retries, 1);
 }
@@ -343,7 +343,7 @@ TEST_F(ClientTest, PostOnADroppedConnectionIsAmbiguousAndNotResent) {
   auto c = client(options(s.url()));
   auto r = c->send(post("/rest/api/3/issue"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kAmbiguousWrite);
+  EXPECT_EQ(r.error().kind, HttpFailure::kAmbiguousWrite);
   EXPECT_EQ(r.error().status, 0);
   EXPECT_EQ(s.requests(), 1);
 }
@@ -367,7 +367,7 @@ TEST_F(ClientTest, DeleteTimingOutAfterSendingIsAmbiguous) {
   req.path = "/rest/api/3/issue/ABC-1";
   auto r = c->send(req);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kAmbiguousWrite);
+  EXPECT_EQ(r.error().kind, HttpFailure::kAmbiguousWrite);
   EXPECT_NE(r.error().detail.find("timed out"), std::string::npos);
   EXPECT_EQ(s.requests(), 1);
 }
@@ -380,7 +380,7 @@ TEST_F(ClientTest, GetTimingOutForGoodIsTypedAsTimeout) {
   auto c = client(std::move(o));
   auto r = c->send(get("/slow"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kTimeout);
+  EXPECT_EQ(r.error().kind, HttpFailure::kTimeout);
   EXPECT_EQ(r.error().retries, 1);
 }
 
@@ -396,7 +396,7 @@ TEST_F(ClientTest, AttemptsThatNeverGetAnAnswerStopAtTheTimeBudget) {
   auto c = client(std::move(o));
   auto r = c->send(get("/slow"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kTimeout);
+  EXPECT_EQ(r.error().kind, HttpFailure::kTimeout);
   EXPECT_NE(r.error().detail.find("time budget exhausted"), std::string::npos) << r.error().detail;
   EXPECT_GE(s.requests(), 2);
   EXPECT_LE(s.requests(), 4);
@@ -451,14 +451,14 @@ TEST_F(ClientTest, AnAnswerPastTheCapIsRefusedForAReadAndUnknownForAWrite) {
   for (const std::string path : {"/big", "/stream"}) {
     auto r = c->send(get(path));
     ASSERT_FALSE(r) << path;
-    EXPECT_EQ(r.error().kind, ErrorKind::kTooLarge) << path;
+    EXPECT_EQ(r.error().kind, HttpFailure::kTooLarge) << path;
     EXPECT_EQ(r.error().retries, 0) << path;
     EXPECT_NE(r.error().to_string().find("larger than 1 MiB"), std::string::npos)
         << r.error().to_string();
   }
   auto w = c->send(post("/big"));
   ASSERT_FALSE(w);
-  EXPECT_EQ(w.error().kind, ErrorKind::kAmbiguousWrite);
+  EXPECT_EQ(w.error().kind, HttpFailure::kAmbiguousWrite);
   EXPECT_EQ(s.requests, 3);
 }
 
@@ -482,14 +482,14 @@ TEST_F(ClientTest, AnHtmlPageIsNotJiraAndIsNeitherRetriedNorQuoted) {
   for (const std::string path : {"/login-ok", "/login-401"}) {
     auto r = c->send(get(path));
     ASSERT_FALSE(r) << path;
-    EXPECT_EQ(r.error().kind, ErrorKind::kNotJira) << path;
+    EXPECT_EQ(r.error().kind, HttpFailure::kNotJira) << path;
     EXPECT_EQ(r.error().retries, 0) << path;
     EXPECT_NE(r.error().to_string().find("HTML page"), std::string::npos);
     EXPECT_EQ(r.error().to_string().find("<html"), std::string::npos) << r.error().to_string();
   }
   auto w = c->send(post("/login-ok"));
   ASSERT_FALSE(w);
-  EXPECT_EQ(w.error().kind, ErrorKind::kNotJira) << "the write never reached Jira";
+  EXPECT_EQ(w.error().kind, HttpFailure::kNotJira) << "the write never reached Jira";
   EXPECT_EQ(s.requests, 3);
 }
 
@@ -501,7 +501,7 @@ TEST_F(ClientTest, UnauthorizedIsNotRetried) {
   auto c = client_for(s);
   auto r = c->send(get("/rest/api/3/myself"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kAuth);
+  EXPECT_EQ(r.error().kind, HttpFailure::kAuth);
   EXPECT_EQ(r.error().retries, 0);
   EXPECT_EQ(s.requests, 1);
 }
@@ -517,10 +517,10 @@ TEST_F(ClientTest, ForbiddenAndNotFoundAreTyped) {
   });
   s.start();
   auto c = client_for(s);
-  EXPECT_EQ(c->send(get("/forbidden")).error().kind, ErrorKind::kForbidden);
+  EXPECT_EQ(c->send(get("/forbidden")).error().kind, HttpFailure::kForbidden);
   auto missing = c->send(get("/missing"));
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(missing.error().kind, HttpFailure::kNotFound);
   EXPECT_EQ(missing.error().messages, std::vector<std::string>{"Issue does not exist"});
 }
 
@@ -538,7 +538,7 @@ TEST_F(ClientTest, BadRequestSurfacesJirasMessagesVerbatim) {
   auto r = c->send(post("/rest/api/3/issue"));
   ASSERT_FALSE(r);
   const auto& e = r.error();
-  EXPECT_EQ(e.kind, ErrorKind::kRejected);
+  EXPECT_EQ(e.kind, HttpFailure::kRejected);
   EXPECT_EQ(e.status, 400);
   ASSERT_EQ(e.messages.size(), 1u);
   EXPECT_EQ(e.messages[0],
@@ -560,7 +560,7 @@ TEST_F(ClientTest, NonJsonErrorBodyIsKeptAsExcerpt) {
   auto c = client_for(s);
   auto r = c->send(get("/text"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kRejected);
+  EXPECT_EQ(r.error().kind, HttpFailure::kRejected);
   EXPECT_EQ(r.error().body_excerpt, "I'm a teapot");
 }
 
@@ -575,7 +575,7 @@ TEST_F(ClientTest, GoneEndpointIsTyped) {
   auto c = client_for(s);
   auto r = c->send(get("/rest/api/2/search"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kGone);
+  EXPECT_EQ(r.error().kind, HttpFailure::kGone);
   EXPECT_EQ(r.error().messages, std::vector<std::string>{"The requested API has been removed."});
   EXPECT_EQ(s.requests, 1);
 }
@@ -724,7 +724,7 @@ TEST_F(ClientTest, UntrustedCertificateIsRefusedWithoutRetry) {
   auto c = client_for(s);
   auto r = c->send(get("/r"));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, ErrorKind::kTls);
+  EXPECT_EQ(r.error().kind, HttpFailure::kTls);
   EXPECT_EQ(r.error().retries, 0);
   EXPECT_EQ(s.requests, 0);
 }
@@ -746,10 +746,10 @@ TEST_F(ClientTest, CertificateTrustedThroughCaBundleIsAccepted) {
 TEST_F(ClientTest, InsecureUrlIsRefusedBeforeAnyTraffic) {
   auto c = HttpClient::create(options("http://jira.example.com"));
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().kind, ErrorKind::kInsecureUrl);
+  EXPECT_EQ(c.error().kind, HttpFailure::kInsecureUrl);
   auto bad = HttpClient::create(options("gopher://x"));
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().kind, ErrorKind::kInvalidUrl);
+  EXPECT_EQ(bad.error().kind, HttpFailure::kInvalidUrl);
 }
 
 TEST_F(ClientTest, ContextPathIsKept) {

@@ -29,7 +29,7 @@ TEST(UrlPolicy, PlainHttpOnlyForLoopback) {
                           "http://localhost.evil.com", "http://[::2]", "http://127.0.0.1.nip.io"}) {
     auto r = check_base_url(bad, false);
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().kind, ErrorKind::kInsecureUrl) << bad;
+    EXPECT_EQ(r.error().kind, HttpFailure::kInsecureUrl) << bad;
   }
 }
 
@@ -44,7 +44,7 @@ TEST(UrlPolicy, OtherSchemesAndMalformedUrlsAreInvalid) {
         "https://host/#f", "https://[::1"}) {
     auto r = check_base_url(bad, true);
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().kind, ErrorKind::kInvalidUrl) << bad;
+    EXPECT_EQ(r.error().kind, HttpFailure::kInvalidUrl) << bad;
   }
 }
 
