@@ -14,6 +14,7 @@ add_library(epicsync_backup STATIC
   ${_backup_dir}/file_io.cpp
   ${_backup_dir}/interrupted_run.cpp
   ${_backup_dir}/journal.cpp
+  ${_backup_dir}/journal_record.cpp
   ${_backup_dir}/manifest.cpp
   ${_backup_dir}/sha256.cpp
   ${_backup_dir}/snapshot_json.cpp

@@ -1,5 +1,7 @@
 #include "backup/journal.h"
 
+#include "backup/journal_record.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -98,8 +100,13 @@ std::vector<std::string> Journal::pending() const {
   std::vector<std::string> order;
   for (const auto& r : records) {
     if (!open.count(r.op)) order.push_back(r.op);
-    open[r.op] =
-        r.phase == Phase::kIntent || (r.data.is_object() && r.data.value("unknown", false) == true);
+    if (r.phase == Phase::kIntent) {
+      open[r.op] = true;
+      continue;
+    }
+    // An outcome that cannot be read confirms nothing either.
+    auto outcome = read_outcome(r.data);
+    open[r.op] = !outcome || outcome->outcome == Outcome::kUnknown;
   }
   std::vector<std::string> out;
   for (const auto& op : order) {

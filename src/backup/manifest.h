@@ -13,7 +13,7 @@
 namespace epicsync::backup {
 
 // The backup format this version writes, and the newest it reads (docs/backup-format.md).
-inline constexpr int kFormatVersion = 1;
+inline constexpr int kFormatVersion = 2;
 
 inline constexpr const char* kManifestFile = "manifest.json";
 inline constexpr const char* kSnapshotFile = "snapshot.json";

@@ -8,6 +8,8 @@
 #include "cli/terminal.h"
 #include "cli/tracker_session.h"
 #include "config/config.h"
+#include "plan/display_text.h"
+#include "report/json_vocabulary.h"
 #include "version.h"
 
 namespace epicsync::cli {
@@ -32,15 +34,7 @@ std::optional<std::string> epic_filter(const Options& o) {
 }
 
 nlohmann::json info_json(const backup::BackupInfo& b) {
-  const auto& m = b.manifest;
-  return {{"id", m.id},
-          {"epic", m.epic},
-          {"trigger", backup::trigger_name(m.trigger)},
-          {"name", m.name},
-          {"notes", m.notes},
-          {"issues", m.issue_count},
-          {"created", backup::format_utc(m.created_at)},
-          {"path", b.dir.string()}};
+  return report::backup_json(b.manifest, b.dir.string());
 }
 
 }  // namespace
@@ -70,7 +64,12 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
                          {"path", d.dir.string()},
                          {"problem", d.problem}});
         }
-        out << nlohmann::json{{"ok", true}, {"backups", all}, {"damaged", bad}}.dump(2) << "\n";
+        out << nlohmann::json{{"ok", true},
+                              {"mode", "list-backups"},
+                              {"backups", all},
+                              {"damaged", bad}}
+                   .dump(2)
+            << "\n";
         return 0;
       }
       if (list->empty() && damaged->empty()) {
@@ -112,7 +111,9 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
           store.create(o.epic, *snapshot, {backup::Trigger::kManual, o.backup_name, o.notes, {}});
       if (!made) return fail(made.error());
       if (json) {
-        out << nlohmann::json{{"ok", true}, {"backup", info_json(*made)}}.dump(2) << "\n";
+        out << nlohmann::json{{"ok", true}, {"mode", "backup"}, {"backup", info_json(*made)}}.dump(
+                   2)
+            << "\n";
       } else {
         out << "Backup " << made->manifest.id << " of " << o.epic << " ("
             << made->manifest.issue_count << " issues) saved as '" << o.backup_name << "' in "
@@ -127,10 +128,11 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
       if (json) {
         nlohmann::json all = nlohmann::json::array();
         for (const auto& r : *removed) all.push_back({{"epic", r.epic}, {"id", r.id}});
-        out << nlohmann::json{{"ok", true}, {"removed", all}}.dump(2) << "\n";
+        out << nlohmann::json{{"ok", true}, {"mode", "cleanup-backups"}, {"removed", all}}.dump(2)
+            << "\n";
       } else {
         for (const auto& r : *removed) out << "removed " << r.epic << "/" << r.id << "\n";
-        out << removed->size() << " backup" << (removed->size() == 1 ? "" : "s")
+        out << plan::plural(static_cast<long long>(removed->size()), "backup", "backups")
             << " removed; manual backups are never removed automatically\n";
       }
       return 0;
@@ -162,7 +164,9 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
         }
       }
       if (json) {
-        out << nlohmann::json{{"ok", failed == 0}, {"backups", all}}.dump(2) << "\n";
+        out << nlohmann::json{{"ok", failed == 0}, {"mode", "verify-backups"}, {"backups", all}}
+                   .dump(2)
+            << "\n";
       } else {
         out << reports->size() << " checked, " << failed << " failed\n";
       }

@@ -6,6 +6,7 @@
 #include "cli/terminal.h"
 #include "cli/tracker_session.h"
 #include "config/config.h"
+#include "report/json_vocabulary.h"
 #include "report/snapshot_diff.h"
 #include "sync/rich_text_ops.h"
 #include "tracker/tracker.h"
@@ -71,14 +72,8 @@ int run_diff(const Options& o, std::ostream& out, std::ostream& err) {
       report::diff_snapshots(*then, *now, sync::rich_text_ops().to_markdown);
   const backup::Manifest& m = info->manifest;
   if (o.output == OutputFormat::kJson) {
-    nlohmann::json doc = {{"ok", true},
-                          {"mode", "diff"},
-                          {"epic", o.epic},
-                          {"backup",
-                           {{"id", m.id},
-                            {"created", backup::format_utc(m.created_at)},
-                            {"trigger", backup::trigger_name(m.trigger)},
-                            {"name", m.name}}}};
+    nlohmann::json doc = {
+        {"ok", true}, {"mode", "diff"}, {"epic", o.epic}, {"backup", report::backup_json(m)}};
     doc.update(report::snapshot_diff_to_json(diff));
     out << doc.dump(2) << "\n";
     return 0;

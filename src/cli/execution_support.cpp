@@ -3,7 +3,16 @@
 #include <iostream>
 #include <thread>
 
+#include "plan/display_text.h"
+#include "sync/operation_record.h"
+
 namespace epicsync::cli {
+
+JournalLog::JournalLog(backup::JournalWriter& writer, const plan::Plan& plan) : writer_(writer) {
+  intents_.reserve(plan.operations.size());
+  for (const auto& op : plan.operations) intents_.push_back(to_json(sync::intent_record(op)));
+}
+
 std::string JournalLog::record_id(size_t index) const {
   return prefix_ + "op-" + std::to_string(index);
 }
@@ -11,17 +20,26 @@ std::string JournalLog::record_id(size_t index) const {
 bool JournalLog::intent(size_t index, const plan::Operation&) {
   std::lock_guard lock(mu_);
   if (failure_) return false;
-  return note(writer_.intent(record_id(index), operations_.at(index)));
+  return note(writer_.intent(record_id(index), intents_.at(index)));
 }
 
-bool JournalLog::outcome(size_t index, const plan::Operation&, const nlohmann::json& result) {
+bool JournalLog::outcome(size_t index, const plan::Operation&,
+                         const backup::OutcomeRecord& result) {
   std::lock_guard lock(mu_);
   if (failure_) return false;
-  return note(writer_.outcome(record_id(index), result));
+  return note(writer_.outcome(record_id(index), to_json(result)));
 }
 
 ProgressBar::~ProgressBar() {
-  if (drawn_) std::cerr << "\n";
+  finish();
+}
+
+void ProgressBar::finish() {
+  std::lock_guard lock(mu_);
+  if (!drawn_) return;
+  std::cerr << "\r\x1b[K" << std::flush;
+  drawn_ = false;
+  enabled_ = false;  // nothing is drawn after the summary
 }
 
 void ProgressBar::update(const std::string& label, size_t done, size_t total) {
@@ -37,7 +55,7 @@ void ProgressBar::update(const std::string& label, size_t done, size_t total) {
 }
 
 bool confirmed(size_t issues, std::ostream& out) {
-  out << "This will modify " << issues << " issue" << (issues == 1 ? "" : "s")
+  out << "This will modify " << plan::plural(static_cast<long long>(issues), "issue", "issues")
       << " in Jira. Continue? [y/N] " << std::flush;
   std::string answer;
   if (!std::getline(std::cin, answer)) return false;
@@ -87,8 +105,9 @@ Result<std::unique_ptr<sync::TrackerLease>> take_lease(tracker::Tracker& tracker
 }
 
 std::string interrupted_message(const sync::ExecutionReport& report, size_t total) {
-  return "interrupted: " + std::to_string(report.applied) + " of " + std::to_string(total) +
-         " operations done; run the same command again to finish";
+  return "interrupted: " + std::to_string(report.applied) + " of " +
+         plan::plural(static_cast<long long>(total), "operation", "operations") +
+         " done; run the same command again to finish";
 }
 
 }  // namespace epicsync::cli

@@ -6,6 +6,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "backup/journal.h"
 #include "error.h"
@@ -17,15 +18,14 @@ namespace epicsync::cli {
 // What every command that writes to the tracker shares: the journal behind the executor's log,
 // the progress bar, and the confirmation prompt.
 
-// The journal behind the executor's log: one record before each write (`operations[index]`,
-// see sync::operation_record), one after.
+// The journal behind the executor's log: one record before each write (the operation's
+// sync::intent_record), one after (its outcome).
 class JournalLog : public sync::OperationLog {
  public:
-  JournalLog(backup::JournalWriter& writer, const nlohmann::json& operations)
-      : writer_(writer), operations_(operations) {}
+  JournalLog(backup::JournalWriter& writer, const plan::Plan& plan);
 
   bool intent(size_t index, const plan::Operation&) override;
-  bool outcome(size_t index, const plan::Operation&, const nlohmann::json& result) override;
+  bool outcome(size_t index, const plan::Operation&, const backup::OutcomeRecord& result) override;
   // The first journal failure, if any. The executor stops at it: a write the journal does not
   // hold could not be undone.
   const std::optional<Error>& failure() const { return failure_; }
@@ -41,7 +41,7 @@ class JournalLog : public sync::OperationLog {
   }
   std::string record_id(size_t index) const;
   backup::JournalWriter& writer_;
-  const nlohmann::json& operations_;
+  std::vector<nlohmann::json> intents_;  // made before the run, outside its lock
   std::mutex mu_;
   std::optional<Error> failure_;
   std::string prefix_;
@@ -53,6 +53,9 @@ class ProgressBar {
   explicit ProgressBar(bool enabled) : enabled_(enabled) {}
   ~ProgressBar();
   void update(const std::string& label, size_t done, size_t total);
+  // Clears the bar's line, so that what is printed next starts on a clean line (the summary goes
+  // to stdout, the bar to stderr: on one terminal they share the line). Idempotent.
+  void finish();
 
  private:
   bool enabled_;

@@ -13,12 +13,13 @@
 #include "cli/terminal.h"
 #include "cli/tracker_session.h"
 #include "config/config.h"
+#include "plan/display_text.h"
+#include "report/json_vocabulary.h"
 #include "report/plan_render.h"
 #include "report/restore_render.h"
 #include "restore/restore_planner.h"
 #include "restore/restore_verify.h"
 #include "sync/executor.h"
-#include "sync/operation_record.h"
 #include "sync/rich_text_ops.h"
 #include "version.h"
 
@@ -53,8 +54,14 @@ Result<tracker::Done> read_history(const backup::BackupStore& store, const backu
       if (journal.error().kind == ErrorKind::kNotFound) continue;  // a manual backup
       return journal.error();
     }
-    restore::add_journal(since, *journal);
-    if (b.manifest.id == from.manifest.id) restore::add_journal(undo, *journal);
+    const auto named = [&b](Error e) {
+      e.message = "the journal of backup " + b.manifest.id + ": " + e.message;
+      return e;
+    };
+    if (auto added = restore::add_journal(since, *journal); !added) return named(added.error());
+    if (b.manifest.id == from.manifest.id) {
+      if (auto added = restore::add_journal(undo, *journal); !added) return named(added.error());
+    }
   }
   return tracker::Done{};
 }
@@ -127,9 +134,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
 
   const Style style = detect_style(o.no_color);
   const report::RenderStyle rs{style.color};
-  const nlohmann::json backup_json = {{"id", target->manifest.id},
-                                      {"trigger", backup::trigger_name(target->manifest.trigger)},
-                                      {"created", backup::format_utc(target->manifest.created_at)}};
+  const nlohmann::json backup_json = report::backup_json(target->manifest);
   int conflict_exit = plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
 
   // A rollback (or restore) to the same backup that was killed before it sealed its journal is
@@ -160,6 +165,18 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                             {"notes", plan.notes}}
                  .dump(2)
           << "\n";
+    } else if (o.quiet) {
+      // -q: the summary line and the problems (conflicts) only.
+      if (plan.empty()) {
+        out << "Nothing to " << (o.mode == Mode::kRollback ? "undo" : "restore") << ": " << o.epic
+            << " already holds what backup " << target->manifest.id << " says\n";
+      } else {
+        out << "Preview of the " << mode << " to backup " << target->manifest.id << ": "
+            << report::restore_summary(report::restore_totals(plan),
+                                       static_cast<int>(plan.conflicts.size()))
+            << " (nothing was changed; apply it with --execute)\n";
+      }
+      out << report::render_conflicts(plan, rs);
     } else {
       out << (o.mode == Mode::kRollback ? "Rolling back the sync backed up in "
                                         : "Restoring backup ")
@@ -209,11 +226,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
     out << "Continuing the interrupted " << mode << " (backup " << pre->manifest.id
         << " holds the state before it).\n";
   }
-  nlohmann::json operations = report::plan_to_json(plan)["operations"];
-  for (size_t i = 0; i < plan.operations.size(); ++i) {
-    operations[i] = sync::operation_record(plan.operations[i], std::move(operations[i]));
-  }
-  JournalLog log(*journal, operations);
+  JournalLog log(*journal, plan);
   log.set_prefix(prefix);
   ProgressBar bar(!json && !o.quiet && ::isatty(2) == 1);
   sync::ExecutorOptions eo;
@@ -232,6 +245,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
     err << "warning: the epic's lease (issue property " << sync::kLeaseProperty << " on " << o.epic
         << ") could not be released; other runs wait until it expires\n";
   }
+  bar.finish();
   std::vector<std::string> notes = plan.notes;
   // A journal that cannot be written stopped the executor: exit 12, never a note.
   std::optional<Error> storage = log.failure();
@@ -303,7 +317,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                             {"created", report.created},
                             {"verification", mismatches},
                             {"totals", report::restore_totals_json(totals)},
-                            {"pre_rollback_backup", pre->manifest.id},
+                            {"pre_rollback_backup", report::backup_json(pre->manifest)},
                             {"undo_command", undo_cmd}}}};
     if (code != 0) {
       const ErrorKind kind = clean ? ErrorKind::kConflict : ErrorKind::kPartial;
@@ -320,13 +334,19 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
               : style.yellow(o.mode == Mode::kRollback ? "Partly rolled back" : "Partly restored"))
       << " " << o.epic << " to backup " << target->manifest.id << ": "
       << report::restore_summary(totals, static_cast<int>(plan.conflicts.size())) << "\n";
-  for (const auto& f : report.failures) {
+  size_t hidden = plan::show_some(report.failures, [&](const sync::Failure& f) {
     out << "  " << (f.unknown() ? style.yellow("outcome unknown") : style.red("failed")) << ": "
         << f.what << ": " << f.error.message << "\n";
-  }
-  for (const auto& m : mismatches) out << "  " << style.red("not restored") << ": " << m << "\n";
-  for (const auto& [identity, key] : report.created) {
-    out << "  created again: " << key << " (" << identity << ")\n";
+  });
+  if (hidden > 0) out << "  " << plan::and_more(hidden) << "\n";
+  hidden = plan::show_some(mismatches, [&](const std::string& m) {
+    out << "  " << style.red("not restored") << ": " << m << "\n";
+  });
+  if (hidden > 0) out << "  " << plan::and_more(hidden) << "\n";
+  if (!o.quiet) {
+    for (const auto& [identity, key] : report.created) {
+      out << "  created again: " << key << " (" << identity << ")\n";
+    }
   }
   out << report::render_conflicts(plan, rs);
   for (const auto& n : notes) out << "  " << style.yellow("note") << ": " << n << "\n";

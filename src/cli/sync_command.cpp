@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "epic_parser.h"
 #include "input_file.h"
+#include "plan/display_text.h"
 #include "plan/planner.h"
 #include "report/plan_render.h"
 #include "restore/pending_creates.h"
@@ -231,18 +232,43 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
     // now, since another run may have written between our read and the lease. A run with
     // nothing to write takes no lease, so a re-sync still sends no write at all.
     std::unique_ptr<sync::TrackerLease> lease;
+    // The person is asked before the lease is taken: while they think it over nothing is held,
+    // and "no" writes nothing at all.
+    Options asked = o;
+    const bool json = o.output == OutputFormat::kJson;
+    const Style style = detect_style(o.no_color);
+    if (!plan.empty() && !o.no_confirm) {
+      if (!json && !o.quiet) out << report::render_plan_text(plan, {style.color});
+      if (!confirmed(plan.issues_affected(), out)) {
+        return fail(Error{ErrorKind::kCancelled, "cancelled: nothing was changed", ""});
+      }
+      asked.no_confirm = true;
+    }
     if (!plan.empty()) {
-      auto taken = take_lease(*session->tracker, epic_key, "sync", cfg->search_wait,
-                              o.quiet || o.output == OutputFormat::kJson, err);
+      const nlohmann::json agreed = report::plan_to_json(plan);
+      auto taken =
+          take_lease(*session->tracker, epic_key, "sync", cfg->search_wait, o.quiet || json, err);
       if (!taken) return fail(taken.error());
       lease = std::move(*taken);
       snapshot = session->tracker->read_epic(epic_key);
       if (!snapshot) return fail(snapshot.error());
       plan = plan::make_plan(parsed.epic, *snapshot, *options);
       if (!plan.problems.empty()) lease.reset();
+      // Someone changed the epic while the person was deciding: what they agreed to is not what
+      // would be done, so they see the new plan and are asked again.
+      if (!o.no_confirm && plan.problems.empty() && !plan.empty() &&
+          report::plan_to_json(plan) != agreed) {
+        if (!json) {
+          out << "\nThe epic changed while you were deciding. The plan now:\n"
+              << report::render_plan_text(plan, {style.color});
+        }
+        if (!confirmed(plan.issues_affected(), out)) {
+          return fail(Error{ErrorKind::kCancelled, "cancelled: nothing was changed", ""});
+        }
+      }
     }
     if (plan.problems.empty()) {
-      return execute_plan({o, *cfg, epic_key, *snapshot, plan, options->status_map, *text,
+      return execute_plan({asked, *cfg, epic_key, *snapshot, plan, options->status_map, *text,
                            parsed.epic, lease.get()},
                           *session->tracker, out, err);
     }
@@ -265,8 +291,10 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
       out << report::render_plan_text(plan, {style.color});
     } else {
       const auto t = report::totals(plan);
-      out << plan.issues_affected() << " issues would change (" << t.stories_created
-          << " stories and " << t.subtasks_created << " sub-tasks to create)\n";
+      out << plan::plural(static_cast<long long>(plan.issues_affected()), "issue would change",
+                          "issues would change")
+          << " (" << plan::plural(t.stories_created, "story", "stories") << " and "
+          << plan::plural(t.subtasks_created, "sub-task", "sub-tasks") << " to create)\n";
     }
     if (plan.problems.empty() && !plan.empty()) {
       out << "\nDry run: nothing was changed. Apply it with --execute.\n";

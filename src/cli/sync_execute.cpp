@@ -9,10 +9,11 @@
 #include "cli/execution_support.h"
 #include "cli/interrupt.h"
 #include "cli/terminal.h"
+#include "plan/display_text.h"
+#include "report/json_vocabulary.h"
 #include "report/plan_render.h"
 #include "source_update.h"
 #include "sync/executor.h"
-#include "sync/operation_record.h"
 #include "version.h"
 
 namespace epicsync::cli {
@@ -48,7 +49,10 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                             {"result",
                              {{"applied", 0},
                               {"failures", nlohmann::json::array()},
-                              {"backup", nullptr}}}}
+                              {"created", nlohmann::json::object()},
+                              {"backup", nullptr},
+                              {"pinned", 0},
+                              {"notes", in.plan.notes}}}}
                  .dump(2)
           << "\n";
     } else {
@@ -92,13 +96,9 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     journal.emplace(std::move(*opened));
   }
 
-  nlohmann::json operations = report::plan_to_json(in.plan)["operations"];
-  for (size_t i = 0; i < in.plan.operations.size(); ++i) {
-    operations[i] = sync::operation_record(in.plan.operations[i], std::move(operations[i]));
-  }
   std::optional<JournalLog> log;
   if (journal) {
-    log.emplace(*journal, operations);
+    log.emplace(*journal, in.plan);
     log->set_prefix(prefix);
   }
   ProgressBar bar(!json && !o.quiet && ::isatty(2) == 1);
@@ -176,7 +176,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     }
   }
 
-  const auto t = report::totals(in.plan);
+  bar.finish();
   if (json) {
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& f : report.failures) {
@@ -193,7 +193,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                            {{"applied", report.applied},
                             {"failures", failures},
                             {"created", report.created},
-                            {"backup", info ? nlohmann::json(info->manifest.id) : nullptr},
+                            {"backup", info ? report::backup_json(info->manifest) : nullptr},
                             {"pinned", pinned},
                             {"notes", notes}}}};
     if (storage) {
@@ -210,39 +210,49 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                       {"code", exit_code(ErrorKind::kLocked)},
                       {"message", "another epicsync run took over the epic's lease"}};
     } else if (report.unknown() > 0) {
-      doc["error"] = {
-          {"kind", error_id(ErrorKind::kUnknownOutcome)},
-          {"code", exit_code(ErrorKind::kUnknownOutcome)},
-          {"message", std::to_string(report.unknown()) + " operations have an unknown outcome"}};
+      doc["error"] = {{"kind", error_id(ErrorKind::kUnknownOutcome)},
+                      {"code", exit_code(ErrorKind::kUnknownOutcome)},
+                      {"message", plan::plural(static_cast<long long>(report.unknown()),
+                                               "operation has", "operations have") +
+                                      " an unknown outcome"}};
     } else if (!report.ok()) {
       doc["error"] = {{"kind", error_id(ErrorKind::kPartial)},
                       {"code", exit_code(ErrorKind::kPartial)},
-                      {"message", std::to_string(report.failures.size()) + " operations failed"}};
+                      {"message", plan::plural(static_cast<long long>(report.failures.size()),
+                                               "operation", "operations") +
+                                      " failed"}};
     }
     out << doc.dump(2) << "\n";
   } else {
     const Style style = detect_style(o.no_color);
+    std::set<size_t> failed;
+    for (const auto& f : report.failures) failed.insert(f.index);
     out << (report.ok() ? style.green("Synced") : style.yellow("Partly synced")) << " "
-        << in.epic_key << ": " << report.applied << " of " << in.plan.operations.size()
-        << " operations applied (" << t.stories_created << " stories and " << t.subtasks_created
-        << " sub-tasks planned, " << t.issues_updated << " issues to update, " << t.transitions
-        << " transitions)\n";
+        << in.epic_key << ": " << report.applied << " of "
+        << plan::plural(static_cast<long long>(in.plan.operations.size()), "operation",
+                        "operations")
+        << " applied: " << report::sync_summary(report::totals(in.plan, failed)) << "\n";
+    std::vector<const sync::Failure*> shown;
     for (const auto& f : report.failures) {
       if (storage && f.error.kind == ErrorKind::kLocalStorage) continue;  // said once, below
       if (f.error.kind == ErrorKind::kInterrupted) continue;              // counted once, below
-      out << "  " << (f.unknown() ? style.yellow("outcome unknown") : style.red("failed")) << ": "
-          << f.what << ": " << f.error.message << "\n";
+      shown.push_back(&f);
     }
+    const size_t hidden = plan::show_some(shown, [&](const sync::Failure* f) {
+      out << "  " << (f->unknown() ? style.yellow("outcome unknown") : style.red("failed")) << ": "
+          << f->what << ": " << f->error.message << "\n";
+    });
+    if (hidden > 0) out << "  " << plan::and_more(hidden) << "\n";
     if (report.unknown() > 0) {
-      out << report.unknown() << " operation" << (report.unknown() == 1 ? "" : "s")
+      out << plan::plural(static_cast<long long>(report.unknown()), "operation", "operations")
           << " may or may not have been applied: nothing was sent twice. Run the same command "
              "again to settle them: it continues this sync, whose backup and journal keep them "
              "open.\n";
     }
     for (const auto& n : notes) out << "  " << style.yellow("note") << ": " << n << "\n";
     if (pinned > 0) {
-      out << "Wrote " << pinned << " tracker key" << (pinned == 1 ? "" : "s") << " into "
-          << o.markdown_path << " (the previous file is in the backup).\n";
+      out << "Wrote " << plan::plural(static_cast<long long>(pinned), "tracker key", "tracker keys")
+          << " into " << o.markdown_path << " (the previous file is in the backup).\n";
     }
     if (info) {
       out << "Backup " << info->manifest.id << " holds the state before this sync.\n";

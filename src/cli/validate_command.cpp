@@ -7,10 +7,13 @@
 #include "cli/terminal.h"
 #include "epic_parser.h"
 #include "input_file.h"
+#include "plan/display_text.h"
 #include "report/model_json.h"
 
 namespace epicsync::cli {
 namespace {
+
+using plan::plural;
 
 template <typename W>
 std::string written_name(const std::optional<W>& w) {
@@ -49,10 +52,6 @@ Totals count(const markdown::ParseResult& r) {
   return t;
 }
 
-std::string plural(size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 void render_text(const Options& o, const markdown::ParseResult& r, std::ostream& out) {
   const Style style = detect_style(o.no_color);
   const Totals t = count(r);
@@ -66,7 +65,7 @@ void render_text(const Options& o, const markdown::ParseResult& r, std::ostream&
     for (size_t i = 0; i < facts.size(); ++i) out << (i == 0 ? "  (" : ", ") << facts[i];
     out << (facts.empty() ? "" : ")") << "\n";
     out << plural(e.stories.size(), "story", "stories") << ", "
-        << plural(t.subtasks, "subtask", "subtasks") << ", "
+        << plural(t.subtasks, "sub-task", "sub-tasks") << ", "
         << plural(t.criteria, "criterion", "criteria") << ", "
         << plural(t.commits, "commit", "commits") << ", "
         << plural(t.comments, "comment", "comments") << "\n";
@@ -91,12 +90,13 @@ void render_text(const Options& o, const markdown::ParseResult& r, std::ostream&
     }
     if (!r.diagnostics.empty()) out << "\n";
   }
-  for (const auto& d : r.diagnostics) {
+  const size_t hidden = plan::show_some(r.diagnostics, [&](const model::Diagnostic& d) {
     const bool is_error = d.severity == model::Severity::kError;
     out << o.markdown_path << ":" << d.pos.line << ":" << d.pos.column << ": "
         << (is_error ? style.red("error") : style.yellow("warning")) << ": " << d.message << "\n";
     if (!d.hint.empty()) out << "  " << style.dim("hint: " + d.hint) << "\n";
-  }
+  });
+  if (hidden > 0) out << plan::and_more(hidden) << "\n";
   if (!o.quiet) out << "\n";
   if (t.errors == 0) {
     out << style.green("valid") << ": " << plural(e.stories.size(), "story", "stories") << ", "
@@ -117,6 +117,7 @@ int run_validate(const Options& o, std::ostream& out, std::ostream& err) {
   if (o.output == OutputFormat::kJson) {
     nlohmann::json doc = {
         {"ok", result.ok()},
+        {"mode", "validate"},
         {"file", o.markdown_path},
         {"summary",
          {{"stories", result.epic.stories.size()},

@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "report/json_vocabulary.h"
 #include "report/text_style.h"
 
 namespace epicsync::report {
@@ -44,19 +45,26 @@ const char* kind_id(OpKind k) {
   return "";
 }
 
-// The heading an operation is listed under: an existing issue, or the story being created.
+// The heading an operation is listed under: an existing issue, or the story being created. A
+// new sub-task is listed inside its story's block, whether that story exists or is new too.
 std::string group_of(const Operation& op) {
   if (op.kind == OpKind::kCreateStory) return "new:" + op.story_id;
-  if (!op.issue_key.empty() && op.kind != OpKind::kCreateSubtask) return op.issue_key;
+  if (op.kind == OpKind::kCreateSubtask) {
+    if (!op.draft.parent_key.empty()) return op.draft.parent_key;
+    return "new:" + (op.parent_story_id.empty() ? op.story_id : op.parent_story_id);
+  }
+  if (!op.issue_key.empty()) return op.issue_key;
   return "new:" + op.story_id;
 }
 
 }  // namespace
 
-PlanTotals totals(const plan::Plan& p) {
+PlanTotals totals(const plan::Plan& p, const std::set<size_t>& left_out) {
   PlanTotals t;
   std::set<std::string> updated;
-  for (const auto& op : p.operations) {
+  for (size_t i = 0; i < p.operations.size(); ++i) {
+    if (left_out.count(i)) continue;
+    const Operation& op = p.operations[i];
     switch (op.kind) {
       case OpKind::kCreateStory:
         ++t.stories_created;
@@ -101,7 +109,9 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
   std::ostringstream out;
   if (!p.problems.empty()) {
     out << paint(s, "31", "The plan cannot be made:") << "\n";
-    for (const auto& problem : p.problems) out << "  - " << problem << "\n";
+    const size_t hidden = plan::show_some(
+        p.problems, [&](const std::string& problem) { out << "  - " << problem << "\n"; });
+    if (hidden > 0) out << "  " << plan::and_more(hidden) << "\n";
     return out.str();
   }
   if (p.empty()) {
@@ -123,6 +133,9 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
       out << paint(s, "32", "+ " + first.story_id + ": " + first.summary + " (NEW)") << "\n";
     } else if (g.rfind("new:", 0) == 0) {
       out << first.story_id << "\n";
+    } else if (first.kind == OpKind::kCreateSubtask) {
+      // The story itself does not change: named by its id, its sub-tasks below.
+      out << paint(s, "1", g) << "  " << first.story_id << "\n";
     } else {
       out << paint(s, "1", g) << "  " << first.summary << "\n";
     }
@@ -202,6 +215,26 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
   return out.str();
 }
 
+std::string sync_summary(const PlanTotals& t) {
+  std::vector<std::string> parts;
+  if (t.stories_created > 0 || t.subtasks_created > 0) {
+    std::string created = "created ";
+    if (t.stories_created > 0) created += plural(t.stories_created, "story", "stories");
+    if (t.stories_created > 0 && t.subtasks_created > 0) created += " and ";
+    if (t.subtasks_created > 0) created += plural(t.subtasks_created, "sub-task", "sub-tasks");
+    parts.push_back(created);
+  }
+  if (t.issues_updated > 0)
+    parts.push_back("updated " + plural(t.issues_updated, "issue", "issues"));
+  if (t.transitions > 0) {
+    parts.push_back("made " + plural(t.transitions, "transition", "transitions"));
+  }
+  if (t.comments > 0) parts.push_back("posted " + plural(t.comments, "comment", "comments"));
+  if (t.links > 0) parts.push_back("added " + plural(t.links, "link", "links"));
+  if (parts.empty()) return "nothing changed";
+  return plan::join(parts);
+}
+
 nlohmann::json plan_to_json(const plan::Plan& p) {
   nlohmann::json ops = nlohmann::json::array();
   for (const auto& op : p.operations) {
@@ -218,19 +251,17 @@ nlohmann::json plan_to_json(const plan::Plan& p) {
       j["parent"] = op.draft.parent_key.empty() ? nlohmann::json(nullptr)
                                                 : nlohmann::json(op.draft.parent_key);
     }
-    if (!op.shown.empty()) {
+    if (op.kind == OpKind::kTransition) {
+      j["status"] = status_change_json(
+          op.from_status,
+          op.target_status ? op.target_status->name : std::string(model::display_name(op.target)));
+    } else if (!op.shown.empty()) {
       j["changes"] = nlohmann::json::array();
       for (const auto& c : op.shown) {
-        if (c.field == "Description") {
-          j["changes"].push_back({{"field", "description"}, {"diff", op.description_diff}});
-        } else {
-          j["changes"].push_back({{"field", c.field}, {"from", c.before}, {"to", c.after}});
-        }
+        j["changes"].push_back(c.field == "Description"
+                                   ? description_change_json(op.description_diff)
+                                   : field_change_json(c));
       }
-    }
-    if (op.kind == OpKind::kTransition) {
-      j["from"] = op.from_status;
-      j["to"] = op.target_status ? op.target_status->name : std::string(model::to_id(op.target));
     }
     if (op.kind == OpKind::kAddLink || op.kind == OpKind::kDeleteLink) {
       j["link"] = {{"type", op.link_phrase}, {"target", op.link_target}};

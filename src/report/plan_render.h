@@ -1,6 +1,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 
 #include "plan/plan.h"
@@ -22,6 +23,10 @@ struct PlanTotals {
   int stories_created = 0, subtasks_created = 0, issues_updated = 0, transitions = 0, comments = 0,
       links = 0, identities = 0, deletions = 0;
 };
-PlanTotals totals(const plan::Plan& plan);
+// What the plan does, leaving out the operations in `left_out` (those that failed, once run).
+PlanTotals totals(const plan::Plan& plan, const std::set<size_t>& left_out = {});
+// What a finished sync did, in the past tense: "created 1 story and 2 sub-tasks, updated 3
+// issues, made 4 transitions"; "nothing changed".
+std::string sync_summary(const PlanTotals& totals);
 
 }  // namespace epicsync::report

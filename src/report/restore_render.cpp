@@ -156,14 +156,15 @@ std::string render_conflicts(const plan::Plan& p, const RenderStyle& s) {
   out << paint(s, "33",
                "Conflicts (changed by someone else since; left alone, --force overwrites):")
       << "\n";
-  for (const auto& c : p.conflicts) {
+  const size_t hidden = plan::show_some(p.conflicts, [&](const plan::Conflict& c) {
     out << "  " << c.issue << " " << c.field << ": ";
     if (c.wrote.empty()) {
       out << "changed outside epicsync since the backup, now " << c.now << "\n";
     } else {
       out << "epicsync wrote " << c.wrote << ", now " << c.now << "\n";
     }
-  }
+  });
+  if (hidden > 0) out << "  " << plan::and_more(hidden) << "\n";
   return out.str();
 }
 

@@ -8,6 +8,7 @@
 
 #include "plan/display_text.h"
 #include "plan/text_diff.h"
+#include "report/json_vocabulary.h"
 #include "report/text_style.h"
 
 namespace epicsync::report {
@@ -17,24 +18,6 @@ using tracker::EpicSnapshot;
 using tracker::RemoteIssue;
 using tracker::RemoteLink;
 using ToMarkdown = std::function<std::string(const tracker::RichText&)>;
-
-// Each field under the name a person reads and the stable id JSON uses.
-struct FieldName {
-  const char* shown;
-  const char* id;
-};
-constexpr FieldName kFields[] = {
-    {"Summary", "summary"}, {"Story Points", "story_points"}, {"Priority", "priority"},
-    {"Labels", "labels"},   {"Assignee", "assignee"},         {"Resolution", "resolution"},
-    {"Parent", "parent"},
-};
-
-std::string field_id(const std::string& shown) {
-  for (const auto& f : kFields) {
-    if (shown == f.shown) return f.id;
-  }
-  return shown;
-}
 
 using plan::join;
 using plan::number_text;
@@ -296,10 +279,6 @@ std::string shown(const std::string& value) {
   return value.empty() ? "-" : value;
 }
 
-nlohmann::json text_or_null(const std::string& s) {
-  return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
-}
-
 nlohmann::json refs_json(const std::vector<IssueRef>& refs) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& r : refs) out.push_back({{"key", r.key}, {"summary", r.summary}});
@@ -406,16 +385,14 @@ nlohmann::json snapshot_diff_to_json(const SnapshotDiff& diff) {
                         {"summary", d.summary},
                         {"parent", text_or_null(d.parent_key)}};
     if (d.change == IssueChange::kChanged) {
-      nlohmann::json fields = nlohmann::json::array();
-      for (const auto& f : d.fields) {
-        fields.push_back({{"field", field_id(f.field)},
-                          {"from", text_or_null(f.before)},
-                          {"to", text_or_null(f.after)}});
+      nlohmann::json changes = nlohmann::json::array();
+      for (const auto& f : d.fields) changes.push_back(field_change_json(f));
+      if (!d.description_diff.empty()) {
+        changes.push_back(description_change_json(d.description_diff));
       }
-      j["fields"] = fields;
-      j["description_diff"] = text_or_null(d.description_diff);
-      j["status"] = d.status ? nlohmann::json{{"from", d.status->from}, {"to", d.status->to}}
-                             : nlohmann::json(nullptr);
+      j["changes"] = changes;
+      j["status"] =
+          d.status ? status_change_json(d.status->from, d.status->to) : nlohmann::json(nullptr);
       j["comments"] = {{"added", d.comments.added},
                        {"removed", d.comments.removed},
                        {"edited", d.comments.edited}};

@@ -6,9 +6,12 @@
 #include <sstream>
 #include <string>
 
+#include "plan/display_text.h"
 #include "report/plan_render.h"
 
 namespace epicsync::report {
+
+using plan::plural;
 
 // ANSI colour codes the reports use.
 inline constexpr const char* kRed = "31";
@@ -19,11 +22,6 @@ inline constexpr const char* kDim = "2";
 inline std::string paint(const RenderStyle& s, const char* code, const std::string& text) {
   if (!s.color) return text;
   return std::string("\x1b[") + code + "m" + text + "\x1b[0m";
-}
-
-// "1 story", "3 stories".
-inline std::string plural(int n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
 }
 
 // A unified diff, one line per line with `indent` before it: removals red, additions green,

@@ -4,7 +4,8 @@
 #include <set>
 #include <string>
 
-#include "backup/journal.h"
+#include "backup/journal_record.h"
+#include "tracker/tracker.h"
 
 namespace epicsync::restore {
 
@@ -20,7 +21,8 @@ struct CreateHistory {
   };
   std::map<std::string, Created> created;  // key → a confirmed create not deleted since
 
-  void add(const backup::Journal& journal);
+  // kInputFile when a record cannot be read (a newer version); what was read before it stays.
+  Result<tracker::Done> add(const backup::Journal& journal);
 };
 
 }  // namespace epicsync::restore

@@ -8,7 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "backup/journal.h"
+#include "backup/journal_record.h"
+#include "tracker/tracker.h"
 
 namespace epicsync::restore {
 
@@ -16,7 +17,7 @@ namespace epicsync::restore {
 // of every later one: the baseline for drift protection (a field that no longer holds what
 // epicsync wrote was changed by someone else) and the list of what a rollback undoes.
 
-// One value as epicsync wrote it, in the journal's "sent" form (sync/operation_record.h).
+// One value as epicsync wrote it, in the journal's "sent" form (backup/journal_record.h).
 struct Written {
   nlohmann::json value;  // the last value written or attempted
   // False when the journal holds the intent but no outcome (the run was killed, or the answer
@@ -62,7 +63,7 @@ struct WriteHistory {
 };
 
 // Adds one run's journal to the history. Journals are added oldest first, so a later write of a
-// field replaces an earlier one.
-void add_journal(WriteHistory& history, const backup::Journal& journal);
+// field replaces an earlier one. kInputFile when a record cannot be read (a newer version).
+Result<tracker::Done> add_journal(WriteHistory& history, const backup::Journal& journal);
 
 }  // namespace epicsync::restore

@@ -12,6 +12,13 @@
 namespace epicsync::sync {
 namespace {
 
+// A write the tracker confirmed, on issue `key`.
+backup::OutcomeRecord done(const std::string& key) {
+  backup::OutcomeRecord r;
+  r.key = key;
+  return r;
+}
+
 using plan::Operation;
 using plan::OpKind;
 
@@ -181,22 +188,24 @@ class Run {
     return Error{ErrorKind::kLocalStorage,
                  "not sent: the journal could not be written, so it could not be undone", ""};
   }
-  void record_outcome(size_t i, const nlohmann::json& result) {
+  void record_outcome(size_t i, const backup::OutcomeRecord& result) {
     if (log_ && !log_->outcome(i, plan_.operations[i], result)) stop();
   }
   void fail(size_t i, Error e) {
     std::lock_guard lock(mu_);
     report_.failures.push_back({i, what(plan_.operations[i]), std::move(e)});
   }
-  void succeed(size_t i, const nlohmann::json& result) {
+  void succeed(size_t i, const backup::OutcomeRecord& result) {
     record_outcome(i, result);
     std::lock_guard lock(mu_);
     ++report_.applied;
   }
   // A refusal (nothing written), or an unknown outcome (maybe written: rollback treats it so).
   void failed_outcome(size_t i, const Error& e) {
-    nlohmann::json result = {{"ok", false}, {"error", e.message}};
-    if (e.kind == ErrorKind::kUnknownOutcome) result["unknown"] = true;
+    backup::OutcomeRecord result;
+    result.outcome = e.kind == ErrorKind::kUnknownOutcome ? backup::Outcome::kUnknown
+                                                          : backup::Outcome::kRefused;
+    result.error = e.message;
     record_outcome(i, result);
     fail(i, e);
   }
@@ -265,25 +274,27 @@ class Run {
       switch (op.kind) {
         case OpKind::kUpdate: {
           auto r = tracker_.update_issue(key, op.changes);
-          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          r.ok() ? succeed(i, done(key)) : failed_outcome(i, r.error());
           break;
         }
         case OpKind::kDeleteIssue: {
           auto r = tracker_.delete_issue(key, op.with_subtasks);
-          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          r.ok() ? succeed(i, done(key)) : failed_outcome(i, r.error());
           break;
         }
         case OpKind::kDeleteComment: {
           auto r = tracker_.delete_comment(key, op.comment_id);
-          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          r.ok() ? succeed(i, done(key)) : failed_outcome(i, r.error());
           break;
         }
         case OpKind::kRestoreComment: {
           auto r = tracker_.add_comment_raw(key, op.comment_body);
           if (r.ok()) {
             restored_ids[op.comment_id] = *r;
-            succeed(i,
-                    {{"ok", true}, {"key", key}, {"comment_id", *r}, {"restores", op.comment_id}});
+            auto o = done(key);
+            o.comment_id = *r;
+            o.restores = op.comment_id;
+            succeed(i, o);
           } else {
             failed_outcome(i, r.error());
           }
@@ -291,12 +302,12 @@ class Run {
         }
         case OpKind::kDeleteLink: {
           auto r = tracker_.delete_link(op.link_id);
-          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          r.ok() ? succeed(i, done(key)) : failed_outcome(i, r.error());
           break;
         }
         case OpKind::kSetProperty: {
           auto r = restore_property(key, op.property_json, restored_ids);
-          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          r.ok() ? succeed(i, done(key)) : failed_outcome(i, r.error());
           break;
         }
         case OpKind::kTransition: {
@@ -315,7 +326,9 @@ class Run {
               std::lock_guard lock(mu_);
               report_.transitions.emplace_back(key, *r);
             }
-            succeed(i, {{"ok", true}, {"key", key}, {"path", r->statuses}});
+            auto o = done(key);
+            o.path = r->statuses;
+            succeed(i, o);
           } else {
             failed_outcome(i, r.error());
           }
@@ -324,13 +337,17 @@ class Run {
         case OpKind::kAddComment: {
           if (!op.found_comment_id.empty()) {
             property.comments[op.comment_key] = {op.comment_hash, op.found_comment_id};
-            succeed(i, {{"ok", true}, {"key", key}, {"comment_id", op.found_comment_id}});
+            auto o = done(key);
+            o.comment_id = op.found_comment_id;
+            succeed(i, o);
             break;
           }
           auto r = tracker_.add_comment(key, op.comment_markdown);
           if (r.ok()) {
             property.comments[op.comment_key] = {op.comment_hash, *r};
-            succeed(i, {{"ok", true}, {"key", key}, {"comment_id", *r}});
+            auto o = done(key);
+            o.comment_id = *r;
+            succeed(i, o);
           } else {
             failed_outcome(i, r.error());
           }
@@ -344,8 +361,10 @@ class Run {
           if (r.ok()) {
             if (!op.comment_id.empty()) (void)tracker_.delete_comment(key, op.comment_id);
             property.comments[op.comment_key] = {op.comment_hash, *r};
-            succeed(i,
-                    {{"ok", true}, {"key", key}, {"comment_id", *r}, {"replaced", op.comment_id}});
+            auto o = done(key);
+            o.comment_id = *r;
+            o.replaced = op.comment_id;
+            succeed(i, o);
           } else {
             failed_outcome(i, r.error());
           }
@@ -353,7 +372,7 @@ class Run {
         }
         case OpKind::kAddLink: {
           auto r = tracker_.add_link(op.link_phrase, key, op.link_target);
-          r.ok() ? succeed(i, {{"ok", true}, {"key", key}}) : failed_outcome(i, r.error());
+          r.ok() ? succeed(i, done(key)) : failed_outcome(i, r.error());
           break;
         }
         case OpKind::kRecordIdentity: {
@@ -377,7 +396,7 @@ class Run {
       original.id = property.id;
     }
     if (property == original) {
-      if (record_op) succeed(*record_op, {{"ok", true}});
+      if (record_op) succeed(*record_op, done(key));
       return;
     }
     if (stopped_) {
@@ -386,7 +405,7 @@ class Run {
     }
     auto r = tracker_.set_property(key, tracker::kPropertyKey, tracker::to_json_text(property));
     if (record_op) {
-      r.ok() ? succeed(*record_op, {{"ok", true}}) : failed_outcome(*record_op, r.error());
+      r.ok() ? succeed(*record_op, done(key)) : failed_outcome(*record_op, r.error());
     } else if (!r.ok()) {
       // Comments went in but are not recorded: the next run would add them again. Say so.
       fail(ops.front(),
@@ -456,7 +475,9 @@ class Run {
           report_.created[drafts[n].identity] = results[n]->key;
           if (!results[n]->id.empty()) report_.created_ids.push_back(results[n]->id);
         }
-        succeed(i, {{"ok", true}, {"key", results[n]->key}, {"id", results[n]->id}});
+        auto o = done(results[n]->key);
+        o.id = results[n]->id;
+        succeed(i, o);
       } else {
         if (results[n].error().kind == ErrorKind::kUnknownOutcome) {
           std::lock_guard lock(mu_);

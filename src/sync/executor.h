@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "backup/journal_record.h"
 #include "error.h"
 #include "plan/plan.h"
 #include "plan/status_map.h"
@@ -22,7 +23,8 @@ class OperationLog {
   // Each returns false when the record could not be made durable (disk full, read-only): the
   // executor then sends nothing more, since what it sent could no longer be undone.
   virtual bool intent(size_t index, const plan::Operation& op) = 0;
-  virtual bool outcome(size_t index, const plan::Operation& op, const nlohmann::json& result) = 0;
+  virtual bool outcome(size_t index, const plan::Operation& op,
+                       const backup::OutcomeRecord& result) = 0;
 };
 
 struct Failure {

@@ -14,6 +14,39 @@ nlohmann::json status_json(const tracker::RemoteStatus& s) {
   return {{"id", s.id}, {"name", s.name}};
 }
 
+backup::WriteKind write_kind(plan::OpKind kind) {
+  using backup::WriteKind;
+  switch (kind) {
+    case plan::OpKind::kCreateStory:
+      return WriteKind::kCreateStory;
+    case plan::OpKind::kCreateSubtask:
+      return WriteKind::kCreateSubtask;
+    case plan::OpKind::kUpdate:
+      return WriteKind::kUpdate;
+    case plan::OpKind::kTransition:
+      return WriteKind::kTransition;
+    case plan::OpKind::kAddComment:
+      return WriteKind::kAddComment;
+    case plan::OpKind::kUpdateComment:
+      return WriteKind::kUpdateComment;
+    case plan::OpKind::kAddLink:
+      return WriteKind::kAddLink;
+    case plan::OpKind::kRecordIdentity:
+      return WriteKind::kRecordIdentity;
+    case plan::OpKind::kDeleteIssue:
+      return WriteKind::kDeleteIssue;
+    case plan::OpKind::kDeleteComment:
+      return WriteKind::kDeleteComment;
+    case plan::OpKind::kRestoreComment:
+      return WriteKind::kRestoreComment;
+    case plan::OpKind::kDeleteLink:
+      return WriteKind::kDeleteLink;
+    case plan::OpKind::kSetProperty:
+      return WriteKind::kSetProperty;
+  }
+  return WriteKind::kUpdate;
+}
+
 }  // namespace
 
 nlohmann::json sent_fields(const tracker::FieldChanges& c) {
@@ -45,7 +78,7 @@ nlohmann::json sent_fields(const tracker::IssueDraft& d) {
   return sent;
 }
 
-nlohmann::json operation_record(const plan::Operation& op, nlohmann::json shown) {
+backup::IntentRecord intent_record(const plan::Operation& op) {
   nlohmann::json sent = nlohmann::json::object();
   switch (op.kind) {
     case plan::OpKind::kCreateStory:
@@ -88,12 +121,16 @@ nlohmann::json operation_record(const plan::Operation& op, nlohmann::json shown)
       sent = {{"link_id", op.link_id}, {"phrase", op.link_phrase}, {"target", op.link_target}};
       break;
   }
+  backup::IntentRecord r;
+  r.kind = write_kind(op.kind);
+  r.issue = op.issue_key;
+  r.story = op.story_id;
   // Where a new issue's later operations find it: its identity (a story id or a sub-task's).
   if (op.issue_key.empty()) {
-    sent["identity_of_issue"] = op.draft.identity.empty() ? op.story_id : op.draft.identity;
+    r.identity_of_issue = op.draft.identity.empty() ? op.story_id : op.draft.identity;
   }
-  shown["sent"] = std::move(sent);
-  return shown;
+  r.sent = std::move(sent);
+  return r;
 }
 
 }  // namespace epicsync::sync

@@ -51,7 +51,7 @@ TEST(BackupStoreCreate, WritesSnapshotJournalAndManifestPrivately) {
   EXPECT_EQ(names, (std::set<std::string>{"journal.jsonl", "manifest.json", "snapshot.json"}));
 
   auto manifest = nlohmann::json::parse(slurp(b->dir / "manifest.json"));
-  EXPECT_EQ(manifest["format_version"], 1);
+  EXPECT_EQ(manifest["format_version"], kFormatVersion);
   EXPECT_EQ(manifest["trigger"], "pre-sync");
   EXPECT_EQ(manifest["created_at"], "2025-01-13T15:00:00Z");
 }

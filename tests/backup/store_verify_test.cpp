@@ -137,12 +137,14 @@ TEST(BackupVerify, ANewerFormatIsRefusedClearly) {
   VerifyFixture f;
   auto b = f.make();
   auto manifest = nlohmann::json::parse(slurp(b.dir / "manifest.json"));
-  manifest["format_version"] = 2;
+  manifest["format_version"] = kFormatVersion + 1;
   spit(b.dir / "manifest.json", manifest.dump());
   auto found = f.store.find("PROJ-1", b.manifest.id);
   ASSERT_FALSE(found);
   EXPECT_EQ(found.error().kind, ErrorKind::kInputFile);
-  EXPECT_NE(found.error().message.find("format version 2 is newer"), std::string::npos)
+  EXPECT_NE(found.error().message.find("format version " + std::to_string(kFormatVersion + 1) +
+                                       " is newer"),
+            std::string::npos)
       << found.error().message;
   EXPECT_TRUE(f.store.list("PROJ-1")->empty());
   auto r = f.only_report();

@@ -176,12 +176,12 @@ TEST_F(CliDiffTest, AKnownSetOfChangesIsShownIssueByIssue) {
   for (const auto& i : doc["issues"]) by_key[i["key"].get<std::string>()] = i;
   ASSERT_EQ(by_key.size(), 6u) << doc.dump(2);
   EXPECT_EQ(by_key["PROJ-1"]["kind"], "epic");
-  EXPECT_EQ(by_key["PROJ-1"]["fields"][0],
+  EXPECT_EQ(by_key["PROJ-1"]["changes"][0],
             (json{{"field", "summary"}, {"from", epic_summary}, {"to", "Checkout 2.0"}}));
   const json& g = by_key[guest];
   EXPECT_EQ(g["change"], "changed");
-  EXPECT_EQ(g["fields"],
-            (json::array({{{"field", "story_points"}, {"from", "5"}, {"to", "8"}},
+  EXPECT_EQ(g["changes"],
+            (json::array({{{"field", "points"}, {"from", "5"}, {"to", "8"}},
                           {{"field", "priority"}, {"from", "Highest"}, {"to", "Low"}},
                           {{"field", "labels"}, {"from", nullptr}, {"to", "payments"}}})));
   EXPECT_EQ(g["subtasks"]["added"],
@@ -191,9 +191,11 @@ TEST_F(CliDiffTest, AKnownSetOfChangesIsShownIssueByIssue) {
   EXPECT_EQ(g["status"], nullptr);
   EXPECT_EQ(by_key[form]["kind"], "subtask");
   EXPECT_EQ(by_key[form]["parent"], guest);
-  EXPECT_EQ(by_key[form]["description_diff"],
-            std::string(
-                "@@ -1,1 +1,1 @@\n-Email and address form with inline validation\n+Email only.\n"));
+  EXPECT_EQ(by_key[form]["changes"],
+            (json::array({{{"field", "description"},
+                           {"diff",
+                            "@@ -1,1 +1,1 @@\n-Email and address form with inline "
+                            "validation\n+Email only.\n"}}})));
   EXPECT_EQ(by_key[address]["status"], (json{{"from", "To Do"}, {"to", "In Progress"}}));
   EXPECT_EQ(by_key[fraud]["comments"], (json{{"added", 1}, {"removed", 0}, {"edited", 0}}));
   EXPECT_EQ(by_key[cards]["change"], "added");

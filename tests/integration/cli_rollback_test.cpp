@@ -8,6 +8,8 @@
 #include <thread>
 
 #include "backup/backup_store.h"
+#include "backup/journal_record.h"
+#include "backup/manifest.h"
 #include "epic_generator.h"
 #include "support/cli_sim_test.h"
 #include "support/jira_sim_fixture.h"
@@ -81,6 +83,70 @@ TEST_F(CliRollbackTest, ExampleEpicsSyncedThenRolledBackLeaveTheTrackerAsBefore)
     EXPECT_NE(undone.out.find("Undo it with: epicsync --restore-backup backup_"), std::string::npos)
         << undone.out;
   }
+}
+
+// The journal as epicsync 0.1 wrote it (backup format 1): each intent the plan's display JSON
+// plus "sent" with the new issue's identity inside, each outcome {"ok", "unknown"}.
+json first_format_intent(const backup::IntentRecord& r) {
+  json sent = r.sent;
+  if (!r.identity_of_issue.empty()) sent["identity_of_issue"] = r.identity_of_issue;
+  return {{"kind", backup::write_kind_id(r.kind)},
+          {"story", r.story},
+          {"issue", r.issue.empty() ? json(nullptr) : json(r.issue)},
+          {"summary", "as shown"},
+          {"sent", sent}};
+}
+json first_format_outcome(const backup::OutcomeRecord& r) {
+  json j = to_json(r);
+  j.erase("v");
+  j.erase("outcome");
+  j["ok"] = r.outcome == backup::Outcome::kDone;
+  if (r.outcome == backup::Outcome::kUnknown) j["unknown"] = true;
+  return j;
+}
+
+// Backups taken by an older epicsync still undo what it did: the journal records have their own
+// versioned schema, read whatever the version of epicsync that wrote them.
+TEST_F(CliRollbackTest, ABackupInTheFirstFormatStillRollsBackExactly) {
+  const json before = managed();
+  auto synced = sync(fixture("checkout.md"));
+  ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+  ASSERT_NE(managed(), before);
+
+  backup::BackupStore store({backups(), "test", {}});
+  auto latest = store.latest("PROJ-1", backup::Trigger::kPreSync);
+  ASSERT_TRUE(latest) << latest.error().message;
+  auto journal = store.read_journal(*latest);
+  ASSERT_TRUE(journal) << journal.error().message;
+  auto ops = backup::journal_ops(*journal);
+  ASSERT_TRUE(ops) << ops.error().message;
+  ASSERT_GT(ops->size(), 10u);
+  EXPECT_EQ(journal->records.front().data["v"], backup::kJournalRecordVersion);
+
+  // Rewrite the backup as 0.1 left it: journal records of version 1, manifest format 1.
+  fs::remove(latest->dir / backup::kJournalFile);
+  fs::remove(latest->dir / "journal.sealed");
+  auto writer = backup::JournalWriter::open(latest->dir / backup::kJournalFile,
+                                            [] { return std::chrono::system_clock::now(); });
+  ASSERT_TRUE(writer) << writer.error().message;
+  for (const auto& op : *ops) {
+    ASSERT_TRUE(writer->intent(op.op, first_format_intent(op.intent)));
+    if (op.outcome) {
+      ASSERT_TRUE(writer->outcome(op.op, first_format_outcome(*op.outcome)));
+    }
+  }
+  ASSERT_TRUE(writer->seal());
+  const fs::path manifest_file = latest->dir / backup::kManifestFile;
+  json manifest = json::parse(read(manifest_file.string()));
+  manifest["format_version"] = 1;
+  std::ofstream(manifest_file, std::ios::trunc) << manifest.dump(2);
+  auto verified = run({"--verify-backups", "-e", "PROJ-1"});
+  ASSERT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+
+  auto undone = rollback();
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_EQ(managed(), before) << differences(before, managed());
+  EXPECT_NE(undone.out.find("Rolled back PROJ-1"), std::string::npos) << undone.out;
 }
 
 TEST_F(CliRollbackTest, RollbackRestoresEveryFieldStatusAndCommentAndIsItselfUndoable) {

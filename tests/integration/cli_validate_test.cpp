@@ -47,7 +47,7 @@ TEST(CliValidate, ValidFileSummarisesEveryStory) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("Checkout Revamp"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("SHOP-101  Guest checkout"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("3 stories, 8 subtasks, 7 criteria, 2 commits, 2 comments"),
+  EXPECT_NE(r.out.find("3 stories, 8 sub-tasks, 7 criteria, 2 commits, 2 comments"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("valid: 3 stories, 1 warning"), std::string::npos) << r.out;

@@ -28,19 +28,6 @@ namespace fs = std::filesystem;
 // smaller sample.
 constexpr int kCorpusSize = 4000 / RICHTEXT_CORPUS_DIVISOR;
 
-std::string find_node() {
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream dirs(path);
-    std::string dir;
-    while (std::getline(dirs, dir, ':')) {
-      if (dir.empty()) continue;
-      fs::path candidate = fs::path(dir) / "node";
-      if (access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    }
-  }
-  return access("/usr/bin/node", X_OK) == 0 ? "/usr/bin/node" : "";
-}
-
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buffer;
@@ -96,7 +83,7 @@ void expect_valid(const std::vector<nlohmann::json>& docs, const std::string& na
   ASSERT_TRUE(fs::exists(modules))
       << "The ADF validator's dependencies are missing (" << modules.string()
       << "). Run scripts/setup, which runs `npm ci` in tools/adf-validate.";
-  std::string node = find_node();
+  std::string node = epicsync::testing::find_program("node", "/usr/bin/node");
   ASSERT_FALSE(node.empty()) << "node is not installed (not on PATH, no /usr/bin/node); run "
                                 "scripts/setup";
 
@@ -148,7 +135,8 @@ TEST(AdfConformance, ValidatorRejectsInvalidDocuments) {
   fs::path validator(ADF_VALIDATOR_JS);
   ASSERT_TRUE(fs::exists(validator.parent_path() / "node_modules" / "ajv-draft-04"))
       << "Run scripts/setup (npm ci in tools/adf-validate)";
-  ASSERT_FALSE(find_node().empty()) << "node is not installed; run scripts/setup";
+  ASSERT_FALSE(epicsync::testing::find_program("node", "/usr/bin/node").empty())
+      << "node is not installed; run scripts/setup";
   fs::path file =
       fs::temp_directory_path() / ("epicsync-adf-invalid-" + std::to_string(getpid()) + ".jsonl");
   {
@@ -156,7 +144,8 @@ TEST(AdfConformance, ValidatorRejectsInvalidDocuments) {
     out << docs[0].dump() << "\n";
   }
   epicsync::testing::ProcessResult result =
-      epicsync::testing::run_process({find_node(), validator.string(), file.string()});
+      epicsync::testing::run_process({epicsync::testing::find_program("node", "/usr/bin/node"),
+                                      validator.string(), file.string()});
   fs::remove(file);
   EXPECT_EQ(result.exit_code, 1) << result.out << result.err;
   EXPECT_NE(result.out.find("1 invalid"), std::string::npos) << result.out;

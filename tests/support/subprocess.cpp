@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <sstream>
 #include <stdexcept>
+#include <string>
 
 extern char** environ;
 
@@ -194,6 +197,19 @@ int BackgroundProcess::stop(int signal_number) {
   }
   exit_code_ = decode_status(status);
   return *exit_code_;
+}
+
+std::string find_program(const std::string& name, const std::string& fallback) {
+  if (const char* path = std::getenv("PATH")) {
+    std::stringstream dirs(path);
+    std::string dir;
+    while (std::getline(dirs, dir, ':')) {
+      if (dir.empty()) continue;
+      const std::string candidate = dir + "/" + name;
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    }
+  }
+  return !fallback.empty() && ::access(fallback.c_str(), X_OK) == 0 ? fallback : std::string();
 }
 
 }  // namespace epicsync::testing

@@ -27,6 +27,9 @@ struct ProcessOptions {
 // timeout is killed (SIGKILL) and reported with timed_out, so a hang fails a test, never blocks it.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options = {});
 
+// The first executable `name` on PATH, else `fallback` when that is executable, else "".
+std::string find_program(const std::string& name, const std::string& fallback = "");
+
 // A long-running child (a server) whose stdout can be read line by line while it runs.
 class BackgroundProcess {
  public:

@@ -32,7 +32,7 @@ class MemoryLog : public sync::OperationLog {
     intents.insert(index);
     return true;
   }
-  bool outcome(size_t index, const plan::Operation&, const json&) override {
+  bool outcome(size_t index, const plan::Operation&, const backup::OutcomeRecord&) override {
     std::lock_guard lock(mu_);
     if (!intents.count(index)) outcome_before_intent = true;
     outcomes.insert(index);

@@ -137,12 +137,12 @@ TEST(SnapshotDiff, FieldChangesOldToNew) {
 
   const auto j = snapshot_diff_to_json(d);
   EXPECT_EQ(j["identical"], false);
-  const auto& fields = j["issues"][0]["fields"];
+  const auto& fields = j["issues"][0]["changes"];
   ASSERT_EQ(fields.size(), 6u);
-  EXPECT_EQ(fields[1], (nlohmann::json{{"field", "story_points"}, {"from", "5"}, {"to", "8"}}));
+  EXPECT_EQ(fields[1], (nlohmann::json{{"field", "points"}, {"from", "5"}, {"to", "8"}}));
   EXPECT_EQ(fields[4]["field"], "assignee");
   EXPECT_TRUE(fields[4]["from"].is_null()) << "an empty field is null, not \"-\"";
-  EXPECT_EQ(j["issues"][1]["fields"][0]["from"], nullptr);
+  EXPECT_EQ(j["issues"][1]["changes"][0]["from"], nullptr);
 }
 
 TEST(SnapshotDiff, AssigneeIsComparedByIdAndShownByName) {
@@ -206,8 +206,9 @@ TEST(SnapshotDiff, DescriptionAsAUnifiedDiffOfTheRenderedText) {
             "    +An email is enough.\n"
             "\n"
             "Issues changed: 1, Subtasks added: 0, Status transitions: 0\n");
-  EXPECT_EQ(snapshot_diff_to_json(d)["issues"][0]["description_diff"],
-            d.issues[0].description_diff);
+  EXPECT_EQ(snapshot_diff_to_json(d)["issues"][0]["changes"],
+            (nlohmann::json::array(
+                {{{"field", "description"}, {"diff", d.issues[0].description_diff}}})));
   EXPECT_EQ(d.totals.status_transitions, 0);
 
   // On a terminal, removals are red and additions green.
