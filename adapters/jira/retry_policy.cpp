@@ -38,7 +38,7 @@ std::string_view failure_text(TransportFailure f) {
   return "transfer failed";
 }
 
-std::string seconds_text(milliseconds d) {
+std::string short_duration(milliseconds d) {
   auto ms = d.count();
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
   return std::to_string(ms) + "ms";
@@ -122,7 +122,7 @@ RetryDecision RetryPolicy::decide(const AttemptOutcome& o, const RetryContext& c
     auto d = backoff(ctx.attempt, rng);
     if (!within_wait_budget(d)) return give_up(what + "; time budget exhausted");
     if (!ctx.retry_safe) what += " before the request was sent";
-    return RetryDecision{RetryAction::kRetry, d, what + ", backoff " + seconds_text(d), false,
+    return RetryDecision{RetryAction::kRetry, d, what + ", backoff " + short_duration(d), false,
                          false};
   }
 
@@ -141,17 +141,17 @@ RetryDecision RetryPolicy::decide(const AttemptOutcome& o, const RetryContext& c
     std::string why;
     if (server) {
       if (*server > config_.max_server_delay) {
-        return give_up(code + "; server asked to wait " + seconds_text(*server) +
+        return give_up(code + "; server asked to wait " + short_duration(*server) +
                        ", beyond the retry budget");
       }
       // A little jitter so that parallel requests told the same time do not stampede.
       long long spread = std::min<long long>(server->count() / 10, 1000);
       std::uniform_int_distribution<long long> dist(0, spread);
       d = *server + milliseconds{dist(rng)};
-      why = code + ", server asked to wait " + seconds_text(*server);
+      why = code + ", server asked to wait " + short_duration(*server);
     } else {
       d = backoff(ctx.attempt, rng);
-      why = code + ", backoff " + seconds_text(d);
+      why = code + ", backoff " + short_duration(d);
     }
     if (!within_wait_budget(d)) return give_up(code + "; time budget exhausted");
     return RetryDecision{RetryAction::kRetry, d, why, st == 429, server.has_value()};
@@ -164,7 +164,7 @@ RetryDecision RetryPolicy::decide(const AttemptOutcome& o, const RetryContext& c
     if (exhausted) return give_up(code + "; attempt budget exhausted");
     auto d = backoff(ctx.attempt, rng);
     if (!within_wait_budget(d)) return give_up(code + "; time budget exhausted");
-    return RetryDecision{RetryAction::kRetry, d, code + ", backoff " + seconds_text(d), false,
+    return RetryDecision{RetryAction::kRetry, d, code + ", backoff " + short_duration(d), false,
                          false};
   }
 

@@ -17,7 +17,7 @@
 namespace epicsync::backup {
 namespace {
 
-Error usage(std::string message, std::string hint = "") {
+Error usage_error(std::string message, std::string hint = "") {
   return Error{ErrorKind::kUsage, std::move(message), std::move(hint)};
 }
 
@@ -31,20 +31,20 @@ bool has_control_chars(const std::string& s, bool allow_newlines) {
 
 Result<Done> validate_request(const NewBackup& what) {
   if (what.trigger == Trigger::kManual && what.name.empty()) {
-    return usage("a manual backup needs a name", "give one: --backup NAME");
+    return usage_error("a manual backup needs a name", "give one: --backup NAME");
   }
   if (what.name.size() > 200 || has_control_chars(what.name, false)) {
-    return usage("a backup name must be one line of at most 200 characters");
+    return usage_error("a backup name must be one line of at most 200 characters");
   }
   if (what.notes.size() > 10000 || has_control_chars(what.notes, true)) {
-    return usage("backup notes must be text of at most 10000 characters");
+    return usage_error("backup notes must be text of at most 10000 characters");
   }
   for (const auto& [name, content] : what.files) {
     bool reserved = name == kManifestFile || name == kSnapshotFile || name == kJournalFile ||
                     name == kJournalSealFile;
     if (name.empty() || name[0] == '.' || name.find('/') != std::string::npos ||
         name.find('\0') != std::string::npos || reserved) {
-      return usage("cannot keep a file named \"" + name + "\" in a backup");
+      return usage_error("cannot keep a file named \"" + name + "\" in a backup");
     }
   }
   return Done{};
@@ -139,7 +139,8 @@ Result<std::string> checked_member(const BackupInfo& backup, const std::string& 
 
 Result<Done> validate_keep_count(int keep_count) {
   if (keep_count < 10 || keep_count > 100) {
-    return usage("backup.keep_count must be between 10 and 100, not " + std::to_string(keep_count));
+    return usage_error("backup.keep_count must be between 10 and 100, not " +
+                       std::to_string(keep_count));
   }
   return Done{};
 }

@@ -25,7 +25,7 @@ constexpr std::array<std::pair<WriteKind, std::string_view>, 13> kKinds{{
     {WriteKind::kSetProperty, "set_property"},
 }};
 
-Error bad(const std::string& what) {
+Error damaged_record(const std::string& what) {
   return Error{ErrorKind::kInputFile, "journal record: " + what,
                "the backup may be damaged; check it with --verify-backups"};
 }
@@ -41,10 +41,10 @@ bool string_member(const json& j, const char* name, std::string& out) {
 
 // Version 1 had no "v"; a record that names one must be one this epicsync understands.
 Result<int> version_of(const json& data) {
-  if (!data.is_object()) return bad("not a JSON object");
+  if (!data.is_object()) return damaged_record("not a JSON object");
   auto v = data.find("v");
   if (v == data.end()) return 1;
-  if (!v->is_number_integer() || v->get<int>() < 2) return bad("invalid version");
+  if (!v->is_number_integer() || v->get<int>() < 2) return damaged_record("invalid version");
   const int version = v->get<int>();
   if (version > kJournalRecordVersion) {
     return Error{ErrorKind::kInputFile,
@@ -117,12 +117,12 @@ Result<IntentRecord> read_intent(const json& data) {
   if (!version) return version.error();
   IntentRecord r;
   std::string kind;
-  if (!string_member(data, "kind", kind)) return bad("\"kind\" is not a string");
+  if (!string_member(data, "kind", kind)) return damaged_record("\"kind\" is not a string");
   auto k = write_kind_from_id(kind);
-  if (!k) return bad("unknown kind \"" + kind + "\"");
+  if (!k) return damaged_record("unknown kind \"" + kind + "\"");
   r.kind = *k;
   if (!string_member(data, "issue", r.issue) || !string_member(data, "story", r.story)) {
-    return bad("\"issue\" or \"story\" is not a string");
+    return damaged_record("\"issue\" or \"story\" is not a string");
   }
   if (auto sent = data.find("sent"); sent != data.end() && sent->is_object()) r.sent = *sent;
   if (*version == 1) {
@@ -132,7 +132,7 @@ Result<IntentRecord> read_intent(const json& data) {
       r.sent.erase(it);
     }
   } else if (!string_member(data, "identity_of_issue", r.identity_of_issue)) {
-    return bad("\"identity_of_issue\" is not a string");
+    return damaged_record("\"identity_of_issue\" is not a string");
   }
   return r;
 }
@@ -148,7 +148,8 @@ Result<OutcomeRecord> read_outcome(const json& data) {
     r.outcome = unknown ? Outcome::kUnknown : ok ? Outcome::kDone : Outcome::kRefused;
   } else {
     std::string outcome;
-    if (!string_member(data, "outcome", outcome)) return bad("\"outcome\" is not a string");
+    if (!string_member(data, "outcome", outcome))
+      return damaged_record("\"outcome\" is not a string");
     if (outcome == "done") {
       r.outcome = Outcome::kDone;
     } else if (outcome == "refused") {
@@ -156,7 +157,7 @@ Result<OutcomeRecord> read_outcome(const json& data) {
     } else if (outcome == "unknown") {
       r.outcome = Outcome::kUnknown;
     } else {
-      return bad("unknown outcome \"" + outcome + "\"");
+      return damaged_record("unknown outcome \"" + outcome + "\"");
     }
   }
   for (const auto& [name, value] : {std::pair<const char*, std::string*>{"key", &r.key},
@@ -166,12 +167,12 @@ Result<OutcomeRecord> read_outcome(const json& data) {
                                     {"restores", &r.restores},
                                     {"error", &r.error}}) {
     if (!string_member(data, name, *value))
-      return bad(std::string("\"") + name + "\" is not a string");
+      return damaged_record(std::string("\"") + name + "\" is not a string");
   }
   if (auto path = data.find("path"); path != data.end() && path->is_array()) {
     r.path.emplace();
     for (const auto& s : *path) {
-      if (!s.is_string()) return bad("\"path\" holds a value that is not a status name");
+      if (!s.is_string()) return damaged_record("\"path\" holds a value that is not a status name");
       r.path->push_back(s.get<std::string>());
     }
   }

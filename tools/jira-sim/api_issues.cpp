@@ -9,8 +9,6 @@
 namespace jira_sim {
 namespace {
 
-constexpr const char* kIssueMissing =
-    "Issue does not exist or you do not have permission to see it.";
 constexpr size_t kBulkLimit = 50;
 
 std::string not_on_screen(const std::string& field) {

@@ -8,9 +8,6 @@
 namespace jira_sim {
 namespace {
 
-constexpr const char* kIssueMissing =
-    "Issue does not exist or you do not have permission to see it.";
-
 // A comment body in the stored form, or an error body when this API version would refuse it.
 json comment_body(const json& body, int version, bool cloud, json& stored) {
   if (!body.is_object() || !body.contains("body")) {

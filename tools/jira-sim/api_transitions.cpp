@@ -8,9 +8,6 @@
 namespace jira_sim {
 namespace {
 
-constexpr const char* kIssueMissing =
-    "Issue does not exist or you do not have permission to see it.";
-
 json resolution_meta(const Renderer& r, const SimState& s, bool required) {
   json values = json::array();
   for (const auto& res : s.resolutions()) values.push_back(r.resolution(res.id));

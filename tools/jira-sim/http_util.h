@@ -10,6 +10,10 @@ namespace jira_sim {
 
 using nlohmann::json;
 
+// What Jira says for a key it does not know (or the caller may not see).
+inline constexpr const char* kIssueMissing =
+    "Issue does not exist or you do not have permission to see it.";
+
 // Jira's error document: {"errorMessages": [...], "errors": {field: message}}.
 json error_body(const std::vector<std::string>& messages, const json& errors = json::object());
 
