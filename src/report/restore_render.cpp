@@ -169,22 +169,22 @@ std::string render_conflicts(const plan::Plan& p, const RenderStyle& s) {
 }
 
 std::string restore_summary(const RestoreTotals& t, int conflicts) {
-  std::string out = plural(t.issues_restored, "issue", "issues") + " restored, " +
-                    plural(t.subtasks_deleted, "sub-task", "sub-tasks") + " deleted, " +
-                    plural(t.stories_deleted, "story", "stories") + " deleted";
-  if (t.issues_recreated > 0) {
-    out += ", " + plural(t.issues_recreated, "issue", "issues") + " created again";
-  }
-  out += ", " + plural(t.transitions, "transition", "transitions");
-  if (t.comments_removed > 0) {
-    out += ", " + plural(t.comments_removed, "comment", "comments") + " removed";
-  }
-  if (t.comments_restored > 0) {
-    out += ", " + plural(t.comments_restored, "comment", "comments") + " put back";
-  }
-  if (t.links_removed > 0) out += ", " + plural(t.links_removed, "link", "links") + " removed";
-  if (t.links_restored > 0) out += ", " + plural(t.links_restored, "link", "links") + " put back";
-  return out + ", " + plural(conflicts, "conflict", "conflicts");
+  // Only what happens: "8 sub-tasks deleted, 3 stories deleted", never a row of zeros.
+  std::vector<std::string> parts;
+  auto add = [&](int n, const char* one, const char* many, const char* done) {
+    if (n > 0) parts.push_back(plural(n, one, many) + " " + done);
+  };
+  add(t.issues_restored, "issue", "issues", "restored");
+  add(t.subtasks_deleted, "sub-task", "sub-tasks", "deleted");
+  add(t.stories_deleted, "story", "stories", "deleted");
+  add(t.issues_recreated, "issue", "issues", "created again");
+  if (t.transitions > 0) parts.push_back(plural(t.transitions, "transition", "transitions"));
+  add(t.comments_removed, "comment", "comments", "removed");
+  add(t.comments_restored, "comment", "comments", "put back");
+  add(t.links_removed, "link", "links", "removed");
+  add(t.links_restored, "link", "links", "put back");
+  if (conflicts > 0) parts.push_back(plural(conflicts, "conflict", "conflicts"));
+  return parts.empty() ? "nothing changed" : plan::join(parts);
 }
 
 nlohmann::json restore_totals_json(const RestoreTotals& t) {

@@ -23,8 +23,8 @@ RestoreTotals restore_totals(const plan::Plan& plan, const std::set<size_t>& fai
 std::string render_restore_plan(const plan::Plan& plan, const RenderStyle& style);
 std::string render_conflicts(const plan::Plan& plan, const RenderStyle& style);
 
-// "2 issues restored, 8 sub-tasks deleted, 1 story deleted, 3 transitions, 0 conflicts": the
-// counts a person asks for always, the rarer ones only when they happened.
+// "2 issues restored, 8 sub-tasks deleted, 1 story deleted, 3 transitions": what happens, each
+// count only when it is not zero ("nothing changed" when all are).
 std::string restore_summary(const RestoreTotals& t, int conflicts);
 
 nlohmann::json restore_totals_json(const RestoreTotals& t);

@@ -462,9 +462,10 @@ TEST_F(CliKillMatrixTest, KilledSyncsAndRollbacksConvergeAndRollBackExactly) {
   const json synced = managed();
 
   int points = 0;
-  // Kills during the sync: 14 points from the first record to near the end.
+  // Kills during the sync: 14 points from the first record to 85 % of the way (the last
+  // records are written so fast that, on a loaded machine, the run may end before the kill).
   for (int p = 0; p < 14; ++p) {
-    const size_t at = 1 + (total - 10) * static_cast<size_t>(p) / 13;
+    const size_t at = 1 + (total * 85 / 100) * static_cast<size_t>(p) / 13;
     sim().reset(/*seed=*/true);
     fs::remove_all(backups());
     const bool killed = kill_at(sync_args, backup::Trigger::kPreSync, at);
