@@ -1,0 +1,133 @@
+// Output that reads as a person writes it (issue 18, item 5): plurals, the past tense after an
+// execute, new sub-tasks inside their story's block, -q for rollback and restore, long lists cut
+// with "and N more" while JSON keeps them all.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/cli_sim_test.h"
+#include "support/managed_state.h"
+
+namespace epicsync::testing {
+namespace {
+
+using nlohmann::json;
+
+class CliOutputTest : public CliSimTest {
+ protected:
+  CliOutputTest() { no_color_ = true; }
+  std::string write(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+  ProcessResult sync(const std::string& file) {
+    return run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm"});
+  }
+  static std::vector<std::string> lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+  }
+};
+
+TEST_F(CliOutputTest, TheSyncSummaryIsInThePastTenseWithPlurals) {
+  auto first = sync(fixture("checkout.md"));
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("Synced PROJ-1: 21 of 21 operations applied: created 3 stories and 8 "
+                           "sub-tasks, made 7 transitions, posted 3 comments\n"),
+            std::string::npos)
+      << first.out;
+
+  const std::string one = write("one.md",
+                                "# Epic\n\n### US-1: Only story\n\n**Story Points**: 2\n\n"
+                                "#### Description\n\nOne.\n");
+  // A fresh tracker and no journals of the first run (whose issues would be waited for).
+  sim().reset(/*seed=*/true);
+  std::filesystem::remove_all(backups());
+  auto single = sync(one);
+  ASSERT_EQ(single.exit_code, 0) << single.out << single.err;
+  EXPECT_NE(single.out.find("Synced PROJ-1: 1 of 1 operation applied: created 1 story\n"),
+            std::string::npos)
+      << single.out;
+  EXPECT_EQ(single.out.find("1 stories"), std::string::npos) << single.out;
+}
+
+TEST_F(CliOutputTest, ANewSubtaskOfAnExistingStoryIsShownInsideItsStorysBlock) {
+  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  const std::string guest = key_of("Guest checkout");
+  std::string text = read(fixture("checkout.md"));
+  const std::string row = "| 1 | Guest form | Email and address form with inline validation | 2 |";
+  const auto at = text.find(row);
+  ASSERT_NE(at, std::string::npos);
+  const auto end = text.find('\n', at);
+  text.insert(end + 1, "| 9 | Guest survey | Ask why they skipped the account | 1 | 📋 Planned |\n");
+  auto plan = run({"-m", write("v2.md", text), "-e", "PROJ-1"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  const auto all = lines(plan.out);
+  size_t header = all.size(), added = all.size();
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i].rfind(guest + "  ", 0) == 0) header = i;
+    if (all[i] == "  + Guest survey (NEW)") added = i;
+  }
+  ASSERT_LT(header, all.size()) << "the story's own block\n" << plan.out;
+  ASSERT_LT(added, all.size()) << plan.out;
+  EXPECT_GT(added, header) << plan.out;
+  // Nothing but the story's own lines between its header and the new sub-task.
+  for (size_t i = header + 1; i < added; ++i) {
+    EXPECT_EQ(all[i].rfind("  ", 0), 0u) << "another block began before it:\n" << plan.out;
+  }
+}
+
+TEST_F(CliOutputTest, QuietRollbackAndRestorePrintTheSummaryAndProblemsOnly) {
+  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  auto preview = run({"--rollback", "-e", "PROJ-1", "-q"});
+  ASSERT_EQ(preview.exit_code, 0) << preview.out << preview.err;
+  ASSERT_EQ(lines(preview.out).size(), 1u) << preview.out;
+  EXPECT_EQ(preview.out.rfind("Preview of the rollback to backup backup_", 0), 0u) << preview.out;
+  EXPECT_NE(preview.out.find("8 sub-tasks deleted, 3 stories deleted"), std::string::npos)
+      << preview.out;
+  EXPECT_NE(preview.out.find("nothing was changed"), std::string::npos) << preview.out;
+
+  // The full preview, for comparison, lists every issue.
+  auto full = run({"--rollback", "-e", "PROJ-1"});
+  EXPECT_GT(lines(full.out).size(), 10u) << full.out;
+
+  auto undone = run({"--rollback", "-e", "PROJ-1", "--execute", "--no-confirm", "-q"});
+  ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_EQ(undone.out.rfind("Rolled back PROJ-1 to backup backup_", 0), 0u) << undone.out;
+  EXPECT_EQ(undone.out.find("delete story"), std::string::npos) << "no plan listing\n"
+                                                                << undone.out;
+  EXPECT_NE(undone.out.find("Undo it with: epicsync --restore-backup"), std::string::npos)
+      << undone.out;
+  EXPECT_EQ(undone.out.find(" 0 "), std::string::npos) << "no row of zeros\n" << undone.out;
+}
+
+TEST_F(CliOutputTest, LongProblemListsAreCutWithAndNMoreWhileJsonListsThemAll) {
+  std::string text = "# Epic\n\n";
+  for (int i = 1; i <= 25; ++i) {
+    text += "### US-" + std::to_string(i) + ": Story " + std::to_string(i) +
+            "\n\n**Story Points**: lots\n\n";
+  }
+  const std::string file = write("bad.md", text);
+  auto r = run({"--validate", "-m", file});
+  EXPECT_EQ(r.exit_code, 6) << r.out << r.err;
+  size_t shown = 0;
+  for (const auto& l : lines(r.out)) shown += l.find(": error: ") != std::string::npos;
+  EXPECT_EQ(shown, 20u) << r.out;
+  EXPECT_NE(r.out.find("… and 5 more (--output json lists them all)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("invalid: 25 errors"), std::string::npos) << r.out;
+
+  auto j = run({"--validate", "-m", file, "-o", "json"});
+  EXPECT_EQ(json::parse(j.out)["diagnostics"].size(), 25u);
+}
+
+}  // namespace
+}  // namespace epicsync::testing
