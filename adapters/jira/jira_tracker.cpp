@@ -223,13 +223,70 @@ epicsync::Result<bool> JiraTracker::search_shows(const std::vector<std::string>&
   return true;
 }
 
+epicsync::Result<std::vector<tracker::RemoteIssue>> JiraTracker::read_issues(
+    const std::vector<std::string>& issue_ids) {
+  // Search by id, each query naming its ids in reconcileIssues (at most 50 on Cloud), so the
+  // answer is what Jira holds now even while its index lags; all queries at once.
+  const size_t chunk = info_.deployment == tracker::Deployment::kCloud ? 50 : 100;
+  auto query = [&](const std::vector<std::string>& ids) {
+    std::string jql = "id in (";
+    for (size_t i = 0; i < ids.size(); ++i) jql += (i ? "," : "") + ids[i];
+    jql += ") ORDER BY key ASC";
+    Request r = search_request(jql, "", 0, &ids);
+    json body = json::parse(r.body);
+    body["maxResults"] = chunk;
+    r.body = body.dump();
+    return r;
+  };
+  std::vector<std::vector<std::string>> chunks;
+  std::vector<Request> queries;
+  for (size_t from = 0; from < issue_ids.size(); from += chunk) {
+    chunks.emplace_back(
+        issue_ids.begin() + static_cast<long>(from),
+        issue_ids.begin() + static_cast<long>(std::min(issue_ids.size(), from + chunk)));
+    queries.push_back(query(chunks.back()));
+  }
+  auto responses = client_->send_all(queries);
+  std::vector<tracker::RemoteIssue> out;
+  for (size_t c = 0; c < chunks.size(); ++c) {
+    auto response = std::move(responses[c]);
+    // Jira refuses the whole query when one id no longer exists ("An issue with key '10012'
+    // does not exist for field 'id'"): asked again without the ids it names.
+    bool none_left = false;
+    for (int retry = 0; !response && retry < 3; ++retry) {
+      const epicsync::Error e = to_error(response.error());
+      if (e.message.find("does not exist") == std::string::npos) break;
+      std::vector<std::string> left;
+      for (const auto& id : chunks[c]) {
+        if (e.message.find("'" + id + "'") == std::string::npos) left.push_back(id);
+      }
+      if (left.size() == chunks[c].size()) break;
+      chunks[c] = std::move(left);
+      if (chunks[c].empty()) {
+        none_left = true;
+        break;
+      }
+      response = client_->send(query(chunks[c]));
+    }
+    if (none_left) continue;
+    if (!response) return to_error(response.error());
+    json page = json::parse(response->body, nullptr, false);
+    if (!page.is_object() || !page.contains("issues") || !page["issues"].is_array()) {
+      return Error{epicsync::ErrorKind::kRejected, "search: unreadable answer", ""};
+    }
+    for (const auto& i : page["issues"]) out.push_back(issue_from_json(i, ids_, info_.deployment));
+  }
+  return out;
+}
+
 std::string JiraTracker::epic_children_jql(const std::string& epic_key) const {
   if (!ids_.epic_link.empty()) return "\"Epic Link\" = " + epic_key;
   return "parent = " + epic_key;
 }
 
 Request JiraTracker::search_request(const std::string& jql, const std::string& page_token,
-                                    int start_at) const {
+                                    int start_at,
+                                    const std::vector<std::string>* reconcile_ids) const {
   Request r;
   r.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json"}};
   r.read_only = true;
@@ -242,7 +299,9 @@ Request JiraTracker::search_request(const std::string& jql, const std::string& p
     r.path = api("search/jql");
     if (!page_token.empty()) body["nextPageToken"] = page_token;
     std::vector<long long> reconcile;
-    {
+    if (reconcile_ids) {
+      for (const auto& id : *reconcile_ids) reconcile.push_back(std::atoll(id.c_str()));
+    } else {
       std::lock_guard lock(const_cast<std::mutex&>(mu_));
       // Jira accepts at most 50 ids: the newest writes are the ones search may not show yet.
       const size_t from = written_ids_.size() > 50 ? written_ids_.size() - 50 : 0;

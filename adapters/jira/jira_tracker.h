@@ -71,6 +71,8 @@ class JiraTracker final : public tracker::Tracker {
   void remember_written(const std::string& issue_id);
   void reconcile(const std::vector<std::string>& issue_ids) override;
   epicsync::Result<bool> search_shows(const std::vector<std::string>& issue_ids) override;
+  epicsync::Result<std::vector<tracker::RemoteIssue>> read_issues(
+      const std::vector<std::string>& issue_ids) override;
 
  private:
   std::string api(const std::string& tail) const;
@@ -82,7 +84,10 @@ class JiraTracker final : public tracker::Tracker {
   jira::Result<Response> send_json(Method method, const std::string& path,
                                    const nlohmann::json& body);
   epicsync::Result<std::vector<tracker::RemoteIssue>> search(const std::string& jql);
-  Request search_request(const std::string& jql, const std::string& page_token, int start_at) const;
+  // `reconcile_ids`: the issues search must show as they are now (Cloud); null: the newest
+  // issues this run wrote.
+  Request search_request(const std::string& jql, const std::string& page_token, int start_at,
+                         const std::vector<std::string>* reconcile_ids = nullptr) const;
   std::string epic_children_jql(const std::string& epic_key) const;
   std::vector<epicsync::Result<tracker::RemoteIssue>> create_chunk(
       const std::vector<tracker::IssueDraft>& drafts);

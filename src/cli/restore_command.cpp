@@ -7,9 +7,9 @@
 
 #include "backup/backup_store.h"
 #include "backup/interrupted_run.h"
+#include "cli/apply_session.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
-#include "cli/interrupt.h"
 #include "cli/terminal.h"
 #include "cli/tracker_session.h"
 #include "config/config.h"
@@ -213,60 +213,48 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   if (auto e = replan()) return fail(*e);
   conflict_exit = plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
 
-  // The pre-rollback backup: the state this run changes, with the journal of what it does, so
-  // that the rollback is itself undoable (restore this backup).
-  auto pre =
-      resumed ? Result<backup::BackupInfo>(*resumed)
-              : store.create(o.epic, *current, {backup::Trigger::kPreRollback, "", pre_notes, {}});
-  if (!pre) return fail(pre.error());
-  auto journal = store.open_journal(*pre);
-  if (!journal) return fail(journal.error());
-  const std::string prefix = resumed ? "r" + std::to_string(journal->next_seq()) + "." : "";
-  if (resumed && !json && !o.quiet) {
-    out << "Continuing the interrupted " << mode << " (backup " << pre->manifest.id
-        << " holds the state before it).\n";
-  }
-  JournalLog log(*journal, plan);
-  log.set_prefix(prefix);
-  ProgressBar bar(!json && !o.quiet && ::isatty(2) == 1);
-  sync::ExecutorOptions eo;
-  eo.concurrency = cfg->concurrency;
-  eo.label = o.mode == Mode::kRollback ? "Rolling back" : "Restoring";
-  eo.progress = [&bar](const std::string& label, size_t done, size_t total) {
-    bar.update(label, done, total);
+  // The pre-rollback backup (the state this run changes, with the journal of what it does) makes
+  // the rollback itself undoable: restore that backup.
+  ApplyRequest rq;
+  rq.store = &store;
+  rq.epic = o.epic;
+  rq.mode = mode;
+  rq.trigger = backup::Trigger::kPreRollback;
+  rq.backup_notes = pre_notes;
+  rq.resumed = resumed;
+  rq.keep_count = cfg->keep_count;
+  rq.before = &*current;
+  rq.plan = &plan;
+  rq.concurrency = cfg->concurrency;
+  rq.progress_label = o.mode == Mode::kRollback ? "Rolling back" : "Restoring";
+  rq.show_progress = !json && !o.quiet && ::isatty(2) == 1;
+  rq.quiet = json || o.quiet;
+  rq.lease = lease.get();
+  // Verify: read the epic again and check every write that was reported done.
+  rq.verify = [&](tracker::Tracker& t,
+                  const sync::ExecutionReport& done) -> Result<std::vector<std::string>> {
+    auto after = t.read_epic(o.epic);
+    if (!after) return after.error();
+    return restore::verify_restore(plan, done, *after, ro.rich_text);
   };
-  eo.may_write = [&lease] { return lease->held(); };
-  eo.interrupted = interrupt_requested;
-  const sync::ExecutionReport report = [&] {
-    const InterruptScope graceful;  // Ctrl-C from here on stops before the next write
-    return sync::execute(plan, *current, *session->tracker, eo, &log);
-  }();
-  if (!lease->release(report.created_ids)) {
-    err << "warning: the epic's lease (issue property " << sync::kLeaseProperty << " on " << o.epic
-        << ") could not be released; other runs wait until it expires\n";
-  }
-  bar.finish();
+  auto applied = apply_plan(rq, *session->tracker, out, err);
+  if (!applied) return fail(applied.error());
+  const sync::ExecutionReport& report = applied->report;
+  const backup::BackupInfo& pre = *applied->backup;
   std::vector<std::string> notes = plan.notes;
-  // A journal that cannot be written stopped the executor: exit 12, never a note.
-  std::optional<Error> storage = log.failure();
-  // Unknown outcomes leave the journal open, for the re-run to continue (as after a kill); so
-  // does an interruption.
-  if (!storage && report.unknown() == 0 && !report.interrupted) {
-    if (auto sealed = journal->seal(); !sealed.ok()) storage = sealed.error();
-  }
-  if (storage) {
+  notes.insert(notes.end(), applied->notes.begin(), applied->notes.end());
+  if (applied->storage) {
     return fail(Error{ErrorKind::kLocalStorage,
                       "the journal could not be written, so the " + std::string(mode) +
                           " stopped after " + std::to_string(report.applied) +
-                          " operations: " + storage->message,
+                          " operations: " + applied->storage->message,
                       "free space or fix permissions in the backup folder, then run the same "
                       "command again"});
   }
-
   if (report.interrupted) {
     return fail(
         Error{ErrorKind::kInterrupted, interrupted_message(report, plan.operations.size()),
-              "what was done is in the journal of backup " + pre->manifest.id + ", and undoable"});
+              "what was done is in the journal of backup " + pre.manifest.id + ", and undoable"});
   }
   if (report.lease_lost) {
     return fail(Error{ErrorKind::kLocked,
@@ -275,26 +263,14 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                       "what was sent is in the journal; run the same command again once the "
                       "other run has finished"});
   }
-
-  // Verify: read the epic again and check every write that was reported done.
-  std::vector<std::string> mismatches;
-  if (auto after = session->tracker->read_epic(o.epic); after) {
-    mismatches = restore::verify_restore(plan, report, *after, ro.rich_text);
-  } else {
-    mismatches.push_back("could not read " + o.epic + " again to verify: " + after.error().message);
-  }
-  if (report.ok() && mismatches.empty()) {
-    if (auto kept = store.apply_retention(o.epic, cfg->keep_count); !kept.ok()) {
-      notes.push_back("backup retention: " + kept.error().message);
-    }
-  }
+  const std::vector<std::string>& mismatches = applied->unverified;
 
   std::set<size_t> failed;
   for (const auto& f : report.failures) failed.insert(f.index);
   const auto totals = report::restore_totals(plan, failed);
   const bool clean = report.ok() && mismatches.empty();
   const int code = !clean ? exit_code(ErrorKind::kPartial) : conflict_exit;
-  const std::string undo_cmd = undo_command(pre->manifest.id, o.epic);
+  const std::string undo_cmd = undo_command(pre.manifest.id, o.epic);
   if (json) {
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& f : report.failures) {
@@ -317,7 +293,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                             {"created", report.created},
                             {"verification", mismatches},
                             {"totals", report::restore_totals_json(totals)},
-                            {"pre_rollback_backup", report::backup_json(pre->manifest)},
+                            {"pre_rollback_backup", report::backup_json(pre.manifest)},
                             {"undo_command", undo_cmd}}}};
     if (code != 0) {
       const ErrorKind kind = clean ? ErrorKind::kConflict : ErrorKind::kPartial;
@@ -350,7 +326,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   }
   out << report::render_conflicts(plan, rs);
   for (const auto& n : notes) out << "  " << style.yellow("note") << ": " << n << "\n";
-  out << "Backup " << pre->manifest.id << " holds the state before this " << mode << ".\n"
+  out << "Backup " << pre.manifest.id << " holds the state before this " << mode << ".\n"
       << "Undo it with: " << undo_cmd << "\n";
   return code;
 }

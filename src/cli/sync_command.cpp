@@ -268,8 +268,11 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
       }
     }
     if (plan.problems.empty()) {
+      const auto replan = [&parsed, &options](const tracker::EpicSnapshot& after) {
+        return plan::make_plan(parsed.epic, after, *options);
+      };
       return execute_plan({asked, *cfg, epic_key, *snapshot, plan, options->status_map, *text,
-                           parsed.epic, lease.get()},
+                           parsed.epic, lease.get(), replan},
                           *session->tracker, out, err);
     }
   }

@@ -5,15 +5,16 @@
 #include "backup/atomic_file.h"
 #include "backup/backup_store.h"
 #include "backup/interrupted_run.h"
+#include "cli/apply_session.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
-#include "cli/interrupt.h"
 #include "cli/terminal.h"
 #include "plan/display_text.h"
 #include "report/json_vocabulary.h"
 #include "report/plan_render.h"
 #include "source_update.h"
 #include "sync/executor.h"
+#include "sync/write_check.h"
 #include "version.h"
 
 namespace epicsync::cli {
@@ -52,6 +53,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                               {"created", nlohmann::json::object()},
                               {"backup", nullptr},
                               {"pinned", 0},
+                              {"verification", nlohmann::json::array()},
                               {"notes", in.plan.notes}}}}
                  .dump(2)
           << "\n";
@@ -70,68 +72,46 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     }
   }
 
-  std::optional<backup::BackupInfo> info;
-  std::optional<backup::JournalWriter> journal;
-  std::string prefix;
   if (o.no_backup) {
     err << "warning: --no-backup: no backup is taken, this sync cannot be rolled back\n";
-  } else if (resumed) {
-    info = *resumed;
-    auto opened = store.open_journal(*info);
-    if (!opened) return fail(opened.error());
-    journal.emplace(std::move(*opened));
-    prefix = "r" + std::to_string(journal->next_seq()) + ".";
-    if (!json && !o.quiet) {
-      out << "Continuing the interrupted sync of backup " << info->manifest.id
-          << " (it holds the state before that sync).\n";
-    }
-  } else {
-    std::map<std::string, std::string> files;
-    if (o.update_source) files["source.md"] = in.source_text;
-    auto made = store.create(in.epic_key, in.snapshot, {backup::Trigger::kPreSync, "", "", files});
-    if (!made) return fail(made.error());
-    info = *made;
-    auto opened = store.open_journal(*info);
-    if (!opened) return fail(opened.error());
-    journal.emplace(std::move(*opened));
   }
-
-  std::optional<JournalLog> log;
-  if (journal) {
-    log.emplace(*journal, in.plan);
-    log->set_prefix(prefix);
+  ApplyRequest rq;
+  rq.store = &store;
+  rq.epic = in.epic_key;
+  rq.mode = "sync";
+  rq.take_backup = !o.no_backup;
+  rq.trigger = backup::Trigger::kPreSync;
+  if (o.update_source) rq.backup_files["source.md"] = in.source_text;
+  rq.resumed = resumed;
+  // The file's previous text is in the backup only when it is kept.
+  rq.drop_unused_backup = !o.update_source;
+  rq.keep_count = in.config.keep_count;
+  rq.before = &in.snapshot;
+  rq.plan = &in.plan;
+  rq.concurrency = in.config.concurrency;
+  rq.status_map = in.status_map;
+  rq.show_progress = !json && !o.quiet && ::isatty(2) == 1;
+  rq.quiet = json || o.quiet;
+  rq.lease = in.lease;
+  if (in.replan) {
+    // The issues written, read again, planned again from the same file: nothing done may be
+    // wanted still.
+    rq.verify = [&in](tracker::Tracker& t,
+                      const sync::ExecutionReport& report) -> Result<std::vector<std::string>> {
+      const auto ids = sync::written_issue_ids(in.plan, report, in.snapshot);
+      auto fresh = t.read_issues(ids);
+      if (!fresh) return fresh.error();
+      const plan::Plan again = in.replan(sync::with_fresh_issues(in.snapshot, ids, *fresh));
+      return sync::unheld_writes(in.plan, report, again);
+    };
   }
-  ProgressBar bar(!json && !o.quiet && ::isatty(2) == 1);
-  sync::ExecutorOptions eo;
-  eo.concurrency = in.config.concurrency;
-  eo.status_map = in.status_map;
-  eo.progress = [&bar](const std::string& label, size_t done, size_t total) {
-    bar.update(label, done, total);
-  };
-  if (in.lease) eo.may_write = [lease = in.lease] { return lease->held(); };
-  eo.interrupted = interrupt_requested;
-  const size_t writes_before = tracker.writes_sent();
-  const sync::ExecutionReport report = [&] {
-    const InterruptScope graceful;  // Ctrl-C from here on stops before the next write
-    return sync::execute(in.plan, in.snapshot, tracker, eo, log ? &*log : nullptr);
-  }();
-  const bool wrote = tracker.writes_sent() != writes_before;
-  if (in.lease && !in.lease->release(report.created_ids)) {
-    err << "warning: the epic's lease (issue property " << sync::kLeaseProperty << " on "
-        << in.epic_key << ") could not be released; other runs wait until it expires\n";
-  }
-
-  std::vector<std::string> notes;
-  // A journal that cannot be written is never a note: the executor stopped at it, and the run
-  // ends with exit 12 (what was sent before it is in the journal, and undoable).
-  std::optional<Error> storage;
-  if (log && log->failure()) storage = log->failure();
-  // A run that leaves outcomes unknown leaves its journal open: the next run continues this
-  // sync (same backup), settles them, and one --rollback still undoes both runs.
-  // An interrupted run leaves it open too: "run the same command again to finish" continues it.
-  if (journal && !storage && report.unknown() == 0 && !report.interrupted) {
-    if (auto sealed = journal->seal(); !sealed.ok()) storage = sealed.error();
-  }
+  auto applied = apply_plan(rq, tracker, out, err);
+  if (!applied) return fail(applied.error());
+  const sync::ExecutionReport& report = applied->report;
+  std::optional<backup::BackupInfo> info = applied->backup;
+  const bool dropped_backup = applied->dropped_backup;
+  std::vector<std::string> notes = applied->notes;
+  std::optional<Error> storage = applied->storage;
   if (storage) {
     storage->kind = ErrorKind::kLocalStorage;
     storage->message = "the journal could not be written, so the sync stopped: " + storage->message;
@@ -141,21 +121,8 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
           "command again";
     }
   }
-  // Every operation turned out to be in place already (a status the workflow cannot express, a
-  // comment found posted): nothing was written, so the backup would only push a real one out of
-  // retention. Not for a continued run: its backup holds the state before the interrupted one.
-  bool dropped_backup = false;
-  if (info && !resumed && !wrote && report.ok() && !storage && !o.update_source) {
-    if (store.remove(*info).ok()) {
-      dropped_backup = true;
-      info.reset();
-    }
-  }
-  if (info && report.ok() && !storage) {
-    if (auto kept = store.apply_retention(in.epic_key, in.config.keep_count); !kept.ok()) {
-      notes.push_back("backup retention: " + kept.error().message);
-    }
-  }
+  const std::vector<std::string>& unverified = applied->unverified;
+  const bool clean = report.ok() && unverified.empty();
 
   // --update-source: the keys of every story that now has an issue, written into the file.
   size_t pinned = 0;
@@ -176,7 +143,6 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     }
   }
 
-  bar.finish();
   if (json) {
     nlohmann::json failures = nlohmann::json::array();
     for (const auto& f : report.failures) {
@@ -185,7 +151,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                           {"message", f.error.message},
                           {"unknown", f.unknown()}});
     }
-    nlohmann::json doc = {{"ok", report.ok() && !storage},
+    nlohmann::json doc = {{"ok", clean && !storage},
                           {"mode", "execute"},
                           {"epic", in.epic_key},
                           {"plan", report::plan_to_json(in.plan)},
@@ -195,6 +161,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                             {"created", report.created},
                             {"backup", info ? report::backup_json(info->manifest) : nullptr},
                             {"pinned", pinned},
+                            {"verification", unverified},
                             {"notes", notes}}}};
     if (storage) {
       doc["error"] = {{"kind", error_id(storage->kind)},
@@ -221,14 +188,20 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                       {"message", plan::plural(static_cast<long long>(report.failures.size()),
                                                "operation", "operations") +
                                       " failed"}};
+    } else if (!unverified.empty()) {
+      doc["error"] = {{"kind", error_id(ErrorKind::kPartial)},
+                      {"code", exit_code(ErrorKind::kPartial)},
+                      {"message", plan::plural(static_cast<long long>(unverified.size()),
+                                               "write does", "writes do") +
+                                      " not hold when the epic is read again"}};
     }
     out << doc.dump(2) << "\n";
   } else {
     const Style style = detect_style(o.no_color);
     std::set<size_t> failed;
     for (const auto& f : report.failures) failed.insert(f.index);
-    out << (report.ok() ? style.green("Synced") : style.yellow("Partly synced")) << " "
-        << in.epic_key << ": " << report.applied << " of "
+    out << (clean ? style.green("Synced") : style.yellow("Partly synced")) << " " << in.epic_key
+        << ": " << report.applied << " of "
         << plan::plural(static_cast<long long>(in.plan.operations.size()), "operation",
                         "operations")
         << " applied: " << report::sync_summary(report::totals(in.plan, failed)) << "\n";
@@ -243,6 +216,10 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
           << f->what << ": " << f->error.message << "\n";
     });
     if (hidden > 0) out << "  " << plan::and_more(hidden) << "\n";
+    const size_t unheld = plan::show_some(unverified, [&](const std::string& u) {
+      out << "  " << style.red("not as written") << ": " << u << "\n";
+    });
+    if (unheld > 0) out << "  " << plan::and_more(unheld) << "\n";
     if (report.unknown() > 0) {
       out << plan::plural(static_cast<long long>(report.unknown()), "operation", "operations")
           << " may or may not have been applied: nothing was sent twice. Run the same command "
@@ -279,7 +256,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     return exit_code(ErrorKind::kLocked);
   }
   if (report.unknown() > 0) return exit_code(ErrorKind::kUnknownOutcome);
-  return report.ok() ? 0 : exit_code(ErrorKind::kPartial);
+  return clean ? 0 : exit_code(ErrorKind::kPartial);
 }
 
 }  // namespace epicsync::cli

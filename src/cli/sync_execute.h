@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -26,6 +27,9 @@ struct ExecuteInput {
   // The epic's lease on the tracker, held while writing (null: nothing to write); execute_plan
   // releases it when the writes are done.
   sync::TrackerLease* lease = nullptr;
+  // The same desired state planned against another snapshot: after the run, against the issues
+  // read again, it must want nothing that was done (the check of the writes). Unset: no check.
+  std::function<plan::Plan(const tracker::EpicSnapshot&)> replan;
 };
 
 // Confirms, backs up, applies the plan with a journal, seals it, keeps retention, and reports.

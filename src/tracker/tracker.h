@@ -77,6 +77,11 @@ class Tracker {
     (void)issue_ids;
     return true;
   }
+  // These issues (by id) as the tracker holds them now, read so that a lagging search index
+  // cannot show a copy from before this run's writes. Issues that no longer exist are left out.
+  // For checking writes after a run: a few searches, not one request per issue.
+  virtual Result<std::vector<RemoteIssue>> read_issues(
+      const std::vector<std::string>& issue_ids) = 0;
   // How many requests that may change the tracker have been sent so far (resends included).
   virtual size_t writes_sent() const = 0;
   // A missing issue succeeds too: deleting is what a re-run of a rollback repeats.

@@ -500,6 +500,39 @@ TEST_F(CliKillMatrixTest, KilledSyncsAndRollbacksConvergeAndRollBackExactly) {
   EXPECT_GE(points, 20) << "kills that happened before the run ended by itself";
 }
 
+// A write Jira acknowledges and then loses (an automation rule reverts it, a proxy swallows it):
+// the sync reads the issues it wrote again, says which write did not hold and exits 64 instead of
+// reporting success; the next run writes it again.
+TEST_F(CliSafetyTest, AnAcknowledgedWriteThatDidNotHoldIsReportedNotAssumed) {
+  ASSERT_EQ(sync().exit_code, 0);
+  const std::string guest = key_of("Guest checkout");
+  std::string t = read(fixture("checkout.md"));
+  const std::string from = "| **Story Points** | 5 |";
+  ASSERT_NE(t.find(from), std::string::npos);
+  t.replace(t.find(from), from.size(), "| **Story Points** | 8 |");
+  const std::string file = write("eight.md", t);
+  sim().add_fault(
+      {{"method", "PUT"}, {"path", "/rest/api/3/issue/" + guest}, {"action", "lose_write"}});
+  auto lost = sync(file);
+  EXPECT_EQ(lost.exit_code, 64) << lost.out << lost.err;
+  EXPECT_NE(lost.out.find("Partly synced PROJ-1"), std::string::npos) << lost.out;
+  EXPECT_NE(lost.out.find("not as written: " + guest + ": Story Points reads '5', not '8'"),
+            std::string::npos)
+      << lost.out;
+  EXPECT_EQ(sim().get("/rest/api/3/issue/" + guest).body["fields"]["customfield_10016"], 5);
+
+  auto again = sync(file);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("Synced PROJ-1: 1 of 1 operation applied: updated 1 issue"),
+            std::string::npos)
+      << again.out;
+  EXPECT_EQ(sim().get("/rest/api/3/issue/" + guest).body["fields"]["customfield_10016"], 8);
+  // Both syncs are undone by rollbacks, the lost write included: back to the first sync's 5.
+  auto undone = rollback();
+  EXPECT_EQ(undone.exit_code, 0) << undone.out << undone.err;
+  EXPECT_EQ(sim().get("/rest/api/3/issue/" + guest).body["fields"]["customfield_10016"], 5);
+}
+
 // 3. A comment whose answer was dropped after Jira stored it is looked for before it is posted
 //    again: one "Related Commits" comment, one copy of each quoted comment.
 TEST_F(CliSafetyTest, ACommentWhoseAnswerWasDroppedIsPostedOnce) {

@@ -15,7 +15,8 @@ const std::map<std::string, FaultAction>& action_names() {
       {"apply_then_500", FaultAction::kApplyThen500},
       {"apply_then_drop", FaultAction::kApplyThenDrop},
       {"huge_body", FaultAction::kHugeBody},
-      {"html", FaultAction::kHtml}};
+      {"html", FaultAction::kHtml},
+      {"lose_write", FaultAction::kLoseWrite}};
   return m;
 }
 

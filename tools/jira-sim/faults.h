@@ -17,7 +17,8 @@ enum class FaultAction {
   kApplyThen500,
   kApplyThenDrop,
   kHugeBody,
-  kHtml
+  kHtml,
+  kLoseWrite
 };
 
 struct FaultRule {

@@ -300,6 +300,10 @@ void SimServer::serve_rest(const httplib::Request& req, httplib::Response& res, 
             "type=\"password\"></form></body></html>\n",
             "text/html; charset=utf-8");
         return;
+      case FaultAction::kLoseWrite:
+        // Acknowledged as Jira acknowledges an edit or a transition, and never applied: a write
+        // an automation rule reverts or a proxy swallows. Only reading the issue again shows it.
+        return send_empty(res, 204);
       case FaultAction::kApplyThen500:
       case FaultAction::kApplyThenDrop:
         break;
