@@ -16,6 +16,7 @@ namespace epicsync::jira {
 struct IssueTypes {
   std::string story_id;
   std::string subtask_id;
+  std::string epic_id;  // empty when the project lists no epic type
 };
 
 // From createmeta/{project}/issuetypes: the Story type and the project's sub-task type (whatever

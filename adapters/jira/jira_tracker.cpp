@@ -161,6 +161,7 @@ epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& p
   if (!types) return types.error();
   info_.story_type_id = types->story_id;
   info_.subtask_type_id = types->subtask_id;
+  info_.epic_type_id = types->epic_id;
 
   auto screen = call(Method::kGet,
                      api("issue/createmeta/" + project_key + "/issuetypes/" + info_.story_type_id),

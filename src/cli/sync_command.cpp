@@ -125,6 +125,11 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
     return fail(Error{ErrorKind::kUsage, "which epic? give --epic KEY",
                       "or add an Epic Key row to the file's Epic Summary table"});
   }
+  // --epic wins over the file's Epic Key, but never silently.
+  if (!o.epic.empty() && parsed.epic.key && *parsed.epic.key != o.epic && !o.quiet) {
+    err << "warning: " << o.markdown_path << " names " << *parsed.epic.key
+        << " as its epic (Epic Key); syncing " << o.epic << " as --epic says\n";
+  }
 
   auto cfg = load_run_config(o, err);
   if (!cfg) return fail(cfg.error());
@@ -160,6 +165,25 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   }
   auto snapshot = session->tracker->read_epic(epic_key);
   if (!snapshot) return fail(snapshot.error());
+  // A story or sub-task key given as the epic would be planned as one, backed up, and then fail
+  // at every create: refused here, before any backup or write. A type that merely has another
+  // name than the one discovered is not refused (an epic from another project).
+  {
+    const tracker::RemoteIssue& e = snapshot->epic;
+    const bool not_epic =
+        e.subtask ||
+        (!session->info.story_type_id.empty() && e.type_id == session->info.story_type_id) ||
+        (!session->info.epic_type_id.empty() && e.type_id != session->info.epic_type_id &&
+         e.type_name != "Epic");
+    if (not_epic) {
+      return fail(Error{
+          ErrorKind::kNotFound,
+          epic_key + " is a " + (e.type_name.empty() ? "issue" : e.type_name) + ", not an epic",
+          parsed.epic.key && *parsed.epic.key != epic_key
+              ? "the file names " + *parsed.epic.key + " as its epic"
+              : "give the epic's key with --epic (its stories are listed under it)"});
+    }
+  }
   // Issues that may exist without search showing them yet: creates of earlier runs whose answer
   // was lost, and recent creates beyond what reconcileIssues takes. Before planning to create
   // one again, wait until search has had the full jira.search_wait since, and read again.

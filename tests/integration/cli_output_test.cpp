@@ -129,5 +129,44 @@ TEST_F(CliOutputTest, LongProblemListsAreCutWithAndNMoreWhileJsonListsThemAll) {
   EXPECT_EQ(json::parse(j.out)["diagnostics"].size(), 25u);
 }
 
+// Issue 13, item 6: --epic must name an epic. A story's key is refused (exit 7) before any backup
+// or write; a file whose Epic Key differs from --epic is synced to --epic, with a warning.
+TEST_F(CliOutputTest, AStoryKeyAsTheEpicIsRefusedBeforeAnyBackupOrWrite) {
+  ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  const std::string story = key_of("Guest checkout");
+  std::filesystem::remove_all(backups());
+  sim().clear_log();
+  for (const bool execute : {false, true}) {
+    std::vector<std::string> args = {"-m", fixture("checkout.md"), "-e", story};
+    if (execute) args.insert(args.end(), {"--execute", "--no-confirm"});
+    auto r = run(args);
+    EXPECT_EQ(r.exit_code, 7) << r.out << r.err;
+    EXPECT_NE(r.err.find(story + " is a Story, not an epic"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(writes(), 0);
+  // The run's lock file may be there; no backup is.
+  if (std::filesystem::exists(backups())) {
+    for (const auto& e : std::filesystem::recursive_directory_iterator(backups())) {
+      EXPECT_EQ(e.path().filename().string().rfind("backup_", 0), std::string::npos)
+          << "a backup was taken: " << e.path();
+    }
+  }
+}
+
+TEST_F(CliOutputTest, AnEpicKeyInTheFileThatDiffersFromEpicIsNamedNotIgnored) {
+  std::string text = read(fixture("checkout.md"));
+  const std::string row = "| **Epic Name** | Checkout Revamp |\n";
+  ASSERT_NE(text.find(row), std::string::npos);
+  text.insert(text.find(row) + row.size(), "| **Epic Key** | PROJ-9 |\n");
+  const std::string file = write("other.md", text);
+  auto r = run({"-m", file, "-e", "PROJ-1"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("names PROJ-9 as its epic (Epic Key); syncing PROJ-1 as --epic says"),
+            std::string::npos)
+      << r.err;
+  auto quiet = run({"-m", file, "-e", "PROJ-1", "-q"});
+  EXPECT_EQ(quiet.err.find("names PROJ-9"), std::string::npos) << quiet.err;
+}
+
 }  // namespace
 }  // namespace epicsync::testing

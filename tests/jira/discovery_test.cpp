@@ -51,6 +51,16 @@ TEST(Discovery, IssueTypesFindTheProjectsSubtaskTypeByFlag) {
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->story_id, "2");
   EXPECT_EQ(t->subtask_id, "3");
+  EXPECT_EQ(t->epic_id, "1") << "Data Center: the type named Epic";
+  // Cloud: the type one level above stories, whatever its name.
+  json cloud = json::parse(R"({"issueTypes":[
+    {"id":"7","name":"Initiative","subtask":false,"hierarchyLevel":2},
+    {"id":"8","name":"Épica","subtask":false,"hierarchyLevel":1},
+    {"id":"9","name":"Story","subtask":false,"hierarchyLevel":0}]})");
+  auto c = choose_issue_types(cloud);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->epic_id, "8");
+  EXPECT_EQ(c->story_id, "9");
   json no_story = json::parse(R"({"issueTypes":[{"id":"1","name":"Epic"}]})");
   auto missing = choose_issue_types(no_story);
   ASSERT_FALSE(missing.ok());
