@@ -40,6 +40,52 @@ std::optional<StoryHeading> match_story_heading(std::string_view text) {
   return std::nullopt;
 }
 
+// A level 2 or 3 heading that is not a story but was surely meant as one: it starts with a story
+// id written another way ("US-001 - Login", "[US-002] Reset") or with the word Story
+// ("Story 4: Remember me"). Returns the heading as it should be written, or nullopt.
+std::optional<std::string> near_miss_story_heading(const std::string& text) {
+  const std::string plain = strip_decoration(text);
+  const size_t end = plain.find_first_of(" \t");
+  std::string first = plain.substr(0, end);
+  std::string rest = end == std::string::npos ? std::string() : plain.substr(end);
+  while (!first.empty() && std::string_view("[(*`").find(first.front()) != std::string_view::npos) {
+    first.erase(0, 1);
+  }
+  // "[US-002]" or "US-002:" written without the space before the title.
+  size_t close = first.find_first_of("])*`:");
+  if (close != std::string::npos) {
+    rest = first.substr(close + 1) + rest;
+    first.erase(close);
+  }
+  const auto title = [&rest] {
+    // The separator the author put between id and title: "-", "–", "—", ":", "|", ".".
+    std::string_view t = rest;
+    for (bool cut = true; cut;) {
+      cut = false;
+      for (std::string_view sep : {" ", "\t", "-", ":", "|", ".", "\xE2\x80\x93", "\xE2\x80\x94"}) {
+        if (t.substr(0, sep.size()) == sep) {
+          t.remove_prefix(sep.size());
+          cut = true;
+        }
+      }
+    }
+    return t.empty() ? std::string("Title") : std::string(t);
+  };
+  if (is_story_id(first)) return first + ": " + title();
+  if (folded_name(first) == "story") {
+    // "Story 4: Remember me" → the number becomes part of an id the author can change.
+    std::string number;
+    size_t i = rest.find_first_not_of(" \t#");
+    while (i != std::string::npos && i < rest.size() && rest[i] >= '0' && rest[i] <= '9') {
+      number += rest[i++];
+    }
+    if (!number.empty()) rest = rest.substr(i);
+    return "US-" + std::string(number.size() < 3 ? 3 - number.size() : 0, '0') +
+           (number.empty() ? "1" : number) + ": " + title();
+  }
+  return std::nullopt;
+}
+
 // How many stories to make room for: the lines that start with "## " or "### ", as story headings
 // are written. Only a hint: an indented heading is not counted (the vector then grows as usual),
 // and a file of such lines that are not stories reserves at most one Story per 64 bytes.
@@ -116,12 +162,21 @@ class EpicBuilder {
  private:
   // ---- headings ------------------------------------------------------------------------------
   void on_heading(const Block& b) {
+    heading_warned_ = false;
     const int level = cmark_node_get_heading_level(b.node);
     const std::string text = plain_text(b.node);
     if (level == 2 || level == 3) {
       if (auto heading = match_story_heading(text)) {
         start_story(b, level, *heading);
         return;
+      }
+      if (auto meant = near_miss_story_heading(text)) {
+        // Not a story, so it stays text of the epic or of the story above: said (once), not
+        // guessed.
+        diag_.warning(b.pos(), "heading '" + text + "' looks like a story but is not one",
+                      "a story heading is its id, a colon and the title: '" +
+                          std::string(static_cast<size_t>(level), '#') + " " + *meant + "'");
+        heading_warned_ = true;
       }
     }
     if (story_ != nullptr) {
@@ -159,7 +214,7 @@ class EpicBuilder {
       epic_runs_.cut();
       return;
     }
-    if (!epic_.stories.empty()) {
+    if (!epic_.stories.empty() && !heading_warned_) {
       diag_.warning(b.pos(),
                     "section '" + text + "' after the stories is part of the epic description");
     }
@@ -548,6 +603,7 @@ class EpicBuilder {
   Role role_ = Role::kPreamble;
   SectionRole section_role_ = SectionRole::kOther;
   std::string section_heading_;
+  bool heading_warned_ = false;  // the heading being read has had its warning already
   SourcePos section_pos_;
   Runs section_runs_;
 };

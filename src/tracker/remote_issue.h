@@ -88,7 +88,7 @@ struct TrackerInfo {
   std::string project_key;
   std::string story_type_id;
   std::string subtask_type_id;
-  std::string epic_type_id;  // empty: the project's create metadata lists no epic type
+  std::string epic_type_id;        // empty: the project's create metadata lists no epic type
   std::string story_points_field;  // empty: the project has none on the story screen
   std::string epic_link_field;     // set when stories join epics through the Epic Link field
 };

@@ -36,6 +36,34 @@ TEST(Errors, TrackerKeyPinnedTwice) {
             "8:1 error: tracker key PROJ-5 is pinned twice (also at line 2)\n");
 }
 
+// Issue 13, item 5: headings meant as stories but written otherwise are warned about, with the
+// line and the heading as it should be written; they are not guessed into stories.
+TEST(Errors, NearMissStoryHeadingsAreWarnedAboutWithTheFix) {
+  auto r = parse(
+      "# Epic\n\n### US-001: Real\n\nText.\n\n### US-002 - Login\n\n### [US-003] Reset\n\n"
+      "## Story 4: Remember me\n\n### US-005 \xE2\x80\x93 Dash\n\n## User Stories\n\n"
+      "### Notes on PROJ-12\n");
+  EXPECT_EQ(r.epic.stories.size(), 1u);
+  EXPECT_EQ(diagnostics_text(r),
+            "7:1 warning: heading 'US-002 - Login' looks like a story but is not one\n"
+            "9:1 warning: heading '[US-003] Reset' looks like a story but is not one\n"
+            "11:1 warning: heading 'Story 4: Remember me' looks like a story but is not one\n"
+            "13:1 warning: heading 'US-005 \xE2\x80\x93 Dash' looks like a story but is not "
+            "one\n"
+            "17:1 warning: section 'Notes on PROJ-12' after the stories is part of the epic "
+            "description\n");
+  ASSERT_EQ(r.diagnostics.size(), 5u);
+  EXPECT_EQ(r.diagnostics[0].hint,
+            "a story heading is its id, a colon and the title: '### US-002: Login'");
+  EXPECT_EQ(r.diagnostics[1].hint,
+            "a story heading is its id, a colon and the title: '### US-003: Reset'");
+  EXPECT_EQ(r.diagnostics[2].hint,
+            "a story heading is its id, a colon and the title: '## US-004: Remember me'");
+  EXPECT_EQ(r.diagnostics[3].hint,
+            "a story heading is its id, a colon and the title: '### US-005: Dash'");
+  EXPECT_TRUE(r.ok()) << "warnings, not errors";
+}
+
 TEST(Errors, HeadingWithIdButNoTitle) {
   auto r = parse("### BAD-3:\n");
   EXPECT_EQ(diagnostics_text(r), "1:1 error: story BAD-3 has no title\n");
