@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "block_stream.h"
+#include "description.h"
 #include "field_values.h"
 #include "source_text.h"
 #include "story_sections.h"
@@ -288,7 +289,57 @@ class EpicBuilder {
   void close_story() {
     if (story_ == nullptr) return;
     close_section();
+    check_limits(*story_);
     story_ = nullptr;
+    description_pos_.reset();
+  }
+
+  // Jira's limits, found here rather than by a create that fails at execute: a summary takes at
+  // most 255 characters, a description (a text field) 32,767. Each error points at the value.
+  static constexpr size_t kMaxSummary = 255;
+  static constexpr size_t kMaxDescription = 32'767;
+  static size_t characters(std::string_view s) {
+    return static_cast<size_t>(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  }
+  // `pos` moved to where `value` starts on its line (its first 32 bytes found there).
+  SourcePos at_value(SourcePos pos, std::string_view value) const {
+    const std::string_view line = src_.line(pos.line);
+    const size_t from = pos.column > 0 ? static_cast<size_t>(pos.column - 1) : 0;
+    const size_t found = line.find(value.substr(0, 32), std::min(from, line.size()));
+    if (found != std::string_view::npos) pos.column = static_cast<int>(found) + 1;
+    return pos;
+  }
+  void check_limits(const model::Story& story) {
+    if (const size_t n = characters(story.title); n > kMaxSummary) {
+      diag_.error(at_value(story.pos, story.title),
+                  "story " + story.id + ": the title is " + std::to_string(n) +
+                      " characters; Jira's summary takes at most 255",
+                  "shorten the title; say the rest in the description");
+    }
+    for (const auto& st : story.subtasks) {
+      if (const size_t n = characters(st.name); n > kMaxSummary) {
+        diag_.error(at_value(st.pos, st.name),
+                    "sub-task of " + story.id + ": the name is " + std::to_string(n) +
+                        " characters; Jira's summary takes at most 255",
+                    "shorten the name; say the rest in its description");
+      }
+    }
+    // The bytes bound the characters from above: only a long story is composed and counted.
+    size_t bytes = story.description.size() + story.technical_notes.size();
+    for (const auto& part : story.description_parts) bytes += part.section.markdown.size();
+    if (bytes <= kMaxDescription) return;
+    if (const size_t n = characters(compose_description(story)); n > kMaxDescription) {
+      // Where the description begins: its section, else the first part, else the heading.
+      const SourcePos where = description_pos_ ? *description_pos_
+                              : !story.description_parts.empty()
+                                  ? story.description_parts.front().section.pos
+                                  : story.pos;
+      diag_.error(where,
+                  "story " + story.id + ": the description is " + std::to_string(n) +
+                      " characters; Jira takes at most 32,767 in a description",
+                  "move the long parts (logs, tables of data) to an attachment or a linked page");
+    }
   }
 
   enum class Role { kPreamble, kImplicitDescription, kSection };
@@ -314,6 +365,7 @@ class EpicBuilder {
     } else if (role_ == Role::kSection) {
       switch (section_role_) {
         case SectionRole::kDescription:
+          if (!description_pos_) description_pos_ = section_pos_;
           append_description(body);
           break;
         case SectionRole::kAcceptanceCriteria:
@@ -361,6 +413,7 @@ class EpicBuilder {
         return;
       }
       role_ = Role::kImplicitDescription;
+      if (!description_pos_) description_pos_ = b.pos();
     }
     if (role_ == Role::kImplicitDescription) {
       if (type != CMARK_NODE_THEMATIC_BREAK) section_runs_.add(b.first_line(), b.last_line());
@@ -603,7 +656,9 @@ class EpicBuilder {
   Role role_ = Role::kPreamble;
   SectionRole section_role_ = SectionRole::kOther;
   std::string section_heading_;
-  bool heading_warned_ = false;  // the heading being read has had its warning already
+  bool heading_warned_ = false;
+  std::optional<SourcePos> description_pos_;  // where the open story's description begins  // the
+                                              // heading being read has had its warning already
   SourcePos section_pos_;
   Runs section_runs_;
 };

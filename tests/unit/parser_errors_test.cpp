@@ -64,6 +64,32 @@ TEST(Errors, NearMissStoryHeadingsAreWarnedAboutWithTheFix) {
   EXPECT_TRUE(r.ok()) << "warnings, not errors";
 }
 
+// Issue 13, item 8: Jira's limits are found by --validate, pointing at the value, not by a
+// create that fails at execute.
+TEST(Errors, JirasLimitsAreCheckedUpFrontPointingAtTheValue) {
+  const std::string long_title(256, 'x');
+  const std::string long_name = std::string(300, 'n');
+  auto r = parse("### US-1: " + long_title + "\n\n#### Subtasks\n\n| Task |\n|---|\n| " +
+                 long_name + " |\n\n### US-2: \xC3\xA9" + std::string(254, 'e') + "\n");
+  EXPECT_EQ(diagnostics_text(r),
+            "1:11 error: story US-1: the title is 256 characters; Jira's summary takes at most "
+            "255\n"
+            "7:3 error: sub-task of US-1: the name is 300 characters; Jira's summary takes at "
+            "most 255\n");
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.epic.stories.size(), 2u) << "255 characters (256 bytes) is within the limit";
+
+  std::string big = "### US-3: Big\n\n#### Description\n\n";
+  for (int i = 0; i < 700; ++i) big += "A line of the description that goes on for a while.\n";
+  auto d = parse(big);
+  ASSERT_EQ(d.diagnostics.size(), 1u) << diagnostics_text(d);
+  EXPECT_EQ(d.diagnostics[0].pos.line, 3);
+  EXPECT_NE(d.diagnostics[0].message.find("Jira takes at most 32,767"), std::string::npos);
+  std::string fits = "### US-4: Fits\n\n#### Description\n\n";
+  for (int i = 0; i < 600; ++i) fits += "A line of the description that goes on for a while.\n";
+  EXPECT_TRUE(parse(fits).diagnostics.empty()) << diagnostics_text(parse(fits));
+}
+
 TEST(Errors, HeadingWithIdButNoTitle) {
   auto r = parse("### BAD-3:\n");
   EXPECT_EQ(diagnostics_text(r), "1:1 error: story BAD-3 has no title\n");
