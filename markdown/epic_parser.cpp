@@ -245,7 +245,7 @@ class EpicBuilder {
       if (auto key = parse_tracker_key(f.value)) {
         epic_.key = *key;
       } else {
-        diag_.error(f.pos, "Epic Key '" + f.value + "' is not a tracker key",
+        diag_.error(at_value(f.pos, f.value), "Epic Key '" + f.value + "' is not a tracker key",
                     "write it as PROJ-123");
       }
     } else if (name == "status" || name == "state") {
@@ -464,7 +464,8 @@ class EpicBuilder {
         if (!has_content(f.value)) return;
         s.points = parse_points(f.value);
         if (!s.points) {
-          diag_.error(f.pos, f.name + ": '" + f.value + "' is not a number of points",
+          diag_.error(at_value(f.pos, f.value),
+                      f.name + ": '" + f.value + "' is not a number of points",
                       "use a non-negative number such as 3 or 0.5");
         }
         return;
@@ -493,7 +494,7 @@ class EpicBuilder {
         if (auto labels = parse_labels(f.value)) {
           s.labels = *labels;
         } else {
-          diag_.error(f.pos, "labels cannot contain blanks: '" + f.value + "'",
+          diag_.error(at_value(f.pos, f.value), "labels cannot contain blanks: '" + f.value + "'",
                       "separate labels with commas; join words with '-'");
         }
         return;
@@ -503,7 +504,8 @@ class EpicBuilder {
           s.tracker_key = *key;
           s.tracker_key_pos = f.pos;
         } else {
-          diag_.error(f.pos, "'" + f.value + "' is not a tracker key", "write it as PROJ-124");
+          diag_.error(at_value(f.pos, f.value), "'" + f.value + "' is not a tracker key",
+                      "write it as PROJ-124");
         }
         return;
       case FieldKind::kUnknown:
@@ -515,11 +517,11 @@ class EpicBuilder {
   }
 
   void bad_status(const FieldLine& f) {
-    diag_.error(f.pos, "unknown status '" + f.value + "'",
+    diag_.error(at_value(f.pos, f.value), "unknown status '" + f.value + "'",
                 "use Done, In Progress, In Review, To Do or Cancelled");
   }
   void bad_priority(const FieldLine& f) {
-    diag_.error(f.pos, "unknown priority '" + f.value + "'",
+    diag_.error(at_value(f.pos, f.value), "unknown priority '" + f.value + "'",
                 "use Critical, High, Medium, Low or Lowest (or P0..P4)");
   }
 

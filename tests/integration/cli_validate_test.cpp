@@ -58,7 +58,7 @@ TEST(CliValidate, InvalidFileExitsSixWithFileLineAndColumn) {
   auto r = epicsync({"--validate", "-m", fixture("invalid.md")});
   EXPECT_EQ(r.exit_code, 6);
   const std::string path = fixture("invalid.md");
-  EXPECT_NE(r.out.find(path + ":7:1: error: Story Points: 'lots' is not a number of points"),
+  EXPECT_NE(r.out.find(path + ":7:22: error: Story Points: 'lots' is not a number of points"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find(path + ":10:1: error: duplicate story id BAD-1 (first at line 3)"),

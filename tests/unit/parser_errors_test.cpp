@@ -101,12 +101,12 @@ TEST(Errors, ValuesThatCannotBeUnderstood) {
       "| Priority | Urgent-ish |\n| Labels | two words |\n| Issue | not-a-key |\n| Points | -1 "
       "|\n");
   EXPECT_EQ(diagnostics_text(r),
-            "4:1 error: Story Points: 'lots' is not a number of points\n"
-            "5:1 error: unknown status 'Sleeping'\n"
-            "6:1 error: unknown priority 'Urgent-ish'\n"
-            "7:1 error: labels cannot contain blanks: 'two words'\n"
-            "8:1 error: 'not-a-key' is not a tracker key\n"
-            "9:1 error: Points: '-1' is not a number of points\n");
+            "4:18 error: Story Points: 'lots' is not a number of points\n"
+            "5:12 error: unknown status 'Sleeping'\n"
+            "6:14 error: unknown priority 'Urgent-ish'\n"
+            "7:12 error: labels cannot contain blanks: 'two words'\n"
+            "8:11 error: 'not-a-key' is not a tracker key\n"
+            "9:12 error: Points: '-1' is not a number of points\n");
 }
 
 TEST(Errors, EveryErrorHasAHint) {

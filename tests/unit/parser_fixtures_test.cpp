@@ -47,7 +47,7 @@ TEST(Fixtures, Checkout) {
 TEST(Fixtures, InvalidReportsEveryProblemWithItsLine) {
   auto r = parse(read_fixture("invalid.md"));
   EXPECT_EQ(diagnostics_text(r),
-            "7:1 error: Story Points: 'lots' is not a number of points\n"
+            "7:22 error: Story Points: 'lots' is not a number of points\n"
             "10:1 error: duplicate story id BAD-1 (first at line 3)\n"
             "14:1 error: subtasks table has no name column\n"
             "18:1 error: story BAD-3 has no title\n");
