@@ -148,8 +148,10 @@ TEST_F(CliLeaseTest, AnotherRunnersLargeCreateIsWaitedForNotMadeAgain) {
   ASSERT_EQ(run_on("a").exit_code, 0);
   const size_t created = sim().state()["issues"].size() - 1;
   ASSERT_GT(created, 50u);
-  // The index now lags 1.5 s behind every write: machine A's issues are hidden from search.
-  sim().put("/_sim/config", {{"search_lag_ms", 1500}});
+  // The index now lags 6 s behind every write: machine A's issues, written moments ago, are
+  // hidden from search (long enough that a slow machine, or a sanitizer build, cannot have
+  // outrun the lag before the next runner starts).
+  sim().put("/_sim/config", {{"search_lag_ms", 6000}});
   auto b = run_on("b");
   ASSERT_EQ(b.exit_code, 0) << b.out << b.err;
   EXPECT_NE(b.err.find("Waiting up to"), std::string::npos) << b.err;
