@@ -74,15 +74,17 @@ std::optional<std::string> near_miss_story_heading(const std::string& text) {
   };
   if (is_story_id(first)) return first + ": " + title();
   if (folded_name(first) == "story") {
-    // "Story 4: Remember me" → the number becomes part of an id the author can change.
-    std::string number;
+    // "Story 4: Remember me", "Story #4 - …": the word and a number. "Story Map" or a section
+    // named "Story Points" is no story meant.
     size_t i = rest.find_first_not_of(" \t#");
+    std::string number;
     while (i != std::string::npos && i < rest.size() && rest[i] >= '0' && rest[i] <= '9') {
       number += rest[i++];
     }
-    if (!number.empty()) rest = rest.substr(i);
-    return "US-" + std::string(number.size() < 3 ? 3 - number.size() : 0, '0') +
-           (number.empty() ? "1" : number) + ": " + title();
+    if (number.empty()) return std::nullopt;
+    rest = rest.substr(i);
+    return "US-" + std::string(number.size() < 3 ? 3 - number.size() : 0, '0') + number + ": " +
+           title();
   }
   return std::nullopt;
 }
@@ -327,7 +329,10 @@ class EpicBuilder {
     }
     // The bytes bound the characters from above: only a long story is composed and counted.
     size_t bytes = story.description.size() + story.technical_notes.size();
-    for (const auto& part : story.description_parts) bytes += part.section.markdown.size();
+    // compose_description puts each section under its heading with blank lines around it.
+    for (const auto& part : story.description_parts) {
+      bytes += part.section.markdown.size() + part.section.heading.size() + 16;
+    }
     if (bytes <= kMaxDescription) return;
     if (const size_t n = characters(compose_description(story)); n > kMaxDescription) {
       // Where the description begins: its section, else the first part, else the heading.

@@ -40,7 +40,8 @@ epicsync::Result<IssueTypes> choose_issue_types(const json& page) {
       }
     } else if (ascii_lower(name) == "story") {
       out.story_id = id;
-    } else if (t.value("hierarchyLevel", 0) == 1 ||
+    } else if ((t.contains("hierarchyLevel") && t["hierarchyLevel"].is_number_integer() &&
+                t["hierarchyLevel"].get<int>() == 1) ||
                (!t.contains("hierarchyLevel") && ascii_lower(name) == "epic")) {
       // Cloud says which type sits above stories; Data Center's Jira Software calls it Epic.
       out.epic_id = id;

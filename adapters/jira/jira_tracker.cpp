@@ -227,17 +227,12 @@ epicsync::Result<bool> JiraTracker::search_shows(const std::vector<std::string>&
 epicsync::Result<std::vector<tracker::RemoteIssue>> JiraTracker::read_issues(
     const std::vector<std::string>& issue_ids) {
   // Search by id, each query naming its ids in reconcileIssues (at most 50 on Cloud), so the
-  // answer is what Jira holds now even while its index lags; all queries at once.
+  // answer is what Jira holds now even while its index lags; the first pages all at once.
   const size_t chunk = info_.deployment == tracker::Deployment::kCloud ? 50 : 100;
-  auto query = [&](const std::vector<std::string>& ids) {
+  auto jql_of = [](const std::vector<std::string>& ids) {
     std::string jql = "id in (";
     for (size_t i = 0; i < ids.size(); ++i) jql += (i ? "," : "") + ids[i];
-    jql += ") ORDER BY key ASC";
-    Request r = search_request(jql, "", 0, &ids);
-    json body = json::parse(r.body);
-    body["maxResults"] = chunk;
-    r.body = body.dump();
-    return r;
+    return jql + ") ORDER BY key ASC";
   };
   std::vector<std::vector<std::string>> chunks;
   std::vector<Request> queries;
@@ -245,37 +240,47 @@ epicsync::Result<std::vector<tracker::RemoteIssue>> JiraTracker::read_issues(
     chunks.emplace_back(
         issue_ids.begin() + static_cast<long>(from),
         issue_ids.begin() + static_cast<long>(std::min(issue_ids.size(), from + chunk)));
-    queries.push_back(query(chunks.back()));
+    queries.push_back(search_request(jql_of(chunks.back()), "", 0, &chunks.back()));
   }
   auto responses = client_->send_all(queries);
   std::vector<tracker::RemoteIssue> out;
   for (size_t c = 0; c < chunks.size(); ++c) {
     auto response = std::move(responses[c]);
-    // Jira refuses the whole query when one id no longer exists ("An issue with key '10012'
-    // does not exist for field 'id'"): asked again without the ids it names.
-    bool none_left = false;
-    for (int retry = 0; !response && retry < 3; ++retry) {
-      const epicsync::Error e = to_error(response.error());
-      if (e.message.find("does not exist") == std::string::npos) break;
+    json page = response ? json::parse(response->body, nullptr, false) : json();
+    const bool more = response && page.is_object() &&
+                      (info_.deployment == tracker::Deployment::kCloud
+                           ? !page.value("isLast", true)
+                           : page.value("total", 0) >
+                                 static_cast<int>(page.value("issues", json::array()).size()));
+    if (response && page.is_object() && page.contains("issues") && page["issues"].is_array() &&
+        !more) {
+      for (const auto& i : page["issues"]) {
+        out.push_back(issue_from_json(i, ids_, info_.deployment));
+      }
+      continue;
+    }
+    // More than one page (Jira may cut a page short when many fields are asked for), or Jira
+    // refused the query because an id no longer exists ("An issue with key '10012' does not
+    // exist for field 'id'"): read the chunk page by page, without the ids the refusal names.
+    std::optional<epicsync::Result<std::vector<tracker::RemoteIssue>>> all;
+    for (int retry = 0; retry < 4 && !chunks[c].empty(); ++retry) {
+      all = search(jql_of(chunks[c]), &chunks[c]);
+      if (*all) break;
+      const epicsync::Error& e = all->error();
+      if (e.message.find("does not exist") == std::string::npos) return e;
       std::vector<std::string> left;
       for (const auto& id : chunks[c]) {
         if (e.message.find("'" + id + "'") == std::string::npos) left.push_back(id);
       }
-      if (left.size() == chunks[c].size()) break;
+      if (left.size() == chunks[c].size()) return e;
       chunks[c] = std::move(left);
-      if (chunks[c].empty()) {
-        none_left = true;
-        break;
-      }
-      response = client_->send(query(chunks[c]));
+      all.reset();
     }
-    if (none_left) continue;
-    if (!response) return to_error(response.error());
-    json page = json::parse(response->body, nullptr, false);
-    if (!page.is_object() || !page.contains("issues") || !page["issues"].is_array()) {
-      return Error{epicsync::ErrorKind::kRejected, "search: unreadable answer", ""};
-    }
-    for (const auto& i : page["issues"]) out.push_back(issue_from_json(i, ids_, info_.deployment));
+    if (chunks[c].empty()) continue;  // every one of them is gone
+    if (!all)
+      return epicsync::Error{epicsync::ErrorKind::kRejected, "search: unreadable answer", ""};
+    if (!*all) return all->error();
+    for (auto& i : **all) out.push_back(std::move(i));
   }
   return out;
 }
@@ -319,12 +324,13 @@ Request JiraTracker::search_request(const std::string& jql, const std::string& p
   return r;
 }
 
-epicsync::Result<std::vector<tracker::RemoteIssue>> JiraTracker::search(const std::string& jql) {
+epicsync::Result<std::vector<tracker::RemoteIssue>> JiraTracker::search(
+    const std::string& jql, const std::vector<std::string>* reconcile_ids) {
   std::vector<tracker::RemoteIssue> out;
   std::string token;
   int start_at = 0;
   for (;;) {
-    auto response = client_->send(search_request(jql, token, start_at));
+    auto response = client_->send(search_request(jql, token, start_at, reconcile_ids));
     if (!response) return to_error(response.error());
     json page = json::parse(response->body, nullptr, false);
     if (!page.is_object())

@@ -83,7 +83,9 @@ class JiraTracker final : public tracker::Tracker {
   jira::Result<Response> send_counted(const Request& r);
   jira::Result<Response> send_json(Method method, const std::string& path,
                                    const nlohmann::json& body);
-  epicsync::Result<std::vector<tracker::RemoteIssue>> search(const std::string& jql);
+  // Every page of the query's answer. `reconcile_ids` as for search_request.
+  epicsync::Result<std::vector<tracker::RemoteIssue>> search(
+      const std::string& jql, const std::vector<std::string>* reconcile_ids = nullptr);
   // `reconcile_ids`: the issues search must show as they are now (Cloud); null: the newest
   // issues this run wrote.
   Request search_request(const std::string& jql, const std::string& page_token, int start_at,

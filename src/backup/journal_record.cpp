@@ -179,7 +179,8 @@ Result<OutcomeRecord> read_outcome(const json& data) {
   return r;
 }
 
-Result<std::vector<JournalOp>> journal_ops(const Journal& journal) {
+Result<std::vector<JournalOp>> journal_ops(const Journal& journal,
+                                           std::vector<std::string>* skipped) {
   std::vector<JournalOp> ops;
   std::map<std::string, size_t, std::less<>> index;
   for (const auto& record : journal.records) {
@@ -191,6 +192,10 @@ Result<std::vector<JournalOp>> journal_ops(const Journal& journal) {
     auto it = index.find(record.op);
     if (record.phase == Phase::kIntent) {
       auto intent = read_intent(record.data);
+      if (!intent && skipped) {
+        skipped->push_back(where(intent.error()).message);
+        continue;
+      }
       if (!intent) return where(intent.error());
       if (it == index.end()) {
         index.emplace(record.op, ops.size());
@@ -206,6 +211,10 @@ Result<std::vector<JournalOp>> journal_ops(const Journal& journal) {
     }
     if (it == index.end()) continue;  // an outcome without an intent: the writer never makes one
     auto outcome = read_outcome(record.data);
+    if (!outcome && skipped) {
+      skipped->push_back(where(outcome.error()).message);
+      continue;
+    }
     if (!outcome) return where(outcome.error());
     ops[it->second].outcome = std::move(*outcome);
     ops[it->second].outcome_at = record.at;

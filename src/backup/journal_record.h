@@ -100,7 +100,9 @@ struct JournalOp {
 };
 
 // The journal's operations in the order their first intent was recorded; kInputFile naming the
-// record when one cannot be read.
-Result<std::vector<JournalOp>> journal_ops(const Journal& journal);
+// record when one cannot be read. With `skipped`, a record that cannot be read is left out and
+// named there instead (for readers that are better off with the rest than with nothing).
+Result<std::vector<JournalOp>> journal_ops(const Journal& journal,
+                                           std::vector<std::string>* skipped = nullptr);
 
 }  // namespace epicsync::backup

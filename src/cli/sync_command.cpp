@@ -166,15 +166,18 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   auto snapshot = session->tracker->read_epic(epic_key);
   if (!snapshot) return fail(snapshot.error());
   // A story or sub-task key given as the epic would be planned as one, backed up, and then fail
-  // at every create: refused here, before any backup or write. A type that merely has another
-  // name than the one discovered is not refused (an epic from another project).
+  // at every create: refused here, before any backup or write, when the issue is known not to
+  // be an epic (a sub-task, the project's story type, or a type other than the project's epic
+  // type). An issue named Epic of another type id (an epic of another project) is taken.
   {
     const tracker::RemoteIssue& e = snapshot->epic;
+    std::string type = e.type_name;
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const auto& info = session->info;
     const bool not_epic =
-        e.subtask ||
-        (!session->info.story_type_id.empty() && e.type_id == session->info.story_type_id) ||
-        (!session->info.epic_type_id.empty() && e.type_id != session->info.epic_type_id &&
-         e.type_name != "Epic");
+        e.subtask || (!info.story_type_id.empty() && e.type_id == info.story_type_id) ||
+        (!info.epic_type_id.empty() && e.type_id != info.epic_type_id && type != "epic");
     if (not_epic) {
       return fail(Error{
           ErrorKind::kNotFound,

@@ -101,8 +101,11 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
       const auto ids = sync::written_issue_ids(in.plan, report, in.snapshot);
       auto fresh = t.read_issues(ids);
       if (!fresh) return fresh.error();
-      const plan::Plan again = in.replan(sync::with_fresh_issues(in.snapshot, ids, *fresh));
-      return sync::unheld_writes(in.plan, report, again);
+      sync::ReadBack after = sync::with_fresh_issues(in.plan, report, in.snapshot, ids, *fresh);
+      std::vector<std::string> unheld =
+          sync::unheld_writes(in.plan, report, in.replan(after.snapshot));
+      unheld.insert(unheld.end(), after.unreadable.begin(), after.unreadable.end());
+      return unheld;
     };
   }
   auto applied = apply_plan(rq, tracker, out, err);

@@ -2,9 +2,12 @@
 
 namespace epicsync::restore {
 
-Result<tracker::Done> CreateHistory::add(const backup::Journal& journal) {
-  auto ops = backup::journal_ops(journal);
-  if (!ops) return ops.error();
+void CreateHistory::add(const backup::Journal& journal) {
+  // A record this epicsync cannot read (a newer one's, say) is passed over, not the journal:
+  // every create it can read still counts, so none of them is made again.
+  std::vector<std::string> skipped;
+  auto ops = backup::journal_ops(journal, &skipped);
+  if (!ops) return;
   for (const auto& op : *ops) {
     // A later run (a rollback) deleted it: search is right not to show it.
     if (op.intent.kind == backup::WriteKind::kDeleteIssue) created.erase(op.intent.issue);
@@ -22,7 +25,6 @@ Result<tracker::Done> CreateHistory::add(const backup::Journal& journal) {
       open.erase(identity);
     }
   }
-  return tracker::Done{};
 }
 
 }  // namespace epicsync::restore

@@ -5,7 +5,6 @@
 #include <string>
 
 #include "backup/journal_record.h"
-#include "tracker/tracker.h"
 
 namespace epicsync::restore {
 
@@ -21,8 +20,8 @@ struct CreateHistory {
   };
   std::map<std::string, Created> created;  // key → a confirmed create not deleted since
 
-  // kInputFile when a record cannot be read (a newer version); what was read before it stays.
-  Result<tracker::Done> add(const backup::Journal& journal);
+  // Records that cannot be read (a newer version's) are passed over; the rest count.
+  void add(const backup::Journal& journal);
 };
 
 }  // namespace epicsync::restore

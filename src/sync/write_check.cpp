@@ -97,17 +97,21 @@ std::vector<std::string> written_issue_ids(const plan::Plan& plan, const Executi
   return {ids.begin(), ids.end()};
 }
 
-tracker::EpicSnapshot with_fresh_issues(const tracker::EpicSnapshot& before,
-                                        const std::vector<std::string>& asked,
-                                        const std::vector<tracker::RemoteIssue>& fresh) {
-  tracker::EpicSnapshot out = before;
+ReadBack with_fresh_issues(const plan::Plan& plan, const ExecutionReport& report,
+                           const tracker::EpicSnapshot& before,
+                           const std::vector<std::string>& asked,
+                           const std::vector<tracker::RemoteIssue>& fresh) {
+  ReadBack out{before, {}};
   std::map<std::string, const tracker::RemoteIssue*> by_id;
   for (const auto& i : fresh) by_id[i.id] = &i;
-  // Asked for and not found: deleted (a duplicate repaired), no longer part of the epic.
-  std::set<std::string> gone(asked.begin(), asked.end());
-  for (const auto& i : fresh) gone.erase(i.id);
-  for (auto* list : {&out.stories, &out.subtasks}) {
-    std::erase_if(*list, [&](const tracker::RemoteIssue& i) { return gone.count(i.id) > 0; });
+  std::set<std::string> missing(asked.begin(), asked.end());
+  for (const auto& i : fresh) missing.erase(i.id);
+  std::set<size_t> failed;
+  for (const auto& f : report.failures) failed.insert(f.index);
+  std::set<std::string> deleted;  // keys
+  for (size_t i = 0; i < plan.operations.size(); ++i) {
+    const Operation& op = plan.operations[i];
+    if (!failed.count(i) && op.kind == OpKind::kDeleteIssue) deleted.insert(op.issue_key);
   }
   auto refresh = [&](tracker::RemoteIssue& i) {
     auto it = by_id.find(i.id);
@@ -115,11 +119,25 @@ tracker::EpicSnapshot with_fresh_issues(const tracker::EpicSnapshot& before,
     i = *it->second;
     by_id.erase(it);
   };
-  refresh(out.epic);
-  for (auto& i : out.stories) refresh(i);
-  for (auto& i : out.subtasks) refresh(i);
-  for (const auto& [id, issue] : by_id)
-    (issue->subtask ? out.subtasks : out.stories).push_back(*issue);
+  refresh(out.snapshot.epic);
+  for (auto* list : {&out.snapshot.stories, &out.snapshot.subtasks}) {
+    for (auto& i : *list) refresh(i);
+    std::erase_if(*list, [&](const tracker::RemoteIssue& i) {
+      if (!missing.count(i.id)) return false;
+      missing.erase(i.id);
+      if (deleted.count(i.key)) return true;  // gone, as the plan wanted
+      out.unreadable.push_back(i.key + ": not found when read back, so its writes are unchecked");
+      return false;
+    });
+  }
+  for (const auto& [id, issue] : by_id) {
+    (issue->subtask ? out.snapshot.subtasks : out.snapshot.stories).push_back(*issue);
+  }
+  // Created in this run, and not found.
+  for (const auto& id : missing) {
+    out.unreadable.push_back("the issue with id " + id +
+                             " created by this run was not found when read back");
+  }
   return out;
 }
 
@@ -128,10 +146,13 @@ std::vector<std::string> unheld_writes(const plan::Plan& plan, const ExecutionRe
   std::set<size_t> failed;
   for (const auto& f : report.failures) failed.insert(f.index);
   std::set<Signature> done;
+  std::map<std::string, std::set<std::string>> sent_fields;  // updated issue → fields sent
   for (size_t i = 0; i < plan.operations.size(); ++i) {
     if (failed.count(i)) continue;
     const std::string target = target_of(plan.operations[i], report);
-    if (!target.empty()) done.insert(signature(plan.operations[i], target));
+    if (target.empty()) continue;
+    done.insert(signature(plan.operations[i], target));
+    for (const auto& c : plan.operations[i].shown) sent_fields[target].insert(c.field);
   }
   // Where each walk ended. An issue standing there holds the write, even when the planner asks
   // for more: the workflow could take it no closer (a Cancelled it cannot express ends on Done).
@@ -146,7 +167,17 @@ std::vector<std::string> unheld_writes(const plan::Plan& plan, const ExecutionRe
         reached[target] == op.from_status) {
       continue;
     }
-    if (done.count(signature(op, target))) out.push_back(describe(op, target, report));
+    if (!done.count(signature(op, target))) continue;
+    if (op.kind == OpKind::kUpdate) {
+      // Only the fields this run sent: another field someone changed since is not its write.
+      Operation sent = op;
+      std::erase_if(sent.shown, [&](const plan::FieldChange& c) {
+        return !sent_fields[target].count(c.field);
+      });
+      if (!sent.shown.empty()) out.push_back(describe(sent, target, report));
+      continue;
+    }
+    out.push_back(describe(op, target, report));
   }
   return out;
 }

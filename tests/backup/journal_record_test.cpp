@@ -155,6 +155,13 @@ TEST(JournalRecord, OperationsPairTheLastIntentWithItsOutcome) {
   auto bad = journal_ops(j);
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("record 7 (op-2)"), std::string::npos) << bad.error().message;
+  // A reader that would rather have the rest than nothing passes over the record, and says so.
+  std::vector<std::string> skipped;
+  auto rest = journal_ops(j, &skipped);
+  ASSERT_TRUE(rest) << rest.error().message;
+  EXPECT_EQ(rest->size(), 2u);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_NE(skipped[0].find("record 7 (op-2)"), std::string::npos) << skipped[0];
 }
 
 }  // namespace

@@ -42,8 +42,8 @@ TEST(Errors, NearMissStoryHeadingsAreWarnedAboutWithTheFix) {
   auto r = parse(
       "# Epic\n\n### US-001: Real\n\nText.\n\n### US-002 - Login\n\n### [US-003] Reset\n\n"
       "## Story 4: Remember me\n\n### US-005 \xE2\x80\x93 Dash\n\n## User Stories\n\n"
-      "### Notes on PROJ-12\n");
-  EXPECT_EQ(r.epic.stories.size(), 1u);
+      "### Notes on PROJ-12\n\n## Story Map\n\n### US-006: Last\n\n#### Story Points\n");
+  EXPECT_EQ(r.epic.stories.size(), 2u);
   EXPECT_EQ(diagnostics_text(r),
             "7:1 warning: heading 'US-002 - Login' looks like a story but is not one\n"
             "9:1 warning: heading '[US-003] Reset' looks like a story but is not one\n"
@@ -51,8 +51,11 @@ TEST(Errors, NearMissStoryHeadingsAreWarnedAboutWithTheFix) {
             "13:1 warning: heading 'US-005 \xE2\x80\x93 Dash' looks like a story but is not "
             "one\n"
             "17:1 warning: section 'Notes on PROJ-12' after the stories is part of the epic "
-            "description\n");
-  ASSERT_EQ(r.diagnostics.size(), 5u);
+            "description\n"
+            "19:1 warning: section 'Story Map' after the stories is part of the epic "
+            "description\n"
+            "23:1 warning: unknown section 'Story Points' is kept in the description\n");
+  ASSERT_EQ(r.diagnostics.size(), 7u);
   EXPECT_EQ(r.diagnostics[0].hint,
             "a story heading is its id, a colon and the title: '### US-002: Login'");
   EXPECT_EQ(r.diagnostics[1].hint,
