@@ -76,7 +76,7 @@ model::Epic generate_epic(const GeneratorOptions& o) {
   e.title = "Generated epic " + std::to_string(o.seed);
   e.key = o.project + "-1";
   e.description = "> **Epic: " + g.sentence() + "**";
-  e.status = model::Status{StatusMeaning::kInProgress, "🔄 In Progress", {}};
+  e.status = model::Status{StatusMeaning::kInProgress, "🔄 In Progress", {}, {}};
   e.metadata = {{"Epic Key", *e.key, {}}, {"Status", "🔄 In Progress", {}}};
   for (int i = 0; i < o.stories; ++i) {
     model::Story s;
@@ -90,7 +90,7 @@ model::Epic generate_epic(const GeneratorOptions& o) {
       s.priority = model::Priority{m, text, {}};
     }
     const auto& [sm, stext] = kStatuses[g.pick(kStatuses.size())];
-    s.status = model::Status{sm, stext, {}};
+    s.status = model::Status{sm, stext, {}, {}};
     if (g.chance(30)) s.assignee = g.word() + "@example.com";
     if (g.chance(30)) {
       // Two different words: labels are a set, and the parser keeps each once.
@@ -125,9 +125,9 @@ model::Epic generate_epic(const GeneratorOptions& o) {
       if (table) {
         st.number = k + 1;
         const auto& [m, text] = kStatuses[g.pick(kStatuses.size())];
-        st.status = model::Status{m, text, {}};
+        st.status = model::Status{m, text, {}, {}};
       } else if (g.chance(50)) {
-        st.status = model::Status{StatusMeaning::kDone, "Done", {}};
+        st.status = model::Status{StatusMeaning::kDone, "Done", {}, {}};
       }
       s.subtasks.push_back(st);
     }

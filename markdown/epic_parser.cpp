@@ -251,11 +251,7 @@ class EpicBuilder {
                     "write it as PROJ-123");
       }
     } else if (name == "status" || name == "state") {
-      if (auto m = parse_status(f.value)) {
-        epic_.status = model::Status{*m, f.value, f.pos};
-      } else {
-        bad_status(f);
-      }
+      if (has_content(f.value)) epic_.status = status_value(f.value, at_value(f.pos, f.value));
     } else if (name == "priority" || name == "prio") {
       if (auto m = parse_priority(f.value)) {
         epic_.priority = model::Priority{*m, f.value, f.pos};
@@ -484,11 +480,7 @@ class EpicBuilder {
         return;
       case FieldKind::kStatus:
         if (!has_content(f.value)) return;
-        if (auto m = parse_status(f.value)) {
-          s.status = model::Status{*m, f.value, f.pos};
-        } else {
-          bad_status(f);
-        }
+        s.status = status_value(f.value, at_value(f.pos, f.value));
         return;
       case FieldKind::kAssignee: {
         std::string who = strip_decoration(f.value);
@@ -521,10 +513,6 @@ class EpicBuilder {
     }
   }
 
-  void bad_status(const FieldLine& f) {
-    diag_.error(at_value(f.pos, f.value), "unknown status '" + f.value + "'",
-                "use Done, In Progress, In Review, To Do or Cancelled");
-  }
   void bad_priority(const FieldLine& f) {
     diag_.error(at_value(f.pos, f.value), "unknown priority '" + f.value + "'",
                 "use Critical, High, Medium, Low or Lowest (or P0..P4)");

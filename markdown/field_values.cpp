@@ -186,6 +186,16 @@ std::optional<model::StatusMeaning> parse_status(std::string_view value) {
   return lookup(kStatusWords, value);
 }
 
+model::Status status_value(std::string_view value, const model::SourcePos& pos) {
+  model::Status status{{}, std::string(value), pos, {}};
+  if (auto m = parse_status(value)) {
+    status.meaning = *m;
+  } else {
+    status.named = strip_decoration(value);
+  }
+  return status;
+}
+
 std::optional<model::PriorityMeaning> parse_priority(std::string_view value) {
   return lookup(kPriorityWords, value);
 }

@@ -27,6 +27,9 @@ bool has_content(std::string_view value);
 std::string folded_name(std::string_view value);
 
 std::optional<model::StatusMeaning> parse_status(std::string_view value);
+// A status cell or field with content: one of the five meanings, or else the name of a status of
+// the team's workflow ("🚧 Blocked" names "Blocked"), which the plan checks against the tracker.
+model::Status status_value(std::string_view value, const model::SourcePos& pos);
 std::optional<model::PriorityMeaning> parse_priority(std::string_view value);
 // A non-negative number, optionally followed by a unit ("3", "0.5", "5 SP", "2 points").
 std::optional<double> parse_points(std::string_view value);

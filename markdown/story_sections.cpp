@@ -22,6 +22,7 @@ std::string folded_plain(cmark_node* node) {
 struct TaskLine {
   std::string name_markdown;
   std::optional<double> points;
+  std::optional<std::string> key;  // a trailing "(PROJ-12)" pins the item to that sub-task
   std::string description;
 };
 
@@ -36,14 +37,24 @@ TaskLine split_task_line(std::string_view line) {
     }
   }
   head = trim(head);
-  if (!head.empty() && head.back() == ')') {
+  // "(2 SP)" and "(PROJ-12)" at the end of the name, in either order.
+  while (!head.empty() && head.back() == ')') {
     auto open = head.rfind('(');
-    if (open != std::string_view::npos) {
-      if (auto points = parse_points(head.substr(open + 1, head.size() - open - 2))) {
+    if (open == std::string_view::npos) break;
+    const std::string_view inner = head.substr(open + 1, head.size() - open - 2);
+    if (!out.points) {
+      if (auto points = parse_points(inner)) {
         out.points = points;
         head = trim(head.substr(0, open));
+        continue;
       }
     }
+    if (!out.key && is_tracker_key(trim(inner))) {
+      out.key = std::string(trim(inner));
+      head = trim(head.substr(0, open));
+      continue;
+    }
+    break;
   }
   out.name_markdown = std::string(head);
   return out;
@@ -174,8 +185,12 @@ bool SectionReader::read_subtask_table(const Block& b, std::vector<model::Subtas
   // A Subtask is large; growing the vector row by row would move every one several times. Only
   // the first block reserves, so that many small tables still grow the vector geometrically.
   if (out.empty()) out.reserve(rows.size() - 1);
+  const auto key_at = std::find(columns.begin(), columns.end(), Column::kKey);
   for (size_t r = 1; r < rows.size(); ++r) {
     model::Subtask st;
+    st.table_line = b.pos().line;
+    st.table_columns = static_cast<int>(columns.size());
+    st.key_column = key_at == columns.end() ? -1 : static_cast<int>(key_at - columns.begin());
     st.pos = {cmark_node_get_start_line(cmark_node_parent(rows[r].empty() ? b.node : rows[r][0])) +
                   b.line_offset,
               1};
@@ -206,13 +221,7 @@ bool SectionReader::read_subtask_table(const Block& b, std::vector<model::Subtas
           break;
         case Column::kStatus:
           if (has_content(plain)) {
-            if (auto m = parse_status(plain)) {
-              st.status = model::Status{*m, std::move(plain), cell_pos(b, cell)};
-            } else {
-              diag.error(cell_pos(b, cell), "unknown status '" + plain + "'",
-                         "use Done, In Progress, In Review, To Do or Cancelled");
-              row_ok = false;
-            }
+            st.status = status_value(plain, cell_pos(b, cell));
           }
           break;
         case Column::kKey:
@@ -257,8 +266,10 @@ void SectionReader::read_subtask_list(const Block& b, std::vector<model::Subtask
     st.name = std::string(trim(plain_text_of_markdown(line.name_markdown)));
     st.description = line.description;
     st.points = line.points;
+    st.tracker_key = line.key;
     st.pos = pos;
-    if (tasklist_checked(item)) st.status = model::Status{model::StatusMeaning::kDone, "Done", pos};
+    if (tasklist_checked(item))
+      st.status = model::Status{model::StatusMeaning::kDone, "Done", pos, {}};
     if (cmark_node_next(para) != nullptr) {
       diag.warning(b.pos_of(cmark_node_next(para)),
                    "content under a subtask item is not part of the subtask",

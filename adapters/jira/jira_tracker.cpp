@@ -701,18 +701,39 @@ epicsync::Result<std::map<std::string, std::string>> JiraTracker::resolve_users(
 }
 
 epicsync::Result<std::vector<tracker::RemoteStatus>> JiraTracker::statuses() {
-  auto r = call(Method::kGet, api("status"));
-  if (!r) return r.error();
   std::vector<tracker::RemoteStatus> out;
-  for (const auto& s : *r) {
+  auto add = [&out](const json& s) {
     tracker::RemoteStatus st;
     st.id = s.value("id", "");
     st.name = s.value("name", "");
     if (s.contains("statusCategory")) {
       st.category = category_from_key(s["statusCategory"].value("key", ""));
     }
+    for (const auto& have : out) {
+      if (have.id == st.id) return;
+    }
     out.push_back(st);
+  };
+  // The project's own workflows, for the issue types epicsync writes: an instance's status list
+  // (GET status) also holds other projects' statuses, which this project's issues cannot reach.
+  if (!info_.project_key.empty()) {
+    auto r = call(Method::kGet, api("project/" + info_.project_key + "/statuses"));
+    if (r && r->is_array()) {
+      for (const auto& type : *r) {
+        const std::string id = type.value("id", "");
+        if (id != info_.story_type_id && id != info_.subtask_type_id && id != info_.epic_type_id) {
+          continue;
+        }
+        for (const auto& s : type.value("statuses", json::array())) add(s);
+      }
+      if (!out.empty()) return out;
+    } else if (!r && r.error().kind != epicsync::ErrorKind::kNotFound) {
+      return r.error();
+    }
   }
+  auto r = call(Method::kGet, api("status"));
+  if (!r) return r.error();
+  for (const auto& s : *r) add(s);
   return out;
 }
 

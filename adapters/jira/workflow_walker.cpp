@@ -117,6 +117,16 @@ std::optional<TransitionEdge> WorkflowMap::next_step(const tracker::RemoteStatus
                                                      const tracker::RemoteStatus& target,
                                                      const std::set<std::string>& visited) const {
   std::lock_guard lock(mu_);
+  if (auto step = step_towards(from, target, visited)) return step;
+  // A side status explored on the way (Blocked, whose only way out is back to In Progress) is a
+  // dead end while the statuses already passed are closed: going back through them is the way
+  // on. The walk's step budget still bounds it.
+  return step_towards(from, target, {});
+}
+
+std::optional<TransitionEdge> WorkflowMap::step_towards(
+    const tracker::RemoteStatus& from, const tracker::RemoteStatus& target,
+    const std::set<std::string>& visited) const {
   // Breadth-first over known edges, remembering each status's first edge from `from`.
   struct Reach {
     const TransitionEdge* first;

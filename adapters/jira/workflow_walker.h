@@ -51,6 +51,10 @@ class WorkflowMap {
   int known_distance(const std::string& from_id, const std::string& target_id) const;
 
  private:
+  // next_step's search, the lock held.
+  std::optional<TransitionEdge> step_towards(const tracker::RemoteStatus& from,
+                                             const tracker::RemoteStatus& target,
+                                             const std::set<std::string>& visited) const;
   mutable std::mutex mu_;
   std::map<std::string, std::vector<TransitionEdge>> edges_;
 };

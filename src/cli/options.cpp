@@ -105,6 +105,9 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.add_flag("--no-backup", o.no_backup, "Skip the pre-execute backup (prints a warning)");
   app.add_flag("--update-source", o.update_source,
                "After --execute, write the stories' tracker keys into the markdown file");
+  app.add_flag("--prune", o.prune,
+               "Close the issues epicsync managed that the file no longer has (jira.prune: "
+               "delete deletes them); without it they are only listed");
   app.add_option("--backup-dir", o.backup_dir, "Where backups live (default ~/.epicsync/backups)")
       ->type_name("DIR");
   bool list_backups = false, cleanup_backups = false, verify_backups = false;
@@ -199,12 +202,12 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       return Error{ErrorKind::kUsage, "--quiet and --verbose contradict each other", ""};
     }
     // Sync flags that would mean nothing here are refused rather than ignored.
-    if (o.phase != "all" || o.update_source || o.strict || (diff && o.execute)) {
+    if (o.phase != "all" || o.update_source || o.prune || o.strict || (diff && o.execute)) {
       return Error{
           ErrorKind::kUsage,
           diff ? "--diff-latest and --diff-backup only read: --phase, --update-source, "
-                 "--strict and --execute do not apply"
-               : "--phase, --update-source and --strict belong to a sync",
+                 "--prune, --strict and --execute do not apply"
+               : "--phase, --update-source, --prune and --strict belong to a sync",
           diff ? "" : "a rollback or restore takes --execute, --force, --issue and --story"};
     }
     if (diff && (o.force || !o.issues.empty() || !o.stories.empty())) {
@@ -244,6 +247,13 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   }
   if (o.quiet && o.verbose) {
     return Error{ErrorKind::kUsage, "--quiet and --verbose contradict each other", ""};
+  }
+  if (o.prune && (validate || o.phase != "all")) {
+    return Error{ErrorKind::kUsage,
+                 validate ? "--prune belongs to a sync, not --validate"
+                          : "--prune needs every phase: a run of one phase leaves the rest of "
+                            "the epic as it is",
+                 "drop --phase to prune"};
   }
   return ParsedCommandLine{o, {}};
 }

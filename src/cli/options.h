@@ -38,6 +38,7 @@ struct Options {
   bool no_confirm = false;
   bool no_backup = false;
   bool update_source = false;
+  bool prune = false;
   std::string backup_dir;
   std::string backup_name;  // --backup NAME
   std::string notes;

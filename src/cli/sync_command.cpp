@@ -30,7 +30,7 @@ namespace {
 
 bool uses_cancelled(const model::Epic& epic) {
   auto cancelled = [](const std::optional<model::Status>& s) {
-    return s && s->meaning == model::StatusMeaning::kCancelled;
+    return s && !s->by_name() && s->meaning == model::StatusMeaning::kCancelled;
   };
   for (const auto& story : epic.stories) {
     if (cancelled(story.status)) return true;
@@ -80,6 +80,7 @@ Result<plan::PlanOptions> plan_options(const Options& o, const model::Epic& epic
     }
     p.phases = {*phase};
   }
+  if (o.prune) p.prune = c.prune == "delete" ? plan::Prune::kDelete : plan::Prune::kClose;
   return p;
 }
 
@@ -238,8 +239,14 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
     options->user_ids = *users;
     options->users_resolved = true;
   }
+  // A status written by name is matched against the workflow's statuses.
+  if (plan::uses_named_status(parsed.epic)) {
+    auto all = session->tracker->statuses();
+    if (!all) return fail(all.error());
+    options->workflow = *all;
+  }
   // Cancelled needs a cancelled status or a Won't Do resolution; only a file that uses it asks.
-  if (uses_cancelled(parsed.epic)) {
+  if (uses_cancelled(parsed.epic) || options->prune == plan::Prune::kClose) {
     auto all = session->tracker->statuses();
     if (!all) return fail(all.error());
     auto target = plan::target_status(options->status_map, model::StatusMeaning::kCancelled, *all);

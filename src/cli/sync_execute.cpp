@@ -10,6 +10,7 @@
 #include "cli/execution_support.h"
 #include "cli/terminal.h"
 #include "plan/display_text.h"
+#include "plan/planner.h"
 #include "report/json_vocabulary.h"
 #include "report/plan_render.h"
 #include "source_update.h"
@@ -61,6 +62,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
       out << "Nothing to do: " << in.epic_key << " already says what the file says.\n";
       const Style style = detect_style(o.no_color);
       for (const auto& n : in.plan.notes) out << style.yellow("note") << ": " << n << "\n";
+      out << report::render_orphans(in.plan, {style.color});
     }
     return 0;
   }
@@ -135,11 +137,25 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
       if (auto it = report.created.find(s.id); it != report.created.end()) keys[s.id] = it->second;
       if (s.tracker_key && keys.count(s.id) && *s.tracker_key == keys[s.id]) keys.erase(s.id);
     }
-    const std::string updated = markdown::with_tracker_keys(in.source_text, in.epic, keys);
+    markdown::SubtaskKeys subtask_keys;
+    for (const auto& s : in.epic.stories) {
+      for (size_t i = 0; i < s.subtasks.size(); ++i) {
+        if (s.subtasks[i].tracker_key) continue;
+        const std::string identity = plan::subtask_identity(s, s.subtasks[i]);
+        auto it = report.created.find(identity);
+        if (it == report.created.end()) {
+          it = in.plan.subtask_keys.find(identity);
+          if (it == in.plan.subtask_keys.end()) continue;
+        }
+        subtask_keys[{s.id, i}] = it->second;
+      }
+    }
+    const std::string updated =
+        markdown::with_tracker_keys(in.source_text, in.epic, keys, subtask_keys);
     if (updated != in.source_text) {
       auto written = backup::write_file_atomic(o.markdown_path, updated, {0644, true});
       if (written.ok()) {
-        pinned = keys.size();
+        pinned = keys.size() + subtask_keys.size();
       } else {
         notes.push_back("could not update " + o.markdown_path + ": " + written.error().message);
       }

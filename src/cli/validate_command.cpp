@@ -1,5 +1,6 @@
 #include "cli/validate_command.h"
 
+#include <algorithm>
 #include <iomanip>
 #include <sstream>
 
@@ -18,6 +19,32 @@ using plan::plural;
 template <typename W>
 std::string written_name(const std::optional<W>& w) {
   return w ? std::string(model::display_name(w->meaning)) : std::string("-");
+}
+std::string written_name(const std::optional<model::Status>& s) {
+  if (s && s->by_name()) return s->named;
+  return written_name<model::Status>(s);
+}
+
+// A status of the team's own workflow cannot be checked without the tracker: --validate says
+// so as a warning (never an error, --strict or not), and the plan checks it by name.
+void warn_named_statuses(markdown::ParseResult& r) {
+  auto warn = [&](const std::optional<model::Status>& s) {
+    if (!s || !s->by_name()) return;
+    r.diagnostics.push_back(
+        {model::Severity::kWarning, s->pos,
+         "status '" + s->named +
+             "' is not To Do, In Progress, In Review, Done or Cancelled: it must be a status of "
+             "the project's workflow, which a sync checks by name before writing",
+         "a dry run (epicsync -m FILE -e KEY) lists the workflow's statuses if it is not one"});
+  };
+  warn(r.epic.status);
+  for (const auto& s : r.epic.stories) {
+    warn(s.status);
+    for (const auto& st : s.subtasks) warn(st.status);
+  }
+  std::stable_sort(r.diagnostics.begin(), r.diagnostics.end(), [](const auto& a, const auto& b) {
+    return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.column < b.pos.column;
+  });
 }
 
 std::string points_text(const std::optional<double>& p) {
@@ -60,7 +87,7 @@ void render_text(const Options& o, const markdown::ParseResult& r, std::ostream&
     out << style.bold("Epic") << "  " << (e.title.empty() ? "(untitled)" : e.title);
     std::vector<std::string> facts;
     if (e.key) facts.push_back("key " + *e.key);
-    if (e.status) facts.emplace_back(model::display_name(e.status->meaning));
+    if (e.status) facts.push_back(written_name(e.status));
     if (e.priority) facts.emplace_back(model::display_name(e.priority->meaning));
     for (size_t i = 0; i < facts.size(); ++i) out << (i == 0 ? "  (" : ", ") << facts[i];
     out << (facts.empty() ? "" : ")") << "\n";
@@ -113,6 +140,7 @@ int run_validate(const Options& o, std::ostream& out, std::ostream& err) {
   auto text = read_input_file(o.markdown_path);
   if (!text) return report_error(o.output, text.error(), out, err);
   auto result = markdown::parse_epic(*text, {o.strict});
+  warn_named_statuses(result);
   const Totals t = count(result);
   if (o.output == OutputFormat::kJson) {
     nlohmann::json doc = {

@@ -54,6 +54,7 @@ std::string Config::describe() const {
   line("jira.pat", pat, true);
   line("jira.project", project, false);
   line("jira.story_points_field", story_points_field, false);
+  line("jira.prune", prune.empty() ? "close" : prune, false);
   if (status_map.empty()) {
     out << "jira.status_map = (defaults)\n";
   } else {

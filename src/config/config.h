@@ -40,6 +40,7 @@ struct Config {
   std::string pat;        // secret
   std::string project;
   std::string story_points_field;
+  std::string prune;  // what --prune does: "close" (also when empty) or "delete"
   // Meaning id (todo, in_progress, in_review, done, cancelled) → status names, in order of
   // preference. Empty: the planner's defaults.
   std::map<std::string, std::vector<std::string>> status_map;

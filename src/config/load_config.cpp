@@ -16,13 +16,14 @@ struct StringSetting {
   const std::optional<std::string> Overrides::*flag;  // nullptr: no flag
 };
 
-const std::array<StringSetting, 7> kStringSettings = {{
+const std::array<StringSetting, 8> kStringSettings = {{
     {"jira.url", "JIRA_URL", &Config::jira_url, &Overrides::jira_url},
     {"jira.email", "JIRA_EMAIL", &Config::email, nullptr},
     {"jira.api_token", "JIRA_API_TOKEN", &Config::api_token, nullptr},
     {"jira.pat", "JIRA_PAT", &Config::pat, nullptr},
     {"jira.project", "JIRA_PROJECT", &Config::project, &Overrides::project},
     {"jira.story_points_field", nullptr, &Config::story_points_field, nullptr},
+    {"jira.prune", nullptr, &Config::prune, nullptr},
     {"backup.dir", "EPICSYNC_BACKUP_DIR", &Config::backup_dir, &Overrides::backup_dir},
 }};
 

@@ -61,6 +61,14 @@ class Reader {
           key == "backup.dir") {
         if (!value.IsScalar()) return fail(value, key + " must be a string");
         if (!value.Scalar().empty()) out.strings[key] = value.Scalar();
+      } else if (key == "jira.prune") {
+        // What --prune does with an issue the file no longer has.
+        if (!value.IsScalar() || (value.Scalar() != "close" && value.Scalar() != "delete")) {
+          Error bad = fail(value, key + " must be close or delete");
+          bad.hint = "close moves it to a done or won't-do status; delete removes it";
+          return bad;
+        }
+        out.strings[key] = value.Scalar();
       } else if (key == "jira.insecure") {
         bool b = false;
         if (!value.IsScalar() || !YAML::convert<bool>::decode(value, b)) {

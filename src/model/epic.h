@@ -28,6 +28,12 @@ struct Subtask {
   std::optional<std::string> tracker_key;  // pins the row to an existing sub-task
   std::optional<std::string> local_id;     // a stable id such as US-001-02
   SourcePos pos;
+  // Where a tool that pins the key (--update-source) writes it: a table row's table (its header
+  // line, its column count and its Key column, -1 when it has none), or for a task-list item
+  // (table_line 0) a trailing "(PROJ-12)".
+  int table_line = 0;
+  int table_columns = 0;
+  int key_column = -1;
   friend bool operator==(const Subtask&, const Subtask&) = default;
 };
 

@@ -23,8 +23,19 @@ struct Written {
   friend bool operator==(const Written&, const Written&) = default;
 };
 
-using Status = Written<StatusMeaning>;
 using Priority = Written<PriorityMeaning>;
+
+// A status as written. Most files use one of the five meanings, which map onto any workflow;
+// a word that is none of them ("Blocked", "In QA") names a status of the team's own workflow,
+// matched by name when the plan is made (`named` holds it, and `meaning` is then unused).
+struct Status {
+  StatusMeaning meaning{};
+  std::string text;
+  SourcePos pos;
+  std::string named;
+  bool by_name() const { return !named.empty(); }
+  friend bool operator==(const Status&, const Status&) = default;
+};
 
 // Stable identifiers, used by JSON output and the backup format: never rename them.
 std::string_view to_id(StatusMeaning m);

@@ -73,9 +73,11 @@ struct Operation {
   // record this id, post nothing.
   std::string found_comment_id;
 
-  // Links.
+  // Links. A link to a story of the same file that this run creates names that story in
+  // `link_target_story`, and its key is filled in once the story exists.
   std::string link_phrase;
   std::string link_target;
+  std::string link_target_story;
 
   std::string link_id;  // the link to delete
 
@@ -86,6 +88,21 @@ struct Operation {
   // an issue takes its sub-tasks with it.
   std::string replaces_key;
   bool with_subtasks = false;
+};
+
+// An issue under the epic that epicsync created or matched earlier (it carries an epicsync
+// identity) and that the file no longer has. Listed in every plan; --prune resolves it.
+struct Orphan {
+  std::string key;
+  std::string summary;
+  std::string identity;    // what it was recorded as: a story id, or a sub-task's identity
+  std::string parent_key;  // a sub-task's story; the epic for a story
+  std::string status;
+  bool subtask = false;
+  // What this run does with it: "" (listed only: no --prune), "close", "delete", or "closed"
+  // (--prune, and it is closed already).
+  std::string action;
+  friend bool operator==(const Orphan&, const Orphan&) = default;
 };
 
 // A field someone changed after epicsync wrote it: a restore leaves it alone unless forced.
@@ -105,10 +122,14 @@ struct Plan {
   std::vector<std::string> problems;
   // The issue each story of the file was matched to (stories to create are not in it).
   std::map<std::string, std::string> story_keys;
+  // The same for sub-tasks, by the identity they are recorded under.
+  std::map<std::string, std::string> subtask_keys;
   // Restores: fields left alone because someone changed them since (without --force), and
   // what is worth saying but changes nothing (stories kept, issues that cannot come back).
   std::vector<Conflict> conflicts;
   std::vector<std::string> notes;
+  // Sync: issues epicsync managed that the file no longer has, in the epic's order.
+  std::vector<Orphan> orphans;
 
   bool empty() const { return operations.empty(); }
   // Distinct issues written to, a create counting as one.

@@ -154,12 +154,45 @@ class Planner {
     auto matched = match(wanted, pool, "a story of epic " + actual_.epic.key, o_.own_creates,
                          plan_.problems, duplicates);
     delete_duplicates(duplicates);
+    // Every story's issue is known before any link is planned: a link may name a later story.
+    for (size_t i = 0; i < stories.size(); ++i) {
+      if (matched[i] != nullptr) plan_.story_keys[stories[i]->id] = matched[i]->key;
+      created_.insert(stories[i]->id);
+    }
+    if (!o_.stories.empty()) {
+      // Stories left out by --story can still be linked to: their issues are looked up the
+      // same way, and what that finds wrong is for the run that syncs them to say.
+      std::vector<Wanted> others;
+      std::vector<std::string> ids;
+      for (const auto& s : desired_.stories) {
+        if (o_.stories.count(s.id)) continue;
+        others.push_back({s.id, s.tracker_key, s.title, "story " + s.id});
+        ids.push_back(s.id);
+      }
+      std::vector<std::string> ignored;
+      std::vector<const RemoteIssue*> copies;
+      auto found = match(others, pool, "", {}, ignored, copies);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (found[i] != nullptr) other_keys_[ids[i]] = found[i]->key;
+      }
+    }
+    for (const auto& [id, key] : plan_.story_keys) created_.erase(id);
     for (size_t i = 0; i < stories.size(); ++i) {
       if (matched[i] != nullptr) {
-        plan_.story_keys[stories[i]->id] = matched[i]->key;
         plan_story(*stories[i], *matched[i]);
       } else {
         create_story(*stories[i]);
+      }
+    }
+    // A run limited by --story says nothing about the other stories of the epic.
+    if (o_.stories.empty()) {
+      std::set<std::string> kept;
+      for (const auto* m : matched) {
+        if (m != nullptr) kept.insert(m->key);
+      }
+      for (const auto* d : duplicates) kept.insert(d->key);
+      for (const auto& r : actual_.stories) {
+        if (!kept.count(r.key) && !tracker::identity_of(r).empty()) orphan_story(r);
       }
     }
     if (!inexpressible_.empty()) {
@@ -173,7 +206,10 @@ class Planner {
           "close as it gets and counts as in step. To use another status, map it: "
           "jira.status_map: {cancelled: \"STATUS NAME\"}");
     }
-    if (!plan_.problems.empty()) plan_.operations.clear();
+    if (!plan_.problems.empty()) {
+      plan_.operations.clear();
+      for (auto& o : plan_.orphans) o.action.clear();
+    }
     return std::move(plan_);
   }
 
@@ -214,14 +250,8 @@ class Planner {
     op.draft.labels = s.labels;
     if (s.assignee) op.draft.assignee = user_id(*s.assignee);
     plan_.operations.push_back(op);
-    if (s.status && s.status->meaning != model::StatusMeaning::kToDo) {
-      Operation t;
-      t.kind = OpKind::kTransition;
-      t.story_id = s.id;
-      t.summary = s.title;
-      t.target = s.status->meaning;
-      t.from_status = "(new)";
-      plan_.operations.push_back(t);
+    if (auto t = new_issue_transition("story " + s.id, s.id, s.title, s.status)) {
+      plan_.operations.push_back(std::move(*t));
     }
     for (const auto& st : s.subtasks) create_subtask(s, st, "");
     add_comments(s, nullptr);
@@ -242,15 +272,10 @@ class Planner {
     op.draft.description_markdown = st.description;
     op.draft.points = st.points;
     plan_.operations.push_back(op);
-    if (st.status && st.status->meaning != model::StatusMeaning::kToDo) {
-      Operation t;
-      t.kind = OpKind::kTransition;
-      t.story_id = s.id;
-      t.summary = st.name;
-      t.draft.identity = op.draft.identity;  // names the sub-task until it has a key
-      t.target = st.status->meaning;
-      t.from_status = "(new)";
-      plan_.operations.push_back(t);
+    if (auto t = new_issue_transition("sub-task '" + st.name + "' of " + s.id, s.id, st.name,
+                                      st.status)) {
+      t->draft.identity = op.draft.identity;  // names the sub-task until it has a key
+      plan_.operations.push_back(std::move(*t));
     }
   }
 
@@ -310,9 +335,62 @@ class Planner {
     if (!op.changes.empty()) plan_.operations.push_back(std::move(op));
   }
 
+  // The workflow status a status written by name is, or nullopt with a problem that lists the
+  // workflow's statuses.
+  std::optional<tracker::RemoteStatus> named_status(const std::string& who,
+                                                    const model::Status& status) {
+    for (const auto& w : o_.workflow) {
+      if (normalised(w.name) == normalised(status.named)) return w;
+    }
+    std::vector<std::string> names;
+    for (const auto& w : o_.workflow) names.push_back(w.name);
+    plan_.problems.push_back(
+        who + " (line " + std::to_string(status.pos.line) + "): status '" + status.named +
+        "' is not a status of this project's workflow" +
+        (names.empty() ? std::string() : " (its statuses: " + join(names) + ")") +
+        "; write one of them, or To Do, In Progress, In Review, Done or Cancelled");
+    return std::nullopt;
+  }
+
+  // A new issue starts in the workflow's first status: a status other than To Do is reached by
+  // a transition once it exists.
+  std::optional<Operation> new_issue_transition(const std::string& who, const std::string& story_id,
+                                                const std::string& summary,
+                                                const std::optional<model::Status>& status) {
+    if (!status) return std::nullopt;
+    Operation t;
+    t.kind = OpKind::kTransition;
+    t.story_id = story_id;
+    t.summary = summary;
+    t.from_status = "(new)";
+    if (status->by_name()) {
+      t.target_status = named_status(who, *status);
+      if (!t.target_status) return std::nullopt;
+    } else if (status->meaning == model::StatusMeaning::kToDo) {
+      return std::nullopt;
+    } else {
+      t.target = status->meaning;
+    }
+    return t;
+  }
+
   void transition_if_needed(const std::string& story_id, const RemoteIssue& r,
                             const std::optional<model::Status>& status) {
     if (!phase(Phase::kStatuses) || !status) return;
+    if (status->by_name()) {
+      auto target = named_status(r.key + " of " + story_id, *status);
+      if (!target || normalised(target->name) == normalised(r.status.name)) return;
+      Operation t;
+      t.kind = OpKind::kTransition;
+      t.story_id = story_id;
+      t.issue_key = r.key;
+      t.summary = r.summary;
+      t.target_status = target;
+      t.from_status = r.status.name;
+      t.shown.push_back({"Status", r.status.name, target->name});
+      plan_.operations.push_back(t);
+      return;
+    }
     if (satisfies(o_.status_map, status->meaning, r.status, r.resolution)) return;
     if (status->meaning == model::StatusMeaning::kCancelled && !o_.cancel_expressible &&
         r.status.category == tracker::StatusCategory::kDone) {
@@ -353,8 +431,9 @@ class Planner {
     add_comments(s, &r);
     if (phase(Phase::kFields)) {
       for (const auto& l : s.links) {
+        const std::string target = link_key(l);
         const bool exists = std::any_of(r.links.begin(), r.links.end(), [&](const auto& have) {
-          return have.other_key == l.target &&
+          return !target.empty() && have.other_key == target &&
                  (normalised(have.phrase) == l.type || normalised(have.type_name) == l.type);
         });
         if (!exists) add_link(s, r.key, l);
@@ -376,6 +455,16 @@ class Planner {
     auto matched =
         match(wanted, pool, "a sub-task of " + r.key, o_.own_creates, plan_.problems, duplicates);
     delete_duplicates(duplicates);
+    std::set<std::string> kept;
+    for (const auto* m : matched) {
+      if (m != nullptr) kept.insert(m->key);
+    }
+    for (const auto* d : duplicates) kept.insert(d->key);
+    for (const auto* st : pool) {
+      if (!kept.count(st->key) && !tracker::identity_of(*st).empty()) {
+        prune(orphan(*st), *st, o_.prune);
+      }
+    }
     for (size_t i = 0; i < s.subtasks.size(); ++i) {
       const auto& st = s.subtasks[i];
       if (matched[i] == nullptr) {
@@ -383,6 +472,7 @@ class Planner {
         continue;
       }
       const RemoteIssue& m = *matched[i];
+      plan_.subtask_keys[subtask_identity(s, st)] = m.key;
       record_identity(s.id, m, subtask_identity(s, st));
       diff_fields(s.id, m, st.name, st.description, st.points, std::nullopt, std::nullopt,
                   std::nullopt);
@@ -423,6 +513,84 @@ class Planner {
     }
   }
 
+  Orphan& orphan(const RemoteIssue& r) {
+    Orphan o;
+    o.key = r.key;
+    o.summary = r.summary;
+    o.identity = tracker::identity_of(r);
+    o.parent_key = r.parent_key;
+    o.status = r.status.name;
+    o.subtask = r.subtask;
+    plan_.orphans.push_back(std::move(o));
+    return plan_.orphans.back();
+  }
+
+  // A story the file no longer has, and its sub-tasks epicsync managed. Deleting it takes all of
+  // its sub-tasks, so a story with a sub-task epicsync never managed is closed instead.
+  void orphan_story(const RemoteIssue& r) {
+    std::vector<const RemoteIssue*> managed, unmanaged;
+    for (const auto& st : actual_.subtasks) {
+      if (st.parent_key != r.key) continue;
+      (tracker::identity_of(st).empty() ? unmanaged : managed).push_back(&st);
+    }
+    Prune how = o_.prune;
+    if (how == Prune::kDelete && !unmanaged.empty()) {
+      how = Prune::kClose;
+      plan_.notes.push_back(r.key +
+                            " is not in the file, but it has sub-tasks epicsync never "
+                            "managed (" +
+                            keys_of(unmanaged) +
+                            "): it is closed, not deleted, so they are not deleted with it");
+    }
+    // An orphan's reference stays valid: the vector may grow while its sub-tasks are added.
+    const size_t at = plan_.orphans.size();
+    orphan(r);
+    for (const auto* st : managed) {
+      Orphan& sub = orphan(*st);
+      if (how == Prune::kDelete) sub.action = "delete";
+      if (how == Prune::kClose) prune(sub, *st, how);
+    }
+    prune(plan_.orphans[at], r, how);
+  }
+
+  void prune(Orphan& o, const RemoteIssue& r, Prune how) {
+    if (how == Prune::kNone || !plan_.problems.empty()) return;
+    Operation op;
+    op.story_id = o.identity;
+    op.issue_key = r.key;
+    op.summary = r.summary;
+    if (how == Prune::kDelete) {
+      o.action = "delete";
+      op.kind = OpKind::kDeleteIssue;
+      op.with_subtasks = !r.subtask && !r.subtask_keys.empty();
+      plan_.operations.push_back(std::move(op));
+      return;
+    }
+    // Closed means any done status: Done or Won't Do alike is left as it is.
+    if (r.status.category == tracker::StatusCategory::kDone) {
+      o.action = "closed";
+      return;
+    }
+    o.action = "close";
+    op.kind = OpKind::kTransition;
+    op.target = model::StatusMeaning::kCancelled;
+    op.from_status = r.status.name;
+    op.shown.push_back({"Status", r.status.name, "Cancelled"});
+    plan_.operations.push_back(std::move(op));
+  }
+
+  // A link's target as a tracker key: a story id of this file ("- blocks SRCH-1") stands for
+  // that story's issue; empty while that issue is still to be created.
+  std::string link_key(const model::IssueLink& l) const {
+    if (auto it = plan_.story_keys.find(l.target); it != plan_.story_keys.end()) {
+      return it->second;
+    }
+    if (auto it = other_keys_.find(l.target); it != other_keys_.end()) return it->second;
+    const bool story_of_file = std::any_of(desired_.stories.begin(), desired_.stories.end(),
+                                           [&](const model::Story& s) { return s.id == l.target; });
+    return story_of_file ? std::string() : l.target;
+  }
+
   void add_link(const model::Story& s, const std::string& key, const model::IssueLink& l) {
     Operation op;
     op.kind = OpKind::kAddLink;
@@ -430,7 +598,18 @@ class Planner {
     op.issue_key = key;
     op.summary = s.title;
     op.link_phrase = l.type;
-    op.link_target = l.target;
+    op.link_target = link_key(l);
+    if (op.link_target.empty()) {
+      if (!created_.count(l.target)) {
+        // A story of the file that is left out of this run (--story) and has no issue yet.
+        plan_.problems.push_back("story " + s.id + " (line " + std::to_string(l.pos.line) +
+                                 ") links to story " + l.target +
+                                 ", which has no issue yet; sync it in the same run (add --story " +
+                                 l.target + ") or first");
+        return;
+      }
+      op.link_target_story = l.target;
+    }
     plan_.operations.push_back(op);
   }
 
@@ -439,6 +618,8 @@ class Planner {
   const PlanOptions& o_;
   Plan plan_;
   std::vector<std::string> inexpressible_;  // Cancelled in the file, done as close as it gets
+  std::set<std::string> created_;           // stories of this run that are created by it
+  std::map<std::string, std::string> other_keys_;  // the issues of stories --story left out
 };
 
 }  // namespace
@@ -454,6 +635,18 @@ size_t Plan::issues_affected() const {
     }
   }
   return keys.size() + creates;
+}
+
+bool uses_named_status(const model::Epic& epic) {
+  auto named = [](const std::optional<model::Status>& s) { return s && s->by_name(); };
+  if (named(epic.status)) return true;
+  for (const auto& story : epic.stories) {
+    if (named(story.status)) return true;
+    for (const auto& sub : story.subtasks) {
+      if (named(sub.status)) return true;
+    }
+  }
+  return false;
 }
 
 std::string subtask_identity(const model::Story& story, const model::Subtask& st) {

@@ -23,6 +23,9 @@ struct RichTextOps {
   std::function<std::string(const std::string&)> render_markdown;
 };
 
+// What --prune does with an issue the file no longer has (jira.prune).
+enum class Prune { kNone, kClose, kDelete };
+
 struct PlanOptions {
   std::set<std::string> stories;  // --story: empty means every story
   std::set<Phase> phases = {Phase::kDescriptions, Phase::kFields, Phase::kSubtasks,
@@ -42,7 +45,15 @@ struct PlanOptions {
   // work was dropped (Won't Do): an issue done in some way is then as cancelled as it can get, so
   // it counts as in step (with one note) instead of a transition that can never be made.
   bool cancel_expressible = true;
+  // The project's workflow statuses, read when the file names a status by name ("Blocked"):
+  // such a status is matched against these, case and blanks aside.
+  std::vector<tracker::RemoteStatus> workflow;
+  // --prune: orphans are closed or deleted; without it they are only listed.
+  Prune prune = Prune::kNone;
 };
+
+// Whether the file names any status by its workflow name, so the workflow must be read first.
+bool uses_named_status(const model::Epic& epic);
 
 // desired (the file) × actual (the tracker) → the writes that make the tracker say what the file
 // says, and nothing else: fields the file does not manage are left alone, nothing is deleted,

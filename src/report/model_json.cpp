@@ -15,6 +15,13 @@ json written_json(const std::optional<model::Written<Meaning>>& w) {
   return {{"meaning", model::to_id(w->meaning)}, {"text", w->text}};
 }
 
+// A status of the team's workflow has no meaning: it carries the name it is matched by.
+json written_json(const std::optional<model::Status>& s) {
+  if (!s) return nullptr;
+  if (s->by_name()) return {{"meaning", nullptr}, {"name", s->named}, {"text", s->text}};
+  return {{"meaning", model::to_id(s->meaning)}, {"text", s->text}};
+}
+
 template <typename T>
 json optional_json(const std::optional<T>& v) {
   if (!v) return nullptr;

@@ -105,6 +105,28 @@ PlanTotals totals(const plan::Plan& p, const std::set<size_t>& left_out) {
   return t;
 }
 
+std::string render_orphans(const plan::Plan& p, const RenderStyle& s) {
+  if (p.orphans.empty()) return "";
+  std::ostringstream out;
+  out << "\n" << paint(s, "1", "In Jira, not in the file") << " (" << p.orphans.size() << "):\n";
+  const bool listed_only = std::any_of(p.orphans.begin(), p.orphans.end(),
+                                       [](const plan::Orphan& o) { return o.action.empty(); });
+  const size_t hidden = plan::show_some(p.orphans, [&](const plan::Orphan& o) {
+    std::string what = o.subtask ? "sub-task of " + o.parent_key : "story " + o.identity;
+    out << "  " << o.key << "  " << o.summary << "  (" << what << ", " << o.status << ")";
+    if (o.action == "close") out << "  " << paint(s, "33", "→ closed by --prune");
+    if (o.action == "delete") out << "  " << paint(s, "31", "→ deleted by --prune");
+    if (o.action == "closed") out << "  (closed already)";
+    out << "\n";
+  });
+  if (hidden > 0) out << "  " << plan::and_more(hidden) << "\n";
+  if (listed_only) {
+    out << "  Left alone. --prune closes them (jira.prune: delete deletes them instead); "
+           "--rollback undoes either.\n";
+  }
+  return out.str();
+}
+
 std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
   std::ostringstream out;
   if (!p.problems.empty()) {
@@ -115,7 +137,8 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
     return out.str();
   }
   if (p.empty()) {
-    out << "Nothing to do: " << p.epic_key << " already says what the file says.\n";
+    out << "Nothing to do: " << p.epic_key << " already says what the file says.\n"
+        << render_orphans(p, s);
     return out.str();
   }
   // Keep the order in which groups first appear, which is the file's order.
@@ -180,7 +203,10 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
           out << "  ~ comment (related commits)\n";
           break;
         case OpKind::kAddLink:
-          out << "  + link: " << op->link_phrase << " " << op->link_target << "\n";
+          out << "  + link: " << op->link_phrase << " "
+              << (op->link_target.empty() ? op->link_target_story + " (created by this run)"
+                                          : op->link_target)
+              << "\n";
           break;
         case OpKind::kRecordIdentity:
           out << "  " << paint(s, "2", "record identity " + op->story_id) << "\n";
@@ -212,6 +238,7 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
       << (t.deletions > 0 ? ", " + plural(t.deletions, "deletion", "deletions") : std::string())
       << "\n";
   for (const auto& n : p.notes) out << paint(s, "33", "note") << ": " << n << "\n";
+  out << render_orphans(p, s);
   return out.str();
 }
 
@@ -265,20 +292,34 @@ nlohmann::json plan_to_json(const plan::Plan& p) {
     }
     if (op.kind == OpKind::kAddLink || op.kind == OpKind::kDeleteLink) {
       j["link"] = {{"type", op.link_phrase}, {"target", op.link_target}};
+      if (!op.link_target_story.empty()) j["link"]["story"] = op.link_target_story;
     }
     ops.push_back(j);
+  }
+  nlohmann::json orphans = nlohmann::json::array();
+  for (const auto& o : p.orphans) {
+    orphans.push_back(
+        {{"issue", o.key},
+         {"summary", o.summary},
+         {"identity", o.identity},
+         {"type", o.subtask ? "subtask" : "story"},
+         {"parent", o.parent_key},
+         {"status", o.status},
+         {"action", o.action.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.action)}});
   }
   const auto t = totals(p);
   return {{"epic", p.epic_key},
           {"operations", ops},
           {"problems", p.problems},
+          {"orphans", orphans},
           {"totals",
            {{"stories_created", t.stories_created},
             {"subtasks_created", t.subtasks_created},
             {"issues_updated", t.issues_updated},
             {"transitions", t.transitions},
             {"comments", t.comments},
-            {"links", t.links}}}};
+            {"links", t.links},
+            {"deletions", t.deletions}}}};
 }
 
 }  // namespace epicsync::report

@@ -15,6 +15,9 @@ struct RenderStyle {
 // The plan as a reviewer reads it: per issue what changes (field: old → new, the description as
 // a unified diff, new sub-tasks, transitions), then totals. "Nothing to do" for an empty plan.
 std::string render_plan_text(const plan::Plan& plan, const RenderStyle& style);
+// The issues epicsync managed that the file no longer has, and what --prune does with them; ""
+// when there are none.
+std::string render_orphans(const plan::Plan& plan, const RenderStyle& style);
 
 // The same plan as data (docs/sync.md describes the fields).
 nlohmann::json plan_to_json(const plan::Plan& plan);

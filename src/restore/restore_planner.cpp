@@ -263,7 +263,9 @@ class Restorer {
       // The sync deleted it (a second copy of one of its own creates): bring it back. Any other
       // deletion is someone else's.
       const IssueWrites* w = undo_.find(b.key);
-      if (w && w->deleted) {
+      // A sub-task goes with its story when the sync deletes the story (--prune, a duplicate).
+      const IssueWrites* parent = b.subtask ? undo_.find(b.parent_key) : nullptr;
+      if ((w && w->deleted) || (!w && parent && parent->deleted)) {
         recreate(b);
         return;
       }

@@ -55,7 +55,7 @@ class Run {
         new_stories.push_back(i);
       } else if (op.kind == OpKind::kCreateSubtask) {
         new_subtasks.push_back(i);
-      } else if (!op.issue_key.empty()) {
+      } else if (!op.issue_key.empty() && op.link_target_story.empty()) {
         per_issue[op.issue_key].push_back(i);
       } else {
         later.push_back(i);
@@ -119,7 +119,8 @@ class Run {
       case OpKind::kUpdateComment:
         return "update comment on " + op.story_id;
       case OpKind::kAddLink:
-        return "link " + op.story_id + " " + op.link_phrase + " " + op.link_target;
+        return "link " + op.story_id + " " + op.link_phrase + " " +
+               (op.link_target.empty() ? op.link_target_story : op.link_target);
       case OpKind::kRecordIdentity:
         return "record identity on " + op.issue_key;
       case OpKind::kDeleteIssue:
@@ -219,6 +220,12 @@ class Run {
     return it == report_.created.end() ? std::string() : it->second;
   }
 
+  std::string created_key(const std::string& story_id) {
+    std::lock_guard lock(mu_);
+    auto it = report_.created.find(story_id);
+    return it == report_.created.end() ? std::string() : it->second;
+  }
+
   std::optional<tracker::RemoteStatus> status_for(model::StatusMeaning meaning, Error& error) {
     std::lock_guard lock(status_mu_);
     if (!statuses_) {
@@ -266,7 +273,28 @@ class Run {
     // Comments a restore put back: the backup's id → the new one, for the property.
     std::map<std::string, std::string> restored_ids;
     for (size_t i : ops) {
-      const Operation& op = plan_.operations[i];
+      const Operation* planned = &plan_.operations[i];
+      Operation linked;
+      if (!planned->link_target_story.empty()) {
+        // A link to a story this run created: the journal records the key it was sent with.
+        linked = *planned;
+        linked.link_target = created_key(linked.link_target_story);
+        if (linked.link_target.empty()) {
+          bool unsure = false;
+          {
+            std::lock_guard lock(mu_);
+            unsure = unknown_creates_.count(linked.link_target_story) > 0;
+          }
+          fail(i, Error{unsure ? ErrorKind::kUnknownOutcome : ErrorKind::kRejected,
+                        "not sent: story " + linked.link_target_story +
+                            (unsure ? " may not have been created" : " was not created"),
+                        ""});
+          tick(o_.label);
+          continue;
+        }
+        planned = &linked;
+      }
+      const Operation& op = *planned;
       if (!begin(i, op)) {
         tick(o_.label);
         continue;

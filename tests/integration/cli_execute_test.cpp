@@ -5,9 +5,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "backup/backup_store.h"
+#include "epic_parser.h"
 #include "support/cli_sim_test.h"
 #include "support/jira_sim_fixture.h"
 #include "support/subprocess.h"
@@ -164,7 +166,8 @@ TEST_F(CliExecuteTest, UpdateSourceWritesTheKeysAndKeepsTheOriginalInTheBackup) 
   }
   auto r = run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm", "--update-source"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("Wrote 3 tracker keys into"), std::string::npos) << r.out;
+  // 3 stories and their 8 sub-tasks.
+  EXPECT_NE(r.out.find("Wrote 11 tracker keys into"), std::string::npos) << r.out;
   std::string now;
   {
     std::ifstream in(file, std::ios::binary);
@@ -176,7 +179,33 @@ TEST_F(CliExecuteTest, UpdateSourceWritesTheKeysAndKeepsTheOriginalInTheBackup) 
     ++pins;
   }
   EXPECT_EQ(pins, 3u);
-  EXPECT_EQ(now.size(), original.size() + 3 * std::string("| **Issue** | PROJ-2 |\n").size());
+  // Every sub-task is pinned too, and reads back pinned.
+  auto pinned = markdown::parse_epic(now);
+  ASSERT_TRUE(pinned.ok());
+  size_t subtasks = 0;
+  for (const auto& st : pinned.epic.stories) {
+    for (const auto& sub : st.subtasks) {
+      EXPECT_TRUE(sub.tracker_key) << sub.name;
+      ++subtasks;
+    }
+  }
+  EXPECT_EQ(subtasks, 8u);
+  // Nothing but the keys was added: each line is the original's, or it plus a Key cell.
+  std::vector<std::string> was, is;
+  std::istringstream orig_lines(original), now_lines(now);
+  for (std::string line; std::getline(orig_lines, line);) was.push_back(line);
+  for (std::string line; std::getline(now_lines, line);) {
+    if (line.find("| **Issue** | PROJ-") == std::string::npos) is.push_back(line);
+  }
+  ASSERT_EQ(is.size(), was.size());
+  for (size_t i = 0; i < was.size(); ++i) {
+    if (is[i] == was[i]) continue;
+    ASSERT_EQ(is[i].substr(0, was[i].size()), was[i]) << i;
+    const std::string added = is[i].substr(was[i].size());
+    EXPECT_TRUE(added == " Key |" || added == " --- |" ||
+                (added.rfind(" PROJ-", 0) == 0 && added.back() == '|'))
+        << "line " << i + 1 << ": '" << added << "'";
+  }
   auto b = store().list(std::string("PROJ-1"))->front();
   auto kept = store().load_file(b, "source.md");
   ASSERT_TRUE(kept.ok()) << kept.error().message;

@@ -49,6 +49,24 @@ TEST(WorkflowWalker, NeverReentersVisitedStatusesAndGivesUpWithoutAWay) {
   EXPECT_FALSE(m.next_step(kProgress, kDone, {"3", "1"}));
 }
 
+// Exploring went into a side status whose only way out is back where the walk came from: the
+// walk goes back through it to the statuses not yet explored instead of giving up.
+TEST(WorkflowWalker, ASideStatusThatLeadsOnlyBackIsLeftTheWayItCame) {
+  const RemoteStatus blocked{"7", "Blocked", StatusCategory::kInProgress};
+  const RemoteStatus qa{"8", "In QA", StatusCategory::kInProgress};
+  WorkflowMap m;
+  m.learn("1", {edge("11", kProgress)});
+  m.learn("3", {edge("15", blocked), edge("21", kReview), edge("41", kTodo)});
+  m.learn("7", {edge("16", kProgress)});
+  auto step = m.next_step(blocked, qa, {"1", "3", "7"});
+  ASSERT_TRUE(step);
+  EXPECT_EQ(step->id, "16");
+  // And from In Progress on, the unexplored In Review is next, not Blocked again.
+  auto on = m.next_step(kProgress, qa, {"1", "3", "7"});
+  ASSERT_TRUE(on);
+  EXPECT_EQ(on->id, "21");
+}
+
 TEST(WorkflowWalker, ParsesTransitionsAndFillsResolution) {
   auto body = nlohmann::json::parse(R"({"transitions":[{"id":"31","name":"Finish",
     "to":{"id":"5","name":"Done","statusCategory":{"key":"done"}},

@@ -105,11 +105,24 @@ TEST(Errors, ValuesThatCannotBeUnderstood) {
       "|\n");
   EXPECT_EQ(diagnostics_text(r),
             "4:18 error: Story Points: 'lots' is not a number of points\n"
-            "5:12 error: unknown status 'Sleeping'\n"
             "6:14 error: unknown priority 'Urgent-ish'\n"
             "7:12 error: labels cannot contain blanks: 'two words'\n"
             "8:11 error: 'not-a-key' is not a tracker key\n"
             "9:12 error: Points: '-1' is not a number of points\n");
+}
+
+// A status word that is none of the five meanings names a status of the team's workflow: the
+// parser cannot check it (the plan does, against the tracker), so it is no error here.
+TEST(Errors, AStatusOfTheTeamsOwnWorkflowIsNoError) {
+  auto r = parse(
+      "### US-1: T\n| Field | Value |\n|---|---|\n| Status | 🚧 Blocked |\n\n#### Subtasks\n"
+      "| Task | Status |\n|---|---|\n| Form | In QA |\n| Pay | Done |\n");
+  ASSERT_TRUE(r.ok()) << diagnostics_text(r);
+  ASSERT_TRUE(r.epic.stories[0].status);
+  EXPECT_EQ(r.epic.stories[0].status->named, "Blocked");
+  EXPECT_EQ(r.epic.stories[0].status->pos.column, 12) << "points at the value";
+  EXPECT_EQ(r.epic.stories[0].subtasks[0].status->named, "In QA");
+  EXPECT_FALSE(r.epic.stories[0].subtasks[1].status->by_name());
 }
 
 TEST(Errors, EveryErrorHasAHint) {

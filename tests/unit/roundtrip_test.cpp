@@ -23,6 +23,8 @@ void clear_positions(model::Epic& e) {
     for (auto& p : s.description_parts) p.section.pos = {};
     for (auto& st : s.subtasks) {
       st.pos = {};
+      st.table_line = st.table_columns = 0;  // where its table is, like positions
+      st.key_column = -1;
       if (st.status) st.status->pos = {};
     }
     for (auto& c : s.commits) c.pos = {};

@@ -72,5 +72,61 @@ TEST(SourceUpdate, TheExampleEpicsKeepEveryOtherByte) {
   }
 }
 
+TEST(SourceUpdate, SubtaskKeysGoIntoTheKeyColumnAddedWhenTheTableHasNone) {
+  const std::string text =
+      "### A-1: T\nx\n\n#### Subtasks\n| # | Task | SP |\n|---|---|---|\n| 1 | Form | 2 |\n"
+      "| 2 | Pay | |\n| 3 | Mail |\n\n### B-2: U\n#### Subtasks\n| Task | Key | SP |\n"
+      "|:--|---|--:|\n| Index | | 1 |\n| Rank | P-9 | 2 |\n";
+  const auto epic = parse(text).epic;
+  const std::string out = markdown::with_tracker_keys(
+      text, epic, {},
+      {{{"A-1", 0}, "P-20"}, {{"A-1", 2}, "P-22"}, {{"B-2", 0}, "P-30"}, {{"B-2", 1}, "P-99"}});
+  EXPECT_EQ(out,
+            "### A-1: T\nx\n\n#### Subtasks\n| # | Task | SP | Key |\n|---|---|---| --- |\n"
+            "| 1 | Form | 2 | P-20 |\n| 2 | Pay | |\n| 3 | Mail | | P-22 |\n\n### B-2: U\n"
+            "#### Subtasks\n| Task | Key | SP |\n|:--|---|--:|\n| Index | P-30 | 1 |\n"
+            "| Rank | P-9 | 2 |\n")
+      << "a row already pinned keeps its key";
+  auto reparsed = parse(out);
+  ASSERT_TRUE(reparsed.ok()) << diagnostics_text(reparsed);
+  const auto& a = reparsed.epic.stories[0].subtasks;
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a[0].tracker_key, "P-20");
+  EXPECT_EQ(a[0].points, 2.0);
+  EXPECT_FALSE(a[1].tracker_key);
+  EXPECT_EQ(a[2].tracker_key, "P-22");
+  EXPECT_EQ(a[2].name, "Mail");
+  EXPECT_EQ(reparsed.epic.stories[1].subtasks[0].tracker_key, "P-30");
+}
+
+TEST(SourceUpdate, ATaskListItemGetsATrailingKeyThatReadsBack) {
+  const std::string text =
+      "### A-1: T\n#### Subtasks\n- [ ] Form (2 SP) - the `guest` form\n- [x] Pay\n"
+      "- [ ] Mail - send it - twice\n";
+  const auto epic = parse(text).epic;
+  const std::string out = markdown::with_tracker_keys(
+      text, epic, {}, {{{"A-1", 0}, "P-20"}, {{"A-1", 1}, "P-21"}, {{"A-1", 2}, "P-22"}});
+  EXPECT_EQ(out,
+            "### A-1: T\n#### Subtasks\n- [ ] Form (2 SP) (P-20) - the `guest` form\n"
+            "- [x] Pay (P-21)\n- [ ] Mail (P-22) - send it - twice\n");
+  auto reparsed = parse(out);
+  ASSERT_TRUE(reparsed.ok()) << diagnostics_text(reparsed);
+  const auto& subs = reparsed.epic.stories[0].subtasks;
+  ASSERT_EQ(subs.size(), 3u);
+  for (size_t i = 0; i < subs.size(); ++i) {
+    EXPECT_EQ(subs[i].name, epic.stories[0].subtasks[i].name) << i;
+    EXPECT_EQ(subs[i].description, epic.stories[0].subtasks[i].description) << i;
+    EXPECT_EQ(subs[i].points, epic.stories[0].subtasks[i].points) << i;
+  }
+  EXPECT_EQ(subs[0].tracker_key, "P-20");
+  EXPECT_EQ(subs[1].tracker_key, "P-21");
+  EXPECT_EQ(subs[2].tracker_key, "P-22");
+  // Written the other way round, the key and the points still read.
+  auto other = parse("### A-1: T\n#### Subtasks\n- [ ] Form (P-7) (3 SP)\n").epic;
+  EXPECT_EQ(other.stories[0].subtasks[0].tracker_key, "P-7");
+  EXPECT_EQ(other.stories[0].subtasks[0].points, 3.0);
+  EXPECT_EQ(other.stories[0].subtasks[0].name, "Form");
+}
+
 }  // namespace
 }  // namespace epicsync::testing

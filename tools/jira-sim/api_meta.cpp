@@ -114,6 +114,29 @@ void JiraApi::statuses(Call& c) {
   send_json(c.res, 200, out);
 }
 
+// GET project/{key}/statuses: each issue type of the project with the statuses of its workflow
+// (IssueTypeWithStatus in the OpenAPI document). The sim has one workflow for every type.
+void JiraApi::project_statuses(Call& c) {
+  std::lock_guard lock(ctx_.mu);
+  const SimState& s = ctx_.state;
+  if (c.args[0] != s.project_key() && c.args[0] != s.project_id()) {
+    return not_found_project(c.res, c.args[0]);
+  }
+  Renderer r(ctx_, c.version);
+  json statuses = json::array();
+  for (const auto& st : ctx_.workflow.statuses()) statuses.push_back(r.status(st.id));
+  json out = json::array();
+  for (const auto& t : s.issue_types()) {
+    json type = r.issue_type(t);
+    out.push_back({{"id", type["id"]},
+                   {"name", type["name"]},
+                   {"self", type["self"]},
+                   {"subtask", type["subtask"]},
+                   {"statuses", statuses}});
+  }
+  send_json(c.res, 200, out);
+}
+
 void JiraApi::resolutions(Call& c) {
   std::lock_guard lock(ctx_.mu);
   Renderer r(ctx_, c.version);

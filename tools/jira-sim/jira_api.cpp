@@ -11,6 +11,7 @@ JiraApi::JiraApi(SimContext& ctx) : ctx_(ctx) {
       {"GET", {"serverInfo"}, &JiraApi::server_info},
       {"GET", {"field"}, &JiraApi::fields},
       {"GET", {"project", "*"}, &JiraApi::project},
+      {"GET", {"project", "*", "statuses"}, &JiraApi::project_statuses},
       {"GET", {"priority"}, &JiraApi::priorities},
       {"GET", {"status"}, &JiraApi::statuses},
       {"GET", {"resolution"}, &JiraApi::resolutions},

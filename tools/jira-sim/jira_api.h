@@ -52,6 +52,7 @@ class JiraApi {
   void project(Call& c);
   void priorities(Call& c);
   void statuses(Call& c);
+  void project_statuses(Call& c);
   void resolutions(Call& c);
   void resolution_search(Call& c);  // Cloud's paged replacement of GET resolution
   void issue_link_types(Call& c);
