@@ -258,6 +258,12 @@ class EpicBuilder {
       } else {
         bad_priority(f);
       }
+    } else if (field_kind(f.name) == FieldKind::kLabels) {
+      if (auto labels = parse_labels(f.value)) {
+        epic_.labels = *labels;
+      } else {
+        bad_labels(f);
+      }
     } else if (name == "epic name" || name == "name" || name == "title") {
       if (epic_.title.empty()) epic_.title = strip_decoration(f.value);
     } else {
@@ -491,8 +497,7 @@ class EpicBuilder {
         if (auto labels = parse_labels(f.value)) {
           s.labels = *labels;
         } else {
-          diag_.error(at_value(f.pos, f.value), "labels cannot contain blanks: '" + f.value + "'",
-                      "separate labels with commas; join words with '-'");
+          bad_labels(f);
         }
         return;
       case FieldKind::kTrackerKey:
@@ -513,6 +518,10 @@ class EpicBuilder {
     }
   }
 
+  void bad_labels(const FieldLine& f) {
+    diag_.error(at_value(f.pos, f.value), "labels cannot contain blanks: '" + f.value + "'",
+                "separate labels with commas; join words with '-'");
+  }
   void bad_priority(const FieldLine& f) {
     diag_.error(at_value(f.pos, f.value), "unknown priority '" + f.value + "'",
                 "use Critical, High, Medium, Low or Lowest (or P0..P4)");

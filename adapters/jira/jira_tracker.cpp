@@ -371,8 +371,16 @@ epicsync::Result<tracker::EpicSnapshot> JiraTracker::read_epic(const std::string
     }
   }
   if (!have_epic) {
-    return epicsync::Error{epicsync::ErrorKind::kNotFound, "epic " + epic_key + " does not exist",
-                           "check the key given with --epic or in the file's Epic Key field"};
+    // A search index that lags behind a write to the epic (a sync that just renamed it) may leave
+    // it out: the issue itself is read directly before it is called missing.
+    auto direct = call(Method::kGet, api("issue/" + epic_key), nullptr,
+                       {{"fields", quote_list(search_fields(ids_))}, {"properties", kPropertyKey}});
+    if (!direct) {
+      if (direct.error().kind != epicsync::ErrorKind::kNotFound) return direct.error();
+      return epicsync::Error{epicsync::ErrorKind::kNotFound, "epic " + epic_key + " does not exist",
+                             "check the key given with --epic or in the file's Epic Key field"};
+    }
+    snap.epic = issue_from_json(*direct, ids_, info_.deployment);
   }
 
   // Sub-tasks: batches of parents whose sub-tasks fill about one page each, read concurrently.

@@ -134,6 +134,7 @@ struct Epic {
   std::vector<Field> metadata;     // every row of the Epic Summary table, as written
   std::optional<Status> status;
   std::optional<Priority> priority;
+  std::optional<std::vector<std::string>> labels;
   std::vector<Story> stories;
   friend bool operator==(const Epic&, const Epic&) = default;
 };

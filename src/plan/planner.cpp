@@ -177,6 +177,7 @@ class Planner {
       }
     }
     for (const auto& [id, key] : plan_.story_keys) created_.erase(id);
+    plan_epic();
     for (size_t i = 0; i < stories.size(); ++i) {
       if (matched[i] != nullptr) {
         plan_story(*stories[i], *matched[i]);
@@ -420,6 +421,17 @@ class Planner {
     op.summary = r.summary;
     op.property_json = tracker::to_json_text(property);
     plan_.operations.push_back(op);
+  }
+
+  // The epic is an issue too: its summary (the file's title), description (the text outside the
+  // stories), priority, labels and status, each when the file states it. A run limited to some
+  // stories (--story) leaves it alone.
+  void plan_epic() {
+    const RemoteIssue& r = actual_.epic;
+    if (r.key.empty() || !o_.stories.empty()) return;
+    diff_fields("", r, desired_.title, desired_.description, std::nullopt, desired_.priority,
+                desired_.labels, std::nullopt);
+    transition_if_needed("", r, desired_.status);
   }
 
   void plan_story(const model::Story& s, const RemoteIssue& r) {

@@ -112,6 +112,7 @@ nlohmann::json epic_to_json(const model::Epic& epic) {
       {"key", optional_json(epic.key)},
       {"description", epic.description},
       {"status", written_json(epic.status)},
+      {"labels", optional_json(epic.labels)},
       {"priority", written_json(epic.priority)},
   };
   j["metadata"] = json::array();

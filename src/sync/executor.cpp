@@ -40,6 +40,7 @@ class Run {
   Run(const plan::Plan& plan, const tracker::EpicSnapshot& before, tracker::Tracker& tracker,
       const ExecutorOptions& options, OperationLog* log)
       : plan_(plan), tracker_(tracker), o_(options), log_(log) {
+    if (!before.epic.key.empty()) remote_[before.epic.key] = &before.epic;
     for (const auto& s : before.stories) remote_[s.key] = &s;
     for (const auto& s : before.subtasks) remote_[s.key] = &s;
     total_ = plan.operations.size();

@@ -38,7 +38,8 @@ class CliExecuteTest : public CliSimTest {
 TEST_F(CliExecuteTest, FirstSyncAppliesEverythingWithABackupAndTheSecondWritesNothing) {
   auto first = run(sync_args());
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
-  EXPECT_NE(first.out.find("Synced PROJ-1: 21 of 21 operations applied"), std::string::npos)
+  // 3 stories, 8 sub-tasks, 7 transitions, 3 comments, and the epic's own update and transition.
+  EXPECT_NE(first.out.find("Synced PROJ-1: 23 of 23 operations applied"), std::string::npos)
       << first.out;
   auto s = summaries();
   EXPECT_EQ(s["Guest checkout"], 1);
@@ -53,7 +54,7 @@ TEST_F(CliExecuteTest, FirstSyncAppliesEverythingWithABackupAndTheSecondWritesNo
   EXPECT_EQ(b.manifest.issue_count, 1);  // the epic alone, before the sync
   auto journal = store().read_journal(b);
   ASSERT_TRUE(journal.ok()) << journal.error().message;
-  EXPECT_EQ(journal->records.size(), 42u) << "an intent and an outcome for each of 21 operations";
+  EXPECT_EQ(journal->records.size(), 46u) << "an intent and an outcome for each of 23 operations";
   EXPECT_TRUE(journal->pending().empty());
   auto verified = store().verify(std::string("PROJ-1"));
   ASSERT_TRUE(verified.ok());
@@ -99,11 +100,11 @@ TEST_F(CliExecuteTest, AFailingOperationIsReportedAndTheRestApplied) {
   EXPECT_EQ(doc["ok"], false);
   EXPECT_EQ(doc["error"]["code"], 64);
   EXPECT_EQ(doc["result"]["failures"].size(), 3u) << "the three comments";
-  EXPECT_EQ(doc["result"]["applied"], 18);
+  EXPECT_EQ(doc["result"]["applied"], 20);
   EXPECT_EQ(summaries()["Guest checkout"], 1);
   auto journal = store().read_journal(store().list(std::string("PROJ-1"))->front());
   ASSERT_TRUE(journal.ok());
-  EXPECT_EQ(journal->records.size(), 42u) << "failures are recorded too";
+  EXPECT_EQ(journal->records.size(), 46u) << "failures are recorded too";
 }
 
 TEST_F(CliExecuteTest, ASecondRunOnTheSameEpicIsRefusedWhileOneHoldsTheLock) {

@@ -190,6 +190,46 @@ TEST_F(CliFileTruthTest, APinnedSubtaskRenamedIsUpdatedNotDuplicated) {
   EXPECT_EQ(issue(templ)["fields"]["summary"], "Template");
 }
 
+// The epic is an issue too: its title, description, status, priority and labels are written
+// when the file states them, and a rollback puts them back.
+TEST_F(CliFileTruthTest, TheEpicsOwnFieldsAreSyncedAndRolledBack) {
+  const json before = issue("PROJ-1")["fields"];
+  const std::string file =
+      write("epic.md",
+            "# 🛒 Checkout revamp\n\nGuests pay in under a minute.\n\n## Epic Summary\n\n"
+            "| Field | Value |\n|---|---|\n| Status | In Progress |\n| Priority | High |\n"
+            "| Labels | checkout, q3 |\n\n### US-1: Guest checkout\nPay as a guest.\n");
+  // A run limited to one story leaves the epic alone.
+  auto one = run({"-m", file, "-e", "PROJ-1", "--story", "US-1"});
+  EXPECT_EQ(one.out.find("PROJ-1  Demo epic"), std::string::npos) << one.out;
+
+  auto plan = dry_run(file);
+  EXPECT_NE(plan.out.find("Summary: Demo epic → Checkout revamp"), std::string::npos) << plan.out;
+  auto first = sync(file);
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  const json now = issue("PROJ-1")["fields"];
+  EXPECT_EQ(now["summary"], "Checkout revamp");
+  EXPECT_EQ(now["status"]["name"], "In Progress");
+  EXPECT_EQ(now["priority"]["name"], "High");
+  EXPECT_EQ(now["labels"], json::array({"checkout", "q3"}));
+  EXPECT_NE(now["description"].dump().find("Guests pay in under a minute."), std::string::npos)
+      << now["description"].dump();
+
+  sim().clear_log();
+  auto again = sync(file);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(writes(), 0) << again.out;
+
+  auto undo = rollback();
+  ASSERT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  const json after = issue("PROJ-1")["fields"];
+  for (const char* field : {"summary", "description", "labels"}) {
+    EXPECT_EQ(after[field], before[field]) << field;
+  }
+  EXPECT_EQ(after["status"]["name"], before["status"]["name"]);
+  EXPECT_EQ(after["priority"]["name"], before["priority"]["name"]);
+}
+
 // Removed from the file: listed in every plan, left alone; --prune closes (or, configured,
 // deletes) them in a journalled run that --rollback undoes. An issue made by hand under the epic
 // is never touched.

@@ -41,13 +41,14 @@ class CliOutputTest : public CliSimTest {
 TEST_F(CliOutputTest, TheSyncSummaryIsInThePastTenseWithPlurals) {
   auto first = sync(fixture("checkout.md"));
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
-  EXPECT_NE(first.out.find("Synced PROJ-1: 21 of 21 operations applied: created 3 stories and 8 "
-                           "sub-tasks, made 7 transitions, posted 3 comments\n"),
+  // The epic itself is updated (title, description, priority) and moved to In Progress.
+  EXPECT_NE(first.out.find("Synced PROJ-1: 23 of 23 operations applied: created 3 stories and 8 "
+                           "sub-tasks, updated 1 issue, made 8 transitions, posted 3 comments\n"),
             std::string::npos)
       << first.out;
 
   const std::string one = write("one.md",
-                                "# Epic\n\n### US-1: Only story\n\n**Story Points**: 2\n\n"
+                                "# Demo epic\n\n### US-1: Only story\n\n**Story Points**: 2\n\n"
                                 "#### Description\n\nOne.\n");
   // A fresh tracker and no journals of the first run (whose issues would be waited for).
   sim().reset(/*seed=*/true);

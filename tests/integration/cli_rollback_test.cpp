@@ -218,13 +218,13 @@ TEST_F(CliRollbackTest, AFieldSomeoneChangedIsAConflictUnlessForced) {
     }
   }
   json state = managed();
-  EXPECT_EQ(state["Demo epic / Guest checkout"]["points"], 13) << "kept";
+  EXPECT_EQ(state["Checkout Revamp / Guest checkout"]["points"], 13) << "kept";
   EXPECT_TRUE(state.contains("Guest checkout / Guest analytics (mine)")) << "not deleted";
   // Everything else was restored.
-  EXPECT_EQ(state["Demo epic / Guest checkout"]["description"],
-            after_first["Demo epic / Guest checkout"]["description"]);
-  EXPECT_EQ(state["Demo epic / Address autocomplete"],
-            after_first["Demo epic / Address autocomplete"]);
+  EXPECT_EQ(state["Checkout Revamp / Guest checkout"]["description"],
+            after_first["Checkout Revamp / Guest checkout"]["description"]);
+  EXPECT_EQ(state["Checkout Revamp / Address autocomplete"],
+            after_first["Checkout Revamp / Address autocomplete"]);
 
   auto forced = rollback({"--force"});
   EXPECT_EQ(forced.exit_code, 0) << forced.out << forced.err;
@@ -254,11 +254,11 @@ TEST_F(CliRollbackTest, RestoreToAnOlderBackupAcrossTwoSyncsKeepsNewStories) {
   EXPECT_NE(r.out.find("kept " + saved_carts + " 'Saved carts'"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("kept " + gift + " 'Gift wrapping'"), std::string::npos) << r.out;
   json state = managed();
-  EXPECT_TRUE(state.contains("Demo epic / Saved carts"));
-  EXPECT_TRUE(state.contains("Demo epic / Gift wrapping"));
+  EXPECT_TRUE(state.contains("Checkout Revamp / Saved carts"));
+  EXPECT_TRUE(state.contains("Checkout Revamp / Gift wrapping"));
   EXPECT_FALSE(state.contains("Guest checkout / Guest analytics")) << "sub-task created since";
-  state.erase("Demo epic / Saved carts");
-  state.erase("Demo epic / Gift wrapping");
+  state.erase("Checkout Revamp / Saved carts");
+  state.erase("Checkout Revamp / Gift wrapping");
   EXPECT_EQ(state, before) << differences(before, state);
 }
 
@@ -271,16 +271,18 @@ TEST_F(CliRollbackTest, IssueAndStoryFiltersLimitTheRollback) {
   auto r = rollback({"--issue", autocomplete});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   json state = managed();
-  EXPECT_EQ(state["Demo epic / Address autocomplete"],
-            after_first["Demo epic / Address autocomplete"]);
-  EXPECT_EQ(state["Demo epic / Guest checkout"], after_second["Demo epic / Guest checkout"])
+  EXPECT_EQ(state["Checkout Revamp / Address autocomplete"],
+            after_first["Checkout Revamp / Address autocomplete"]);
+  EXPECT_EQ(state["Checkout Revamp / Guest checkout"],
+            after_second["Checkout Revamp / Guest checkout"])
       << "outside --issue";
   auto s = rollback({"--story", "SHOP-101"});
   ASSERT_EQ(s.exit_code, 0) << s.out << s.err;
   state = managed();
-  EXPECT_EQ(state["Demo epic / Guest checkout"], after_first["Demo epic / Guest checkout"]);
+  EXPECT_EQ(state["Checkout Revamp / Guest checkout"],
+            after_first["Checkout Revamp / Guest checkout"]);
   EXPECT_FALSE(state.contains("Guest checkout / Guest analytics"));
-  EXPECT_TRUE(state.contains("Demo epic / Saved carts")) << "SHOP-104 is outside --story";
+  EXPECT_TRUE(state.contains("Checkout Revamp / Saved carts")) << "SHOP-104 is outside --story";
   EXPECT_EQ(run({"--rollback", "-e", "PROJ-1", "--issue", "PROJ-999"}).exit_code, 2);
 }
 

@@ -258,13 +258,13 @@ TEST_F(CliSafetyTest, TwoCopiesOfOneOwnCreateAreRepairedNotADeadEnd) {
 
   auto repaired = sync();
   ASSERT_EQ(repaired.exit_code, 0) << repaired.out << repaired.err;
-  EXPECT_EQ(copies()["Demo epic / Guest checkout"], 1);
+  EXPECT_EQ(copies()["Checkout Revamp / Guest checkout"], 1);
   EXPECT_EQ(key_of("Guest checkout"), original) << "the older one is kept";
   EXPECT_EQ(sim().get("/rest/api/3/issue/" + copy_key).status, 404);
 
   auto undone = rollback();
   ASSERT_EQ(undone.exit_code, 0) << undone.out << undone.err;
-  EXPECT_EQ(copies()["Demo epic / Guest checkout"], 2) << "the rollback brings the copy back";
+  EXPECT_EQ(copies()["Checkout Revamp / Guest checkout"], 2) << "the rollback brings the copy back";
   (void)before_repair;
 }
 

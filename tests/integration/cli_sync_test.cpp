@@ -78,7 +78,12 @@ TEST_F(CliSyncTest, DryRunAsJson) {
   EXPECT_EQ(doc["mode"], "dry-run");
   EXPECT_EQ(doc["plan"]["totals"]["stories_created"], 3);
   EXPECT_EQ(doc["plan"]["totals"]["subtasks_created"], 8);
-  EXPECT_EQ(doc["plan"]["operations"][0]["kind"], "create_story");
+  // The epic's own fields first (the file's title, description and priority), then the stories.
+  EXPECT_EQ(doc["plan"]["operations"][0]["kind"], "update");
+  EXPECT_EQ(doc["plan"]["operations"][0]["issue"], "PROJ-1");
+  EXPECT_EQ(doc["plan"]["operations"][1]["kind"], "transition");
+  EXPECT_EQ(doc["plan"]["operations"][1]["issue"], "PROJ-1");
+  EXPECT_EQ(doc["plan"]["operations"][2]["kind"], "create_story");
 }
 
 TEST_F(CliSyncTest, FiltersByStoryAndPhase) {
