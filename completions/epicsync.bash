@@ -9,7 +9,7 @@ _epicsync() {
     -m | -f | --markdown | --input)
       COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -d -- "$cur"))
       return ;;
-    --config)
+    --config | --import-backup)
       COMPREPLY=($(compgen -f -- "$cur"))
       return ;;
     --backup-dir)
@@ -21,13 +21,13 @@ _epicsync() {
     --phase)
       COMPREPLY=($(compgen -W 'all descriptions fields subtasks statuses comments' -- "$cur"))
       return ;;
-    -e | --epic | --backup | --notes | --keep | --diff-backup | --restore-backup | --story | \
+    -e | --epic | --backup | --notes | --keep | --diff-backup | --restore-backup | --export-backup | --story | \
       --issue | --jira-url | --project | --timeout)
       return ;;
   esac
   COMPREPLY=($(compgen -W '-h --help --version --validate -m -f --markdown --input --strict
     -o --output -q --quiet --no-color -e --epic -x --execute --dry-run --no-confirm --no-backup
-    --update-source --prune --backup-dir --backup --notes --list-backups --cleanup-backups --keep
+    --update-source --prune --export-backup --import-backup --backup-dir --backup --notes --list-backups --cleanup-backups --keep
     --verify-backups --diff-latest --diff-backup --rollback --restore-backup --force --story
     --issue --phase -v --verbose --config --jira-url --project --timeout' -- "$cur"))
 }

@@ -15,6 +15,8 @@ complete -c epicsync -l no-confirm -d 'Do not ask before writing'
 complete -c epicsync -l no-backup -d 'Skip the pre-execute backup'
 complete -c epicsync -l update-source -d "Write the stories' tracker keys into the file"
 complete -c epicsync -l prune -d "Close (or delete) the issues the file no longer has"
+complete -c epicsync -l export-backup -r -d "Write a backup as one checksummed file"
+complete -c epicsync -l import-backup -r -F -d "Add an exported backup to this store"
 complete -c epicsync -l backup-dir -x -a '(__fish_complete_directories)' -d 'Where backups live'
 complete -c epicsync -l backup -x -d 'Take a named manual backup of --epic now'
 complete -c epicsync -l notes -x -d 'Notes stored with --backup'

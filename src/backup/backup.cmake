@@ -8,6 +8,7 @@ add_library(epicsync_backup STATIC
   ${_backup_dir}/atomic_file.cpp
   ${_backup_dir}/backup_id.cpp
   ${_backup_dir}/backup_retention.cpp
+  ${_backup_dir}/backup_transfer.cpp
   ${_backup_dir}/backup_store.cpp
   ${_backup_dir}/backup_verify.cpp
   ${_backup_dir}/epic_lock.cpp

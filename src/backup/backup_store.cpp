@@ -1,12 +1,14 @@
 #include "backup/backup_store.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <system_error>
 
 #include "backup/atomic_file.h"
@@ -48,6 +50,21 @@ Result<Done> validate_request(const NewBackup& what) {
     }
   }
   return Done{};
+}
+
+std::string this_host() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "";
+  return name;
+}
+
+// The login of whoever runs epicsync: $USER, else the account database.
+std::string this_user() {
+  if (const char* u = std::getenv("USER"); u != nullptr && *u != '\0') return u;
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw != nullptr && pw->pw_name != nullptr) {
+    return pw->pw_name;
+  }
+  return "";
 }
 
 std::size_t issue_count(const tracker::EpicSnapshot& s) {
@@ -187,6 +204,8 @@ Result<BackupInfo> BackupStore::create(const std::string& epic,
   m.notes = what.notes;
   m.created_at = created;
   m.tool_version = options_.tool_version;
+  m.host = this_host();
+  m.user = this_user();
   m.issue_count = issue_count(snapshot);
   auto snap = write_member(r.dir, kSnapshotFile, snapshot_text);
   if (!snap) return abandon(snap.error());

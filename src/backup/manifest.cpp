@@ -50,6 +50,8 @@ json manifest_to_json(const Manifest& m) {
       {"notes", m.notes},
       {"created_at", format_utc(m.created_at)},
       {"tool_version", m.tool_version},
+      {"host", m.host},
+      {"user", m.user},
       {"issue_count", m.issue_count},
       {"files", std::move(files)},
   };
@@ -89,6 +91,8 @@ Result<Manifest> manifest_from_json(const json& j) {
     if (!created) return bad("created_at: " + created.error().message);
     m.created_at = *created;
     m.tool_version = j.value("tool_version", "");
+    m.host = j.value("host", "");
+    m.user = j.value("user", "");
     m.issue_count = j.value("issue_count", std::size_t{0});
     for (const auto& f : j.at("files")) {
       ManifestFile file{f.at("path").get<std::string>(), f.at("size").get<std::uint64_t>(),

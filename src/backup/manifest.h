@@ -42,6 +42,10 @@ struct Manifest {
   std::string notes;
   TimePoint created_at;
   std::string tool_version;
+  // Where it was taken: the machine's host name and the user's login, so a backup shared with a
+  // teammate (--import-backup) says whose it is. Empty in backups older than these fields.
+  std::string host;
+  std::string user;
   std::size_t issue_count = 0;      // epic + stories + sub-tasks, for --list-backups
   std::vector<ManifestFile> files;  // checksummed, fixed content
   // Grows during the run, so it has no fixed hash here; each record carries a CRC and the run

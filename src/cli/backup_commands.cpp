@@ -3,7 +3,9 @@
 
 #include <chrono>
 
+#include "backup/atomic_file.h"
 #include "backup/backup_store.h"
+#include "backup/backup_transfer.h"
 #include "cli/error_report.h"
 #include "cli/terminal.h"
 #include "cli/tracker_session.h"
@@ -35,6 +37,32 @@ std::optional<std::string> epic_filter(const Options& o) {
 
 nlohmann::json info_json(const backup::BackupInfo& b) {
   return report::backup_json(b.manifest, b.dir.string());
+}
+
+// "by dana@laptop on 2026-12-07T10:00:00Z", as far as the backup says.
+std::string taken_by(const backup::Manifest& m) {
+  std::string by = m.user + (m.host.empty() ? "" : "@" + m.host);
+  return (by.empty() ? "" : "by " + by + " ") + "on " + backup::format_utc(m.created_at);
+}
+
+// The backup an export names: in --epic's backups, or in every epic's when --epic is not given
+// (ids are times, so two epics may share one).
+Result<backup::BackupInfo> backup_to_export(const backup::BackupStore& store, const Options& o) {
+  if (!o.epic.empty()) return store.find(o.epic, o.backup_id);
+  if (auto valid = backup::validate_backup_id(o.backup_id); !valid) return valid.error();
+  auto all = store.list();
+  if (!all) return all.error();
+  std::vector<backup::BackupInfo> found;
+  for (const auto& b : *all) {
+    if (b.manifest.id == o.backup_id) found.push_back(b);
+  }
+  if (found.size() == 1) return found.front();
+  if (found.empty()) {
+    return Error{ErrorKind::kNotFound, "no backup " + o.backup_id + " in " + store.root().string(),
+                 "epicsync --list-backups shows the ids"};
+  }
+  return Error{ErrorKind::kUsage, "backup " + o.backup_id + " exists for several epics",
+               "name the epic: --epic KEY"};
 }
 
 }  // namespace
@@ -77,13 +105,15 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
         return 0;
       }
       out << pad("ID", 27) << pad("EPIC", 12) << pad("TRIGGER / NAME", 30) << pad("ISSUES", 8)
-          << "AGE\n";
+          << pad("AGE", 6) << "BY\n";
       for (const auto& b : *list) {
         const auto& m = b.manifest;
         std::string what(backup::trigger_name(m.trigger));
         if (!m.name.empty()) what += " / " + m.name;
+        std::string by = m.user + (m.host.empty() ? "" : "@" + m.host);
         out << pad(m.id, 27) << pad(m.epic, 12) << pad(fit(what, 28), 30)
-            << pad(std::to_string(m.issue_count), 8) << age(m.created_at) << "\n";
+            << pad(std::to_string(m.issue_count), 8) << pad(age(m.created_at), 6)
+            << (by.empty() ? "-" : by) << "\n";
       }
       for (const auto& d : *damaged) {
         out << pad(d.backup.id, 27) << pad(d.backup.epic, 12) << "DAMAGED: " << d.problem << "\n";
@@ -118,6 +148,58 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
         out << "Backup " << made->manifest.id << " of " << o.epic << " ("
             << made->manifest.issue_count << " issues) saved as '" << o.backup_name << "' in "
             << made->dir.string() << "\n";
+      }
+      return 0;
+    }
+    case Mode::kExportBackup: {
+      auto chosen = backup_to_export(store, o);
+      if (!chosen) return fail(chosen.error());
+      auto text = backup::export_backup(store, *chosen);
+      if (!text) return fail(text.error());
+      std::error_code ec;
+      if (std::filesystem::exists(o.transfer_file, ec)) {
+        return fail(Error{ErrorKind::kUsage, o.transfer_file + " exists; it is not overwritten",
+                          "give a new file name"});
+      }
+      auto written = backup::write_file_atomic(o.transfer_file, *text);
+      if (!written) return fail(written.error());
+      if (json) {
+        out << nlohmann::json{{"ok", true},
+                              {"mode", "export-backup"},
+                              {"backup", info_json(*chosen)},
+                              {"file", o.transfer_file}}
+                   .dump(2)
+            << "\n";
+      } else {
+        out << "Exported backup " << chosen->manifest.id << " of " << chosen->manifest.epic << " ("
+            << chosen->manifest.issue_count << " issues, " << taken_by(chosen->manifest) << ") to "
+            << o.transfer_file << "\n";
+      }
+      return 0;
+    }
+    case Mode::kImportBackup: {
+      auto text = backup::read_file(o.transfer_file);
+      if (!text) {
+        return fail(Error{ErrorKind::kInputFile,
+                          "cannot read " + o.transfer_file + ": " + text.error().message, ""});
+      }
+      auto imported = backup::import_backup(store, *text);
+      if (!imported) return fail(imported.error());
+      const auto& m = imported->backup.manifest;
+      if (json) {
+        out << nlohmann::json{{"ok", true},
+                              {"mode", "import-backup"},
+                              {"backup", info_json(imported->backup)},
+                              {"already_there", imported->already_there}}
+                   .dump(2)
+            << "\n";
+      } else if (imported->already_there) {
+        out << "Backup " << m.id << " of " << m.epic
+            << " is already in the store, exactly as exported: nothing to import\n";
+      } else {
+        out << "Imported backup " << m.id << " of " << m.epic << " (" << m.issue_count
+            << " issues, " << taken_by(m) << ") into " << imported->backup.dir.string()
+            << "\n  epicsync --rollback --epic " << m.epic << " now uses it if it is the newest\n";
       }
       return 0;
     }

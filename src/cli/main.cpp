@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
       case cli::Mode::kBackup:
       case cli::Mode::kCleanupBackups:
       case cli::Mode::kVerifyBackups:
+      case cli::Mode::kExportBackup:
+      case cli::Mode::kImportBackup:
         return cli::run_backup_command(options, std::cout, std::cerr);
       case cli::Mode::kDiff:
         return cli::run_diff(options, std::cout, std::cerr);

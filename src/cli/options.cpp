@@ -120,6 +120,14 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   CLI::Option* keep_opt =
       app.add_option("--keep", o.keep, "How many backups --cleanup-backups keeps")->type_name("N");
   app.add_flag("--verify-backups", verify_backups, "Check every backup's checksums and files");
+  std::vector<std::string> export_args;
+  app.add_option("--export-backup", export_args,
+                 "Write backup ID as one checksummed file FILE, to import elsewhere")
+      ->expected(2)
+      ->type_name("ID FILE");
+  app.add_option("--import-backup", o.transfer_file,
+                 "Verify an exported backup and add it to this machine's backups")
+      ->type_name("FILE");
   bool diff_latest = false, rollback = false;
   std::string diff_backup, restore_backup;
   app.add_flag("--diff-latest", diff_latest, "Show what changed in --epic since its latest backup");
@@ -183,13 +191,16 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   }
   const bool diff = diff_latest || !diff_backup.empty();
   const bool restore = !restore_backup.empty();
+  const bool exporting = !export_args.empty();
+  const bool importing = !o.transfer_file.empty();
   const int backup_modes = list_backups + cleanup_backups + verify_backups +
                            !o.backup_name.empty() + diff_latest + !diff_backup.empty() + rollback +
-                           restore;
+                           restore + exporting + importing;
   if (backup_modes > 1 || (backup_modes == 1 && validate)) {
     return Error{ErrorKind::kUsage, "give one command at a time",
                  "--validate, --backup, --list-backups, --cleanup-backups, --verify-backups, "
-                 "--diff-latest, --diff-backup, --rollback or --restore-backup"};
+                 "--export-backup, --import-backup, --diff-latest, --diff-backup, --rollback or "
+                 "--restore-backup"};
   }
   if (diff || rollback || restore) {
     o.mode = diff ? Mode::kDiff : rollback ? Mode::kRollback : Mode::kRestore;
@@ -221,6 +232,12 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                  ""};
   }
   if (list_backups) o.mode = Mode::kListBackups;
+  if (exporting) {
+    o.mode = Mode::kExportBackup;
+    o.backup_id = export_args[0];
+    o.transfer_file = export_args[1];
+  }
+  if (importing) o.mode = Mode::kImportBackup;
   if (!o.backup_name.empty()) o.mode = Mode::kBackup;
   if (verify_backups) o.mode = Mode::kVerifyBackups;
   if (cleanup_backups) {

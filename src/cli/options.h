@@ -17,9 +17,11 @@ enum class Mode {
   kBackup,
   kCleanupBackups,
   kVerifyBackups,
-  kDiff,      // --diff-latest / --diff-backup ID
-  kRollback,  // --rollback: undo the last sync
-  kRestore,   // --restore-backup ID
+  kExportBackup,  // --export-backup ID FILE
+  kImportBackup,  // --import-backup FILE
+  kDiff,          // --diff-latest / --diff-backup ID
+  kRollback,      // --rollback: undo the last sync
+  kRestore,       // --restore-backup ID
 };
 
 struct Options {
@@ -46,6 +48,7 @@ struct Options {
   std::vector<std::string> stories;
   std::vector<std::string> issues;  // --issue KEY: limits a rollback or restore
   std::string backup_id;            // --diff-backup / --restore-backup; empty: the latest
+  std::string transfer_file;        // --export-backup ID FILE, --import-backup FILE
   bool force = false;               // rollback/restore: overwrite what others changed since
   std::string phase = "all";
   std::string config_file;

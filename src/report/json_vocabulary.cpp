@@ -54,7 +54,9 @@ nlohmann::json backup_json(const backup::Manifest& m, const std::optional<std::s
                       {"name", m.name},
                       {"notes", m.notes},
                       {"issues", m.issue_count},
-                      {"created", backup::format_utc(m.created_at)}};
+                      {"created", backup::format_utc(m.created_at)},
+                      {"host", m.host},
+                      {"user", m.user}};
   if (path) j["path"] = *path;
   return j;
 }

@@ -109,6 +109,9 @@ TEST_F(CliJsonSchemaTest, EveryDocumentOfEveryCommandMatchesItsSchema) {
   document("backups", {"--list-backups"});
   document("backups", {"--list-backups", "-e", "PROJ-1"});
   document("backups", {"--verify-backups"});
+  document("backups", {"--export-backup", pre, dir_ + "/pre.json", "-e", "PROJ-1"});
+  document("backups", {"--import-backup", dir_ + "/pre.json", "--backup-dir", dir_ + "/elsewhere"});
+  document("backups", {"--import-backup", dir_ + "/pre.json"});  // already there
   document("backups", {"--cleanup-backups", "--keep", "1", "-e", "PROJ-1"});
 
   // Errors: a usage error, a file that is not there, an epic that does not exist.

@@ -1,0 +1,158 @@
+// Portable backups (issue 16, items 4 and 5): a backup exported on one machine and imported into
+// another store is a backup like any other there: --rollback from it undoes the sync. A changed,
+// newer or path-smuggling export is refused and adds nothing; an identical one is skipped; a
+// different one under an id the store holds is never merged.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "backup/sha256.h"
+#include "support/cli_sim_test.h"
+
+namespace epicsync::testing {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+class CliPortableBackupTest : public CliSimTest {
+ protected:
+  CliPortableBackupTest() { no_color_ = true; }
+  std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  void write(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  // The export with its checksum made right again after a change, as a forger would.
+  std::string resealed(json doc) {
+    doc.erase("sha256");
+    doc["sha256"] = backup::sha256_hex(doc.dump());
+    return doc.dump();
+  }
+  ProcessResult in_store(const std::string& store, std::vector<std::string> args) {
+    args.push_back("--backup-dir");
+    args.push_back(store);
+    return run(args);
+  }
+  size_t backups_in(const std::string& store) {
+    auto listed = in_store(store, {"--list-backups", "-o", "json"});
+    const json doc = json::parse(listed.out, nullptr, false);
+    return doc.is_object() ? doc["backups"].size() : 999;
+  }
+};
+
+TEST_F(CliPortableBackupTest, AnExportImportedElsewhereRollsTheSyncBack) {
+  auto synced = run({"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute", "--no-confirm"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+  auto listed = run({"--list-backups", "-o", "json"});
+  const json backups = json::parse(listed.out)["backups"];
+  ASSERT_EQ(backups.size(), 1u);
+  const std::string id = backups[0]["id"];
+  EXPECT_FALSE(backups[0]["host"].get<std::string>().empty()) << "who took it is recorded";
+  EXPECT_FALSE(backups[0]["user"].get<std::string>().empty());
+  auto text_list = run({"--list-backups"});
+  EXPECT_NE(text_list.out.find(backups[0]["user"].get<std::string>() + "@"), std::string::npos)
+      << text_list.out;
+
+  const std::string file = dir_ + "/shared.epicsync-backup";
+  auto exported = run({"--export-backup", id, file});
+  ASSERT_EQ(exported.exit_code, 0) << exported.out << exported.err;
+  EXPECT_EQ(run({"--export-backup", id, file}).exit_code, 2) << "an existing file is kept";
+
+  // Another machine: an empty store.
+  const std::string other = dir_ + "/other-store";
+  auto imported = in_store(other, {"--import-backup", file});
+  ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+  EXPECT_NE(imported.out.find("Imported backup " + id + " of PROJ-1"), std::string::npos)
+      << imported.out;
+  auto again = in_store(other, {"--import-backup", file, "-o", "json"});
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_EQ(json::parse(again.out)["already_there"], true);
+  auto verified = in_store(other, {"--verify-backups"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+
+  auto undo = in_store(other, {"--rollback", "-e", "PROJ-1", "--execute", "--no-confirm"});
+  ASSERT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  EXPECT_EQ(sim().state()["issues"].size(), 1u) << "only the epic is left";
+  EXPECT_EQ(sim().get("/rest/api/3/issue/PROJ-1").body["fields"]["summary"], "Demo epic");
+}
+
+TEST_F(CliPortableBackupTest, AChangedNewerOrPathSmugglingExportIsRefusedAndAddsNothing) {
+  ASSERT_EQ(
+      run({"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute", "--no-confirm"}).exit_code,
+      0);
+  const std::string id = json::parse(run({"--list-backups", "-o", "json"}).out)["backups"][0]["id"];
+  const std::string file = dir_ + "/b.json";
+  ASSERT_EQ(run({"--export-backup", id, file, "-e", "PROJ-1"}).exit_code, 0);
+  const std::string original = read(file);
+  const json doc = json::parse(original);
+  const std::string store = dir_ + "/fresh";
+
+  // One character changed inside the snapshot.
+  std::string tampered = original;
+  const auto at = tampered.find("Guest checkout");
+  ASSERT_NE(at, std::string::npos);
+  tampered[at] = 'X';
+  write(dir_ + "/tampered.json", tampered);
+  auto r = in_store(store, {"--import-backup", dir_ + "/tampered.json"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("checksum does not match"), std::string::npos) << r.err;
+
+  // Re-sealed, the changed snapshot still fails the manifest's own checksum.
+  json forged = doc;
+  forged["files"]["snapshot.json"] = forged["files"]["snapshot.json"].get<std::string>() + " ";
+  write(dir_ + "/forged.json", resealed(forged));
+  r = in_store(store, {"--import-backup", dir_ + "/forged.json"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("snapshot.json does not match"), std::string::npos) << r.err;
+
+  // A member named like a path is never written anywhere.
+  json smuggled = doc;
+  smuggled["files"]["../../escaped.txt"] = "x";
+  write(dir_ + "/smuggled.json", resealed(smuggled));
+  r = in_store(store, {"--import-backup", dir_ + "/smuggled.json"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("not a plain file"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ + "/escaped.txt"));
+  EXPECT_FALSE(fs::exists(store + "/escaped.txt"));
+
+  // A newer export format.
+  json newer = doc;
+  newer["version"] = 99;
+  write(dir_ + "/newer.json", resealed(newer));
+  r = in_store(store, {"--import-backup", dir_ + "/newer.json"});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_NE(r.err.find("newer than this epicsync reads"), std::string::npos) << r.err;
+
+  // Not an export at all.
+  write(dir_ + "/other.json", "{\"hello\": 1}");
+  EXPECT_EQ(in_store(store, {"--import-backup", dir_ + "/other.json"}).exit_code, 3);
+  EXPECT_EQ(backups_in(store), 0u) << "nothing was added";
+  if (fs::exists(store + "/PROJ-1")) {
+    for (const auto& e : fs::directory_iterator(store + "/PROJ-1")) ADD_FAILURE() << e.path();
+  }
+
+  // A different backup under an id the store holds: refused, the held one unchanged.
+  ASSERT_EQ(in_store(store, {"--import-backup", file}).exit_code, 0);
+  json different = doc;
+  json manifest = json::parse(different["files"]["manifest.json"].get<std::string>());
+  manifest["notes"] = "someone else's";
+  different["files"]["manifest.json"] = manifest.dump(2) + "\n";
+  write(dir_ + "/different.json", resealed(different));
+  r = in_store(store, {"--import-backup", dir_ + "/different.json"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("already in the store and differs"), std::string::npos) << r.err;
+  EXPECT_EQ(backups_in(store), 1u);
+  auto verified = in_store(store, {"--verify-backups"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+}
+
+}  // namespace
+}  // namespace epicsync::testing
