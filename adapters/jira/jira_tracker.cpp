@@ -657,7 +657,7 @@ epicsync::Result<tracker::Done> JiraTracker::update_issue(const std::string& key
   auto built = update_payload(changes, info_, ids_);
   if (!built) return built.error();
   const json& payload = *built;
-  auto sent = send_json(Method::kPut, api("issue/" + key), payload);
+  auto sent = send_edit(key, payload);
   if (sent) return tracker::Done{};
   if (!ambiguous(sent.error())) return to_error(sent.error());
   // The answer was lost: read the issue back and send again only what did not arrive.
@@ -679,9 +679,40 @@ epicsync::Result<tracker::Done> JiraTracker::update_issue(const std::string& key
     }
   }
   if (missing.empty()) return tracker::Done{};
-  auto again = send_json(Method::kPut, api("issue/" + key), {{"fields", missing}});
+  auto again = send_edit(key, {{"fields", missing}});
   if (!again) return to_error(again.error());
   return tracker::Done{};
+}
+
+jira::Result<Response> JiraTracker::send_edit(const std::string& key, const json& body) {
+  // Only Cloud's edit has notifyUsers (Data Center's has no such parameter).
+  const bool quiet =
+      !options_.notify && info_.deployment == tracker::Deployment::kCloud && !quiet_edits_refused_;
+  if (!quiet) return send_json(Method::kPut, api("issue/" + key), body);
+  Request r;
+  r.method = Method::kPut;
+  r.path = api("issue/" + key);
+  r.query = {{"notifyUsers", "false"}};
+  r.headers = {{"Accept", "application/json"}, {"Content-Type", "application/json"}};
+  r.body = body.dump();
+  auto sent = send_counted(r);
+  // Jira refuses the whole edit when the user may not silence it: nothing was written, so the
+  // edit is sent again the usual way, and so is every later one.
+  const bool refused =
+      !sent && (sent.error().status == 400 || sent.error().status == 403) &&
+      std::any_of(sent.error().messages.begin(), sent.error().messages.end(),
+                  [](const std::string& m) { return m.find("notification") != std::string::npos; });
+  if (!refused) return sent;
+  quiet_edits_refused_ = true;
+  std::call_once(quiet_edits_warned_, [&] {
+    if (options_.warn) {
+      options_.warn(
+          "jira.notify: false needs the Administer Projects permission, which this user "
+          "does not have; watchers are notified of the edits as usual (" +
+          sent.error().messages.front() + ")");
+    }
+  });
+  return send_json(Method::kPut, api("issue/" + key), body);
 }
 
 epicsync::Result<std::map<std::string, std::string>> JiraTracker::resolve_users(

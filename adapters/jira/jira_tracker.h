@@ -26,6 +26,10 @@ struct JiraOptions {
   // unknown (jira.search_wait): Jira Cloud's search index lags behind writes.
   std::chrono::milliseconds search_wait{30'000};
   std::function<void(std::chrono::milliseconds)> sleep;  // default: sleep_for
+  // jira.notify: false asks Jira Cloud not to e-mail watchers about each edit. A user who may
+  // not switch that off gets the e-mails instead, after one `warn`.
+  bool notify = true;
+  std::function<void(const std::string&)> warn;
 };
 
 // The Jira implementation of the tracker: Cloud (REST v3, ADF) and Data Center (REST v2, wiki
@@ -81,6 +85,11 @@ class JiraTracker final : public tracker::Tracker {
                                         std::vector<std::pair<std::string, std::string>> query = {},
                                         bool read_only = false);
   jira::Result<Response> send_counted(const Request& r);
+  // PUT issue/{key} with the fields, asking Jira not to notify watchers when jira.notify says so
+  // and Jira lets this user (falling back once, with a warning, when it does not).
+  jira::Result<Response> send_edit(const std::string& key, const nlohmann::json& body);
+  std::atomic<bool> quiet_edits_refused_{false};
+  std::once_flag quiet_edits_warned_;
   jira::Result<Response> send_json(Method method, const std::string& path,
                                    const nlohmann::json& body);
   // Every page of the query's answer. `reconcile_ids` as for search_request.

@@ -71,12 +71,21 @@ Result<TrackerSession> open_tracker(const config::Config& c, const std::string& 
   jira::JiraOptions jo;
   jo.story_points_field = c.story_points_field;
   jo.search_wait = std::chrono::seconds(c.search_wait);
+  jo.notify = c.notify;
+  jo.warn = [&log, mu](const std::string& message) {
+    std::lock_guard lock(*mu);
+    log << "warning: " << message << "\n";
+  };
   TrackerSession session;
   session.tracker = std::make_unique<jira::JiraTracker>(
       std::shared_ptr<jira::HttpClient>(std::move(*client)), jo);
   auto info = session.tracker->connect(project);
   if (!info) return info.error();
   session.info = *info;
+  if (!c.notify && info->deployment == tracker::Deployment::kDataCenter) {
+    log << "warning: jira.notify: false has no effect on Data Center: its edit API has no "
+           "notifyUsers switch, so watchers are notified as usual\n";
+  }
   return session;
 }
 

@@ -47,6 +47,8 @@ struct Config {
   int keep_count = 20;
   std::string backup_dir;  // absolute, ~ expanded
   bool insecure = false;
+  // false: ask Jira not to e-mail watchers about epicsync's edits (notifyUsers=false).
+  bool notify = true;
   int concurrency = 8;
   // Seconds to look for an issue whose create answer was lost before calling the outcome
   // unknown; also how old a pending create must be before a later run may create it again.

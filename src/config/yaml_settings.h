@@ -20,6 +20,7 @@ struct FileSettings {
   std::optional<int> timeout;          // seconds
   std::optional<int> max_response_mb;  // MiB
   std::optional<bool> insecure;
+  std::optional<bool> notify;
   std::vector<std::string> warnings;  // unknown keys, with file:line:column
 };
 

@@ -154,5 +154,87 @@ TEST_F(CliPortableBackupTest, AChangedNewerOrPathSmugglingExportIsRefusedAndAdds
   EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
 }
 
+// jira.notify: false (issue 17, item 3): Cloud edits ask Jira not to e-mail watchers; a user
+// who may not switch that off gets one warning and the edits go through as usual.
+class CliNotifyTest : public CliSimTest {
+ protected:
+  std::vector<std::pair<std::string, std::string>> edits() {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : sim().request_log()) {
+      if (r.value("method", "") == "PUT" &&
+          r.value("path", "").rfind("/rest/api/3/issue/", 0) == 0 &&
+          r.value("path", "").find("/properties/") == std::string::npos) {
+        out.emplace_back(r.value("query", ""), std::to_string(r.value("status", 0)));
+      }
+    }
+    return out;
+  }
+  ProcessResult sync() {
+    return run({"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute", "--no-confirm"});
+  }
+};
+
+TEST_F(CliNotifyTest, EditsAskJiraNotToNotifyWhenConfigured) {
+  std::ofstream(dir_ + "/.epicsync.yaml") << "jira:\n  notify: false\n";
+  auto r = sync();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto sent = edits();
+  ASSERT_FALSE(sent.empty()) << "the epic's own fields are edited";
+  for (const auto& [query, status] : sent) {
+    EXPECT_EQ(query, "notifyUsers=false");
+    EXPECT_EQ(status, "204");
+  }
+  EXPECT_EQ(r.err.find("jira.notify"), std::string::npos) << r.err;
+}
+
+TEST_F(CliNotifyTest, ByDefaultEditsNotifyAsUsual) {
+  auto r = sync();
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  ASSERT_FALSE(edits().empty());
+  for (const auto& [query, status] : edits()) EXPECT_EQ(query, "") << status;
+}
+
+class CliNotifyRefusedTest : public CliNotifyTest {
+ protected:
+  std::vector<std::string> sim_args() const override { return {"--seed", "--no-project-admin"}; }
+};
+
+TEST_F(CliNotifyRefusedTest, AUserWhoMayNotSilenceEditsIsWarnedOnceAndTheEditsGoThrough) {
+  std::ofstream(dir_ + "/.epicsync.yaml") << "jira:\n  notify: false\n";
+  // A second epic version edits several issues, so the fallback is seen to stick.
+  ASSERT_EQ(sync().exit_code, 0);
+  std::string v2;
+  {
+    std::ifstream in(fixture("checkout.md"));
+    std::stringstream s;
+    s << in.rdbuf();
+    v2 = s.str();
+  }
+  for (const char* from : {"| **Story Points** | 5 |", "| **Story Points** | 3 |"}) {
+    const auto at = v2.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    v2.replace(at, std::string(from).size(), "| **Story Points** | 13 |");
+  }
+  const std::string file = dir_ + "/v2.md";
+  std::ofstream(file) << v2;
+  sim().clear_log();
+  auto r = run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const auto sent = edits();
+  size_t refused = 0, quiet = 0;
+  for (const auto& [query, status] : sent) {
+    refused += status == "400";
+    quiet += query == "notifyUsers=false";
+  }
+  EXPECT_LE(refused, 2u) << "at most the edits already in flight are refused";
+  EXPECT_EQ(quiet, refused) << "after the refusal no edit asks again";
+  EXPECT_GE(sent.size() - refused, 2u) << "both stories were edited";
+  EXPECT_NE(r.err.find("warning: jira.notify: false needs the Administer Projects permission"),
+            std::string::npos)
+      << r.err;
+  const auto first = r.err.find("jira.notify: false needs");
+  EXPECT_EQ(r.err.find("jira.notify: false needs", first + 1), std::string::npos) << "once";
+}
+
 }  // namespace
 }  // namespace epicsync::testing

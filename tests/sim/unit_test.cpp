@@ -169,8 +169,8 @@ TEST(RequestLogTest, EndpointsHideKeysAndIds) {
   EXPECT_EQ(RequestLog::endpoint("/rest/api/3/issue/A1-2/properties/sync"),
             "/rest/api/3/issue/{key}/properties/{property}");
   RequestLog log;
-  log.record("GET", "/rest/api/3/issue/PROJ-1", 200, 1.0);
-  log.record("GET", "/rest/api/3/issue/PROJ-2", 404, 1.0);
+  log.record("GET", "/rest/api/3/issue/PROJ-1", "", 200, 1.0);
+  log.record("GET", "/rest/api/3/issue/PROJ-2", "fields=status", 404, 1.0);
   EXPECT_EQ(log.counts()["GET /rest/api/3/issue/{key}"], 2);
   EXPECT_EQ(log.entries()[1]["status"], 404);
 }

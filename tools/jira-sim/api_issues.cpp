@@ -477,6 +477,12 @@ void JiraApi::edit_issue(Call& c) {
   SimState& s = ctx_.state;
   Issue* issue = s.find(c.args[0]);
   if (!issue) return send_error(c.res, 404, {kIssueMissing});
+  // Cloud only: Data Center's edit has no notifyUsers parameter and ignores it.
+  if (s.cloud() && param(c.req, "notifyUsers") == "false" && !ctx_.options.project_admin) {
+    return send_error(c.res, 400,
+                      {"To discard the user notification either admin or project admin "
+                       "permissions are required."});
+  }
   const json fields = c.body.is_object() ? c.body.value("fields", json(nullptr)) : json(nullptr);
   const json update = c.body.is_object() ? c.body.value("update", json(nullptr)) : json(nullptr);
   if (json err = apply_fields(*issue, fields, update, c.version, s.me().account_id, false);

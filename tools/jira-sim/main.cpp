@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
   app.add_option("--search-lag-ms", o.search_lag_ms,
                  "issues written in the last N ms are missing from search unless reconciled")
       ->check(CLI::NonNegativeNumber);
+  bool no_project_admin = false;
+  app.add_flag("--no-project-admin", no_project_admin,
+               "the user does not administer the project: edits with notifyUsers=false are "
+               "refused (Cloud)");
   app.add_flag("--frozen-clock", o.frozen_clock,
                "timestamps start at 2025-01-01T00:00:00Z and advance 1 s per write");
   app.add_option("--threads", o.threads, "request worker threads")->check(CLI::Range(2, 1024));
@@ -52,6 +56,7 @@ int main(int argc, char** argv) {
     // --help is a "parse error" that exits 0; every real one is a usage error, exit 2.
     return app.exit(e) == 0 ? 0 : 2;
   }
+  o.project_admin = !no_project_admin;
   o.flavour = flavour == "cloud" ? jira_sim::Flavour::kCloud : jira_sim::Flavour::kDataCenter;
   o.style = style == "team-managed" ? jira_sim::ProjectStyle::kTeamManaged
                                     : jira_sim::ProjectStyle::kCompanyManaged;

@@ -26,6 +26,9 @@ struct SimOptions {
   int burst = 0;               // 0: one second's worth of requests
   int search_lag_ms = 0;
   bool frozen_clock = false;
+  // Whether the user administers the project: without it, Jira Cloud refuses an edit that asks
+  // not to notify watchers (notifyUsers=false).
+  bool project_admin = true;
   int threads = 32;
   bool verbose = false;
 };

@@ -57,12 +57,13 @@ std::string RequestLog::endpoint(const std::string& path) {
   return out;
 }
 
-void RequestLog::record(const std::string& method, const std::string& path, int status,
-                        double duration_ms) {
+void RequestLog::record(const std::string& method, const std::string& path,
+                        const std::string& query, int status, double duration_ms) {
   std::lock_guard lock(mu_);
   entries_.push_back({{"seq", ++seq_},
                       {"method", method},
                       {"path", path},
+                      {"query", query},
                       {"status", status},
                       {"duration_ms", duration_ms}});
   if (entries_.size() > kMaxEntries) entries_.pop_front();

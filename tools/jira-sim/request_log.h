@@ -14,7 +14,9 @@ class RequestLog {
  public:
   static constexpr size_t kMaxEntries = 100'000;
 
-  void record(const std::string& method, const std::string& path, int status, double duration_ms);
+  // `query`: the request's query string ("a=1&b=2", names sorted), "" when it has none.
+  void record(const std::string& method, const std::string& path, const std::string& query,
+              int status, double duration_ms);
   nlohmann::json entries() const;
   nlohmann::json counts() const;
   void clear();

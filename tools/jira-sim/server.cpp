@@ -207,7 +207,11 @@ void SimServer::dispatch(const httplib::Request& req, httplib::Response& res) {
   logged_status = dropped ? 0 : res.status;
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  log_.record(req.method, req.path, logged_status, ms);
+  std::string query;
+  for (const auto& [name, value] : req.params) {
+    query += (query.empty() ? "" : "&") + name + "=" + value;
+  }
+  log_.record(req.method, req.path, query, logged_status, ms);
   if (ctx_.options.verbose) {
     std::fprintf(stderr, "jira-sim: %s %s -> %d (%.1f ms)\n", req.method.c_str(), req.path.c_str(),
                  logged_status, ms);
