@@ -13,7 +13,7 @@ complete -c epicsync -s x -l execute -d 'Apply the plan after a backup and a con
 complete -c epicsync -l dry-run -d 'Only show the plan, even with --execute'
 complete -c epicsync -l no-confirm -d 'Do not ask before writing'
 complete -c epicsync -l no-backup -d 'Skip the pre-execute backup'
-complete -c epicsync -l update-source -d "Write the stories' tracker keys into the file"
+complete -c epicsync -l update-source -d "Write the stories' and sub-tasks' tracker keys into the file"
 complete -c epicsync -l prune -d "Close (or delete) the issues the file no longer has"
 complete -c epicsync -l export-backup -r -d "Write a backup as one checksummed file"
 complete -c epicsync -l import-backup -r -F -d "Add an exported backup to this store"

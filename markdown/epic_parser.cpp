@@ -134,8 +134,9 @@ class Runs {
 
 class EpicBuilder {
  public:
-  EpicBuilder(const SourceText& src, std::vector<model::Diagnostic>& diagnostics)
-      : src_(src), diag_(diagnostics), reader_{src, diag_} {}
+  EpicBuilder(const SourceText& src, std::vector<model::Diagnostic>& diagnostics,
+              std::string project)
+      : src_(src), diag_(diagnostics), reader_{src, diag_, std::move(project)} {}
 
   void on_block(const Block& b) {
     if (cmark_node_get_type(b.node) == CMARK_NODE_HEADING) {
@@ -246,6 +247,7 @@ class EpicBuilder {
     if (name == "epic key" || name == "key" || name == "issue" || name == "jira") {
       if (auto key = parse_tracker_key(f.value)) {
         epic_.key = *key;
+        if (reader_.project.empty()) reader_.project = key->substr(0, key->find('-'));
       } else {
         diag_.error(at_value(f.pos, f.value), "Epic Key '" + f.value + "' is not a tracker key",
                     "write it as PROJ-123");
@@ -683,7 +685,7 @@ ParseResult parse_epic(std::string_view text, const ParseOptions& options) {
   }
   SourceText src(text);
   CmarkArena arena;
-  EpicBuilder builder(src, result.diagnostics);
+  EpicBuilder builder(src, result.diagnostics, options.project);
   builder.reserve_stories(story_heading_bound(src));
   for_each_block(src, arena, [&](const Block& b) { builder.on_block(b); });
   result.epic = builder.finish();

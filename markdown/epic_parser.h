@@ -10,6 +10,10 @@ namespace epicsync::markdown {
 
 struct ParseOptions {
   bool strict = false;  // warnings become errors
+  // The epic's project (PROJ of PROJ-123), when known: a task item's trailing "(KEY)" pins it
+  // only when KEY is of this project, so "Support (UTF-8)" stays a name. Empty: the project of
+  // the file's Epic Key; with neither, any key.
+  std::string project;
 };
 
 struct ParseResult {

@@ -102,8 +102,17 @@ std::string with_cell(std::string_view line, int column, const std::string& valu
 std::string with_item_key(std::string_view line, const std::string& key) {
   std::string out(body_of(line));
   size_t at = std::string::npos;
-  const size_t box = out.find(']');
-  const size_t from = box == std::string::npos ? 0 : box + 1;
+  // Past the indentation, the list marker ("-", "*", "+", "1." or "1)") and a checkbox.
+  size_t from = out.find_first_not_of(" \t");
+  if (from == std::string::npos) from = out.size();
+  if (from < out.size() && (out[from] == '-' || out[from] == '*' || out[from] == '+')) {
+    ++from;
+  } else {
+    while (from < out.size() && out[from] >= '0' && out[from] <= '9') ++from;
+    if (from < out.size() && (out[from] == '.' || out[from] == ')')) ++from;
+  }
+  while (from < out.size() && (out[from] == ' ' || out[from] == '\t')) ++from;
+  if (out.compare(from, 1, "[") == 0 && from + 2 < out.size() && out[from + 2] == ']') from += 3;
   for (std::string_view sep : {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "}) {
     at = std::min(at, out.find(sep, from));
   }

@@ -26,7 +26,7 @@ struct TaskLine {
   std::string description;
 };
 
-TaskLine split_task_line(std::string_view line) {
+TaskLine split_task_line(std::string_view line, const std::string& project) {
   TaskLine out;
   std::string_view head = line;
   for (std::string_view sep : {" - ", " \xE2\x80\x93 ", " \xE2\x80\x94 "}) {
@@ -49,8 +49,10 @@ TaskLine split_task_line(std::string_view line) {
         continue;
       }
     }
-    if (!out.key && is_tracker_key(trim(inner))) {
-      out.key = std::string(trim(inner));
+    const std::string_view key = trim(inner);
+    if (!out.key && is_tracker_key(key) &&
+        (project.empty() || key.substr(0, key.find('-')) == project)) {
+      out.key = std::string(key);
       head = trim(head.substr(0, open));
       continue;
     }
@@ -261,7 +263,7 @@ void SectionReader::read_subtask_list(const Block& b, std::vector<model::Subtask
                  "write it as '- [ ] Name (2 SP) - details'");
       continue;
     }
-    TaskLine line = split_task_line(paragraph_markdown(b, para));
+    TaskLine line = split_task_line(paragraph_markdown(b, para), project);
     model::Subtask st;
     st.name = std::string(trim(plain_text_of_markdown(line.name_markdown)));
     st.description = line.description;

@@ -42,6 +42,7 @@ class Diagnostics {
 struct SectionReader {
   const SourceText& src;
   Diagnostics& diag;
+  std::string project;  // see ParseOptions::project
 
   void read_criteria(const Block& list, std::vector<model::Criterion>& out) const;
   bool read_subtask_table(const Block& table, std::vector<model::Subtask>& out) const;

@@ -200,7 +200,9 @@ epicsync::Result<json> create_payload(const tracker::IssueDraft& d,
   put_common(fields, d.points, d.priority_name, d.labels, d.assignee, info, ids);
   json payload = {{"fields", fields}};
   if (!d.identity.empty()) {
-    payload["properties"] = json::array({{{"key", kPropertyKey}, {"value", {{"id", d.identity}}}}});
+    json value = {{"id", d.identity}};
+    if (!d.epic_key.empty()) value["epic"] = d.epic_key;
+    payload["properties"] = json::array({{{"key", kPropertyKey}, {"value", value}}});
   }
   return payload;
 }

@@ -739,40 +739,57 @@ epicsync::Result<std::map<std::string, std::string>> JiraTracker::resolve_users(
   return out;
 }
 
-epicsync::Result<std::vector<tracker::RemoteStatus>> JiraTracker::statuses() {
-  std::vector<tracker::RemoteStatus> out;
-  auto add = [&out](const json& s) {
+epicsync::Result<tracker::WorkflowStatuses> JiraTracker::workflow_statuses() {
+  tracker::WorkflowStatuses out;
+  auto add = [](std::vector<tracker::RemoteStatus>& to, const json& s) {
     tracker::RemoteStatus st;
     st.id = s.value("id", "");
     st.name = s.value("name", "");
     if (s.contains("statusCategory")) {
       st.category = category_from_key(s["statusCategory"].value("key", ""));
     }
-    for (const auto& have : out) {
+    for (const auto& have : to) {
       if (have.id == st.id) return;
     }
-    out.push_back(st);
+    to.push_back(st);
   };
-  // The project's own workflows, for the issue types epicsync writes: an instance's status list
-  // (GET status) also holds other projects' statuses, which this project's issues cannot reach.
+  // The project's own workflows, per issue type: an instance's status list (GET status) also
+  // holds other projects' statuses, and a story's workflow may differ from a sub-task's.
   if (!info_.project_key.empty()) {
     auto r = call(Method::kGet, api("project/" + info_.project_key + "/statuses"));
     if (r && r->is_array()) {
       for (const auto& type : *r) {
         const std::string id = type.value("id", "");
-        if (id != info_.story_type_id && id != info_.subtask_type_id && id != info_.epic_type_id) {
-          continue;
-        }
-        for (const auto& s : type.value("statuses", json::array())) add(s);
+        std::vector<tracker::RemoteStatus>* to = id == info_.story_type_id     ? &out.story
+                                                 : id == info_.subtask_type_id ? &out.subtask
+                                                 : id == info_.epic_type_id    ? &out.epic
+                                                                               : nullptr;
+        if (to == nullptr) continue;
+        for (const auto& s : type.value("statuses", json::array())) add(*to, s);
       }
-      if (!out.empty()) return out;
+      if (!out.story.empty() || !out.subtask.empty() || !out.epic.empty()) return out;
     } else if (!r && r.error().kind != epicsync::ErrorKind::kNotFound) {
       return r.error();
     }
   }
   auto r = call(Method::kGet, api("status"));
   if (!r) return r.error();
-  for (const auto& s : *r) add(s);
+  for (const auto& s : *r) add(out.story, s);
+  out.subtask = out.epic = out.story;
+  return out;
+}
+
+epicsync::Result<std::vector<tracker::RemoteStatus>> JiraTracker::statuses() {
+  auto by_type = workflow_statuses();
+  if (!by_type) return by_type.error();
+  std::vector<tracker::RemoteStatus> out;
+  for (const auto* list : {&by_type->story, &by_type->subtask, &by_type->epic}) {
+    for (const auto& s : *list) {
+      if (std::none_of(out.begin(), out.end(), [&](const auto& o) { return o.id == s.id; })) {
+        out.push_back(s);
+      }
+    }
+  }
   return out;
 }
 

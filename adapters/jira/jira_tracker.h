@@ -39,6 +39,7 @@ class JiraTracker final : public tracker::Tracker {
   JiraTracker(std::shared_ptr<HttpClient> client, JiraOptions options = {});
 
   epicsync::Result<tracker::TrackerInfo> connect(const std::string& project_key) override;
+  epicsync::Result<tracker::WorkflowStatuses> workflow_statuses() override;
   epicsync::Result<tracker::EpicSnapshot> read_epic(const std::string& epic_key) override;
   std::vector<epicsync::Result<tracker::RemoteIssue>> create_issues(
       const std::vector<tracker::IssueDraft>& drafts) override;

@@ -195,6 +195,9 @@ Result<Imported> import_backup(const BackupStore& store, std::string_view text) 
       return abandon(written.error());
     }
   }
+  if (auto marked = write_file_atomic(staging / kImportedMarker, ""); !marked) {
+    return abandon(marked.error());
+  }
   if (auto written = write_file_atomic(staging / kManifestFile, files[kManifestFile]); !written) {
     return abandon(written.error());
   }

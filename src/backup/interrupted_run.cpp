@@ -12,6 +12,9 @@ Result<std::optional<BackupInfo>> interrupted_run(const BackupStore& store, cons
     if (it->manifest.trigger == Trigger::kManual) continue;
     if (it->manifest.trigger != trigger || it->manifest.journal.empty())
       return std::optional<BackupInfo>();
+    // An imported backup's run happened on another machine: this one cannot continue it.
+    std::error_code ec;
+    if (std::filesystem::exists(it->dir / kImportedMarker, ec)) return std::optional<BackupInfo>();
     auto seal = read_journal_seal(it->dir / it->manifest.journal);
     if (!seal) return seal.error();
     if (seal->has_value()) return std::optional<BackupInfo>();

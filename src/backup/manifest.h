@@ -19,6 +19,9 @@ inline constexpr const char* kManifestFile = "manifest.json";
 inline constexpr const char* kSnapshotFile = "snapshot.json";
 inline constexpr const char* kJournalFile = "journal.jsonl";
 inline constexpr const char* kJournalSealFile = "journal.sealed";
+// Beside the files of a backup brought in by --import-backup (not in its manifest): its run was
+// another machine's, so an unsealed journal in it is never continued here.
+inline constexpr const char* kImportedMarker = "imported";
 
 // Why a backup was taken. Only automatic ones (pre-sync, pre-rollback) are removed by retention.
 enum class Trigger { kPreSync, kManual, kPreRollback };

@@ -1,6 +1,9 @@
 #include "cli/backup_commands.h"
 #include "cli/run_config.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 
 #include "backup/atomic_file.h"
@@ -156,13 +159,21 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
       if (!chosen) return fail(chosen.error());
       auto text = backup::export_backup(store, *chosen);
       if (!text) return fail(text.error());
-      std::error_code ec;
-      if (std::filesystem::exists(o.transfer_file, ec)) {
+      // Written beside FILE, then hard-linked to its name: link() refuses a name that exists (a
+      // file or a symbolic link, dangling or not), so FILE is never replaced, not even by a race.
+      const std::string staged = o.transfer_file + ".tmp-" + std::to_string(::getpid());
+      auto written = backup::write_file_atomic(staged, *text);
+      if (!written) return fail(written.error());
+      const int linked = ::link(staged.c_str(), o.transfer_file.c_str()) == 0 ? 0 : errno;
+      ::unlink(staged.c_str());
+      if (linked == EEXIST) {
         return fail(Error{ErrorKind::kUsage, o.transfer_file + " exists; it is not overwritten",
                           "give a new file name"});
       }
-      auto written = backup::write_file_atomic(o.transfer_file, *text);
-      if (!written) return fail(written.error());
+      if (linked != 0) {
+        return fail(
+            backup::os_error(ErrorKind::kLocalStorage, "cannot write", o.transfer_file, linked));
+      }
       if (json) {
         out << nlohmann::json{{"ok", true},
                               {"mode", "export-backup"},

@@ -73,7 +73,9 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       "  0 ok (a dry run that found changes too)   1 internal error   2 usage\n"
       "  3 input or config file unreadable, or damaged newest backup\n"
       "  4 tracker unreachable, timed out, or not Jira's REST API at that URL\n"
-      "  5 credentials or permission refused   6 invalid markdown or ambiguous matching\n"
+      "  5 credentials or permission refused\n"
+      "  6 invalid markdown, or a plan problem: ambiguous matching, a status the workflow lacks,\n"
+      "    a link to a story with no issue\n"
       "  7 epic, project or backup not found, or --epic not an epic   8 request rejected\n"
       "  9 another run holds the epic (its host and pid named)\n"
       "  10 rollback/restore done, but fields others changed since were left alone (--force)\n"
@@ -90,7 +92,8 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.add_flag("--validate", validate, "Parse the epic file and report what it describes");
   app.add_option("-m,--markdown,-f,--input", o.markdown_path, "The epic markdown file")
       ->type_name("FILE");
-  app.add_flag("--strict", o.strict, "Treat warnings as errors");
+  app.add_flag("--strict", o.strict,
+               "Treat warnings as errors (not a status that only the tracker can check)");
   app.add_option("-o,--output", output, "Output format: text (default) or json")
       ->type_name("text|json")
       ->check(CLI::IsMember({"text", "json"}).description(""));
@@ -104,7 +107,8 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                "Do not ask before writing (required when stdin is not a terminal)");
   app.add_flag("--no-backup", o.no_backup, "Skip the pre-execute backup (prints a warning)");
   app.add_flag("--update-source", o.update_source,
-               "After --execute, write the stories' tracker keys into the markdown file");
+               "After --execute, write the stories' and sub-tasks' tracker keys into the "
+               "markdown file");
   app.add_flag("--prune", o.prune,
                "Close the issues epicsync managed that the file no longer has (jira.prune: "
                "delete deletes them); without it they are only listed");

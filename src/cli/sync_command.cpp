@@ -32,6 +32,7 @@ bool uses_cancelled(const model::Epic& epic) {
   auto cancelled = [](const std::optional<model::Status>& s) {
     return s && !s->by_name() && s->meaning == model::StatusMeaning::kCancelled;
   };
+  if (cancelled(epic.status)) return true;
   for (const auto& story : epic.stories) {
     if (cancelled(story.status)) return true;
     for (const auto& sub : story.subtasks) {
@@ -110,7 +111,7 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   }
   auto text = read_input_file(o.markdown_path);
   if (!text) return fail(text.error());
-  auto parsed = markdown::parse_epic(*text, {o.strict});
+  auto parsed = markdown::parse_epic(*text, {o.strict, o.epic.substr(0, o.epic.find('-'))});
   if (!parsed.ok()) {
     for (const auto& d : parsed.diagnostics) {
       if (d.severity != model::Severity::kError) continue;
@@ -241,9 +242,9 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   }
   // A status written by name is matched against the workflow's statuses.
   if (plan::uses_named_status(parsed.epic)) {
-    auto all = session->tracker->statuses();
-    if (!all) return fail(all.error());
-    options->workflow = *all;
+    auto by_type = session->tracker->workflow_statuses();
+    if (!by_type) return fail(by_type.error());
+    options->workflow = *by_type;
   }
   // Cancelled needs a cancelled status or a Won't Do resolution; only a file that uses it asks.
   if (uses_cancelled(parsed.epic) || options->prune == plan::Prune::kClose) {

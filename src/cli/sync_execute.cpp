@@ -9,6 +9,7 @@
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
 #include "cli/terminal.h"
+#include "epic_parser.h"
 #include "plan/display_text.h"
 #include "plan/planner.h"
 #include "report/json_vocabulary.h"
@@ -150,8 +151,39 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
         subtask_keys[{s.id, i}] = it->second;
       }
     }
-    const std::string updated =
-        markdown::with_tracker_keys(in.source_text, in.epic, keys, subtask_keys);
+    std::string updated = markdown::with_tracker_keys(in.source_text, in.epic, keys, subtask_keys);
+    // Written only as it reads back: a sub-task whose pin would not read back with the same name
+    // and key (an item wrapped over lines, say) is left unpinned rather than renamed.
+    const auto reread =
+        markdown::parse_epic(updated, {false, in.epic_key.substr(0, in.epic_key.find('-'))});
+    size_t dropped = 0;
+    for (auto it = subtask_keys.begin(); it != subtask_keys.end();) {
+      const auto& [story, index] = it->first;
+      const auto& before = in.epic.stories;
+      const auto& after = reread.epic.stories;
+      bool holds = false;
+      for (size_t s = 0; s < before.size() && s < after.size(); ++s) {
+        if (before[s].id != story || index >= after[s].subtasks.size() ||
+            index >= before[s].subtasks.size()) {
+          continue;
+        }
+        holds = after[s].subtasks[index].tracker_key == it->second &&
+                after[s].subtasks[index].name == before[s].subtasks[index].name;
+      }
+      if (holds) {
+        ++it;
+      } else {
+        it = subtask_keys.erase(it);
+        ++dropped;
+      }
+    }
+    if (dropped > 0) {
+      updated = markdown::with_tracker_keys(in.source_text, in.epic, keys, subtask_keys);
+      notes.push_back(
+          plan::plural(static_cast<long long>(dropped), "sub-task was", "sub-tasks were") +
+          " not pinned: the key would not read back as written (write it by hand, "
+          "in a Key column)");
+    }
     if (updated != in.source_text) {
       auto written = backup::write_file_atomic(o.markdown_path, updated, {0644, true});
       if (written.ok()) {

@@ -139,7 +139,7 @@ void render_text(const Options& o, const markdown::ParseResult& r, std::ostream&
 int run_validate(const Options& o, std::ostream& out, std::ostream& err) {
   auto text = read_input_file(o.markdown_path);
   if (!text) return report_error(o.output, text.error(), out, err);
-  auto result = markdown::parse_epic(*text, {o.strict});
+  auto result = markdown::parse_epic(*text, {o.strict, o.epic.substr(0, o.epic.find('-'))});
   warn_named_statuses(result);
   const Totals t = count(result);
   if (o.output == OutputFormat::kJson) {

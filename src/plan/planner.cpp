@@ -193,7 +193,7 @@ class Planner {
       }
       for (const auto* d : duplicates) kept.insert(d->key);
       for (const auto& r : actual_.stories) {
-        if (!kept.count(r.key) && !tracker::identity_of(r).empty()) orphan_story(r);
+        if (!kept.count(r.key) && managed_here(r)) orphan_story(r);
       }
     }
     if (!inexpressible_.empty()) {
@@ -243,6 +243,7 @@ class Planner {
     op.story_id = s.id;
     op.summary = s.title;
     op.draft.identity = s.id;
+    op.draft.epic_key = actual_.epic.key;
     op.draft.parent_key = actual_.epic.key;
     op.draft.summary = s.title;
     op.draft.description_markdown = markdown::compose_description(s);
@@ -251,7 +252,8 @@ class Planner {
     op.draft.labels = s.labels;
     if (s.assignee) op.draft.assignee = user_id(*s.assignee);
     plan_.operations.push_back(op);
-    if (auto t = new_issue_transition("story " + s.id, s.id, s.title, s.status)) {
+    if (auto t =
+            new_issue_transition("story " + s.id, IssueKind::kStory, s.id, s.title, s.status)) {
       plan_.operations.push_back(std::move(*t));
     }
     for (const auto& st : s.subtasks) create_subtask(s, st, "");
@@ -267,14 +269,15 @@ class Planner {
     op.summary = st.name;
     op.parent_story_id = parent_key.empty() ? s.id : "";
     op.draft.identity = subtask_identity(s, st);
+    op.draft.epic_key = actual_.epic.key;
     op.draft.subtask = true;
     op.draft.parent_key = parent_key;
     op.draft.summary = st.name;
     op.draft.description_markdown = st.description;
     op.draft.points = st.points;
     plan_.operations.push_back(op);
-    if (auto t = new_issue_transition("sub-task '" + st.name + "' of " + s.id, s.id, st.name,
-                                      st.status)) {
+    if (auto t = new_issue_transition("sub-task '" + st.name + "' of " + s.id, IssueKind::kSubtask,
+                                      s.id, st.name, st.status)) {
       t->draft.identity = op.draft.identity;  // names the sub-task until it has a key
       plan_.operations.push_back(std::move(*t));
     }
@@ -338,13 +341,21 @@ class Planner {
 
   // The workflow status a status written by name is, or nullopt with a problem that lists the
   // workflow's statuses.
-  std::optional<tracker::RemoteStatus> named_status(const std::string& who,
+  enum class IssueKind { kStory, kSubtask, kEpic };
+  IssueKind kind_of(const RemoteIssue& r) const {
+    if (r.key == actual_.epic.key) return IssueKind::kEpic;
+    return r.subtask ? IssueKind::kSubtask : IssueKind::kStory;
+  }
+  std::optional<tracker::RemoteStatus> named_status(const std::string& who, IssueKind kind,
                                                     const model::Status& status) {
-    for (const auto& w : o_.workflow) {
+    const auto& workflow = kind == IssueKind::kEpic      ? o_.workflow.epic
+                           : kind == IssueKind::kSubtask ? o_.workflow.subtask
+                                                         : o_.workflow.story;
+    for (const auto& w : workflow) {
       if (normalised(w.name) == normalised(status.named)) return w;
     }
     std::vector<std::string> names;
-    for (const auto& w : o_.workflow) names.push_back(w.name);
+    for (const auto& w : workflow) names.push_back(w.name);
     plan_.problems.push_back(
         who + " (line " + std::to_string(status.pos.line) + "): status '" + status.named +
         "' is not a status of this project's workflow" +
@@ -355,7 +366,8 @@ class Planner {
 
   // A new issue starts in the workflow's first status: a status other than To Do is reached by
   // a transition once it exists.
-  std::optional<Operation> new_issue_transition(const std::string& who, const std::string& story_id,
+  std::optional<Operation> new_issue_transition(const std::string& who, IssueKind kind,
+                                                const std::string& story_id,
                                                 const std::string& summary,
                                                 const std::optional<model::Status>& status) {
     if (!status) return std::nullopt;
@@ -365,7 +377,7 @@ class Planner {
     t.summary = summary;
     t.from_status = "(new)";
     if (status->by_name()) {
-      t.target_status = named_status(who, *status);
+      t.target_status = named_status(who, kind, *status);
       if (!t.target_status) return std::nullopt;
     } else if (status->meaning == model::StatusMeaning::kToDo) {
       return std::nullopt;
@@ -379,7 +391,8 @@ class Planner {
                             const std::optional<model::Status>& status) {
     if (!phase(Phase::kStatuses) || !status) return;
     if (status->by_name()) {
-      auto target = named_status(r.key + " of " + story_id, *status);
+      auto target =
+          named_status(r.key + (story_id.empty() ? "" : " of " + story_id), kind_of(r), *status);
       if (!target || normalised(target->name) == normalised(r.status.name)) return;
       Operation t;
       t.kind = OpKind::kTransition;
@@ -414,6 +427,7 @@ class Planner {
     auto property = tracker::identity_property(r);
     if (property.id == identity) return;
     property.id = identity;
+    property.epic = actual_.epic.key;
     Operation op;
     op.kind = OpKind::kRecordIdentity;
     op.story_id = story_id;
@@ -473,9 +487,7 @@ class Planner {
     }
     for (const auto* d : duplicates) kept.insert(d->key);
     for (const auto* st : pool) {
-      if (!kept.count(st->key) && !tracker::identity_of(*st).empty()) {
-        prune(orphan(*st), *st, o_.prune);
-      }
+      if (!kept.count(st->key) && managed_here(*st)) prune(orphan(*st), *st, o_.prune);
     }
     for (size_t i = 0; i < s.subtasks.size(); ++i) {
       const auto& st = s.subtasks[i];
@@ -525,6 +537,16 @@ class Planner {
     }
   }
 
+  // Whether this epic's file managed the issue: its identity records this epic, or (recorded
+  // before the epic was) this epic's journals show epicsync created it. An issue moved here from
+  // another epic is that file's, and never this one's to prune.
+  bool managed_here(const RemoteIssue& r) const {
+    const auto property = tracker::identity_property(r);
+    if (property.id.empty()) return false;
+    if (!property.epic.empty()) return property.epic == actual_.epic.key;
+    return o_.own_creates.count(property.id) > 0;
+  }
+
   Orphan& orphan(const RemoteIssue& r) {
     Orphan o;
     o.key = r.key;
@@ -540,10 +562,18 @@ class Planner {
   // A story the file no longer has, and its sub-tasks epicsync managed. Deleting it takes all of
   // its sub-tasks, so a story with a sub-task epicsync never managed is closed instead.
   void orphan_story(const RemoteIssue& r) {
-    std::vector<const RemoteIssue*> managed, unmanaged;
-    for (const auto& st : actual_.subtasks) {
-      if (st.parent_key != r.key) continue;
-      (tracker::identity_of(st).empty() ? unmanaged : managed).push_back(&st);
+    std::vector<const RemoteIssue*> managed;
+    std::vector<std::string> unmanaged;
+    for (const auto& key : r.subtask_keys) {
+      auto it = std::find_if(actual_.subtasks.begin(), actual_.subtasks.end(),
+                             [&](const RemoteIssue& st) { return st.key == key; });
+      // A sub-task the story lists and the search did not return (new, and the index lags) is
+      // not known to be epicsync's either.
+      if (it != actual_.subtasks.end() && managed_here(*it)) {
+        managed.push_back(&*it);
+      } else {
+        unmanaged.push_back(key);
+      }
     }
     Prune how = o_.prune;
     if (how == Prune::kDelete && !unmanaged.empty()) {
@@ -551,7 +581,7 @@ class Planner {
       plan_.notes.push_back(r.key +
                             " is not in the file, but it has sub-tasks epicsync never "
                             "managed (" +
-                            keys_of(unmanaged) +
+                            join(unmanaged) +
                             "): it is closed, not deleted, so they are not deleted with it");
     }
     // An orphan's reference stays valid: the vector may grow while its sub-tasks are added.

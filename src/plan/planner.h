@@ -47,7 +47,7 @@ struct PlanOptions {
   bool cancel_expressible = true;
   // The project's workflow statuses, read when the file names a status by name ("Blocked"):
   // such a status is matched against these, case and blanks aside.
-  std::vector<tracker::RemoteStatus> workflow;
+  tracker::WorkflowStatuses workflow;
   // --prune: orphans are closed or deleted; without it they are only listed.
   Prune prune = Prune::kNone;
 };

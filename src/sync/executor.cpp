@@ -221,6 +221,30 @@ class Run {
     return it == report_.created.end() ? std::string() : it->second;
   }
 
+  // Deleting an issue with its sub-tasks takes every sub-task it has when the request arrives:
+  // one added since the plan was made (by a person, or hidden then by a lagging index) is read
+  // now, and the delete refused rather than losing an issue no backup holds.
+  Result<tracker::Done> subtasks_unseen(const std::string& key) {
+    auto it = remote_.find(key);
+    if (it == remote_.end() || it->second->id.empty()) return tracker::Done{};
+    auto fresh = tracker_.read_issues({it->second->id});
+    if (!fresh.ok()) return fresh.error();
+    const auto& planned = it->second->subtask_keys;
+    std::vector<std::string> unseen;
+    for (const auto& issue : *fresh) {
+      for (const auto& k : issue.subtask_keys) {
+        if (std::find(planned.begin(), planned.end(), k) == planned.end()) unseen.push_back(k);
+      }
+    }
+    if (unseen.empty()) return tracker::Done{};
+    std::string keys;
+    for (const auto& k : unseen) keys += (keys.empty() ? "" : ", ") + k;
+    return Error{ErrorKind::kRejected,
+                 "not deleted: " + key + " now has sub-tasks the plan did not see (" + keys +
+                     "), which deleting it would delete too",
+                 "run the same command again: the new plan sees them"};
+  }
+
   std::string created_key(const std::string& story_id) {
     std::lock_guard lock(mu_);
     auto it = report_.created.find(story_id);
@@ -307,6 +331,12 @@ class Run {
           break;
         }
         case OpKind::kDeleteIssue: {
+          if (op.with_subtasks) {
+            if (auto unseen = subtasks_unseen(key); !unseen.ok()) {
+              failed_outcome(i, unseen.error());
+              break;
+            }
+          }
           auto r = tracker_.delete_issue(key, op.with_subtasks);
           r.ok() ? succeed(i, done(key)) : failed_outcome(i, r.error());
           break;
@@ -406,7 +436,10 @@ class Run {
         }
         case OpKind::kRecordIdentity: {
           auto parsed = nlohmann::json::parse(op.property_json, nullptr, false);
-          if (parsed.is_object()) property.id = parsed.value("id", "");
+          if (parsed.is_object()) {
+            property.id = parsed.value("id", "");
+            property.epic = parsed.value("epic", "");
+          }
           record_op = i;
           break;
         }
@@ -423,6 +456,7 @@ class Run {
         if (k == key) property.id = id;
       }
       original.id = property.id;
+      original.epic = property.epic = plan_.epic_key;
     }
     if (property == original) {
       if (record_op) succeed(*record_op, done(key));
@@ -432,6 +466,8 @@ class Run {
       if (record_op) fail(*record_op, stop_reason());
       return;
     }
+    // Rewritten anyway: it records the epic too, if an older epicsync did not.
+    if (!property.id.empty() && property.epic.empty()) property.epic = plan_.epic_key;
     auto r = tracker_.set_property(key, tracker::kPropertyKey, tracker::to_json_text(property));
     if (record_op) {
       r.ok() ? succeed(*record_op, done(key)) : failed_outcome(*record_op, r.error());

@@ -27,10 +27,18 @@ std::string target_of(const Operation& op, const ExecutionReport& report) {
 
 // What makes two operations the same write, whichever plan they come from.
 using Signature = std::tuple<int, std::string, std::string>;
-Signature signature(const Operation& op, const std::string& target) {
+Signature signature(const Operation& op, const std::string& target, const ExecutionReport& report) {
   std::string detail;
   if (op.kind == OpKind::kAddComment || op.kind == OpKind::kUpdateComment) detail = op.comment_key;
-  if (op.kind == OpKind::kAddLink) detail = op.link_phrase + " " + op.link_target;
+  if (op.kind == OpKind::kAddLink) {
+    // A link to a story this run created was sent with that story's new key.
+    std::string other = op.link_target;
+    if (other.empty()) {
+      auto it = report.created.find(op.link_target_story);
+      if (it != report.created.end()) other = it->second;
+    }
+    detail = op.link_phrase + " " + other;
+  }
   // A comment added and one updated are the same write seen from two sides.
   const int kind = op.kind == OpKind::kUpdateComment ? static_cast<int>(OpKind::kAddComment)
                                                      : static_cast<int>(op.kind);
@@ -151,7 +159,7 @@ std::vector<std::string> unheld_writes(const plan::Plan& plan, const ExecutionRe
     if (failed.count(i)) continue;
     const std::string target = target_of(plan.operations[i], report);
     if (target.empty()) continue;
-    done.insert(signature(plan.operations[i], target));
+    done.insert(signature(plan.operations[i], target, report));
     for (const auto& c : plan.operations[i].shown) sent_fields[target].insert(c.field);
   }
   // Where each walk ended. An issue standing there holds the write, even when the planner asks
@@ -167,7 +175,7 @@ std::vector<std::string> unheld_writes(const plan::Plan& plan, const ExecutionRe
         reached[target] == op.from_status) {
       continue;
     }
-    if (!done.count(signature(op, target))) continue;
+    if (!done.count(signature(op, target, report))) continue;
     if (op.kind == OpKind::kUpdate) {
       // Only the fields this run sent: another field someone changed since is not its write.
       Operation sent = op;

@@ -11,6 +11,7 @@ IdentityProperty identity_property(const RemoteIssue& issue) {
   auto j = nlohmann::json::parse(it->second, nullptr, false);
   if (!j.is_object()) return out;
   if (j.contains("id") && j["id"].is_string()) out.id = j["id"].get<std::string>();
+  if (j.contains("epic") && j["epic"].is_string()) out.epic = j["epic"].get<std::string>();
   if (j.contains("comments") && j["comments"].is_object()) {
     for (const auto& [key, c] : j["comments"].items()) {
       if (!c.is_object()) continue;
@@ -26,6 +27,7 @@ std::string identity_of(const RemoteIssue& issue) {
 
 std::string to_json_text(const IdentityProperty& p) {
   nlohmann::json j = {{"id", p.id}, {"comments", nlohmann::json::object()}};
+  if (!p.epic.empty()) j["epic"] = p.epic;
   for (const auto& [key, c] : p.comments) j["comments"][key] = {{"hash", c.hash}, {"id", c.id}};
   return j.dump();
 }

@@ -9,7 +9,7 @@ namespace epicsync::tracker {
 
 // What epicsync records on each issue it manages, in one issue property, so that identity
 // survives renames and comments are added once:
-//   {"id": "US-001", "comments": {"commits": {"hash": "…", "id": "10042"}, …}}
+//   {"id": "US-001", "epic": "PROJ-1", "comments": {"commits": {"hash": "…", "id": "10042"}, …}}
 inline constexpr const char* kPropertyKey = "epicsync";
 
 struct CommentRecord {
@@ -20,6 +20,9 @@ struct CommentRecord {
 
 struct IdentityProperty {
   std::string id;  // a story id, or a sub-task's stable id
+  // The epic whose file manages the issue: an issue moved to another epic is not that epic's to
+  // prune. Empty on issues recorded before epicsync wrote it.
+  std::string epic;
   std::map<std::string, CommentRecord> comments;
   friend bool operator==(const IdentityProperty&, const IdentityProperty&) = default;
 };

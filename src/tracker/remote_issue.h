@@ -95,8 +95,16 @@ struct TrackerInfo {
 
 // An issue to create. The identity (a story id such as US-001, or a sub-task's stable id) is
 // recorded on the issue at creation, so a create whose answer was lost can be found again.
+// The statuses of the workflow of each kind of issue epicsync writes.
+struct WorkflowStatuses {
+  std::vector<RemoteStatus> story;
+  std::vector<RemoteStatus> subtask;
+  std::vector<RemoteStatus> epic;
+};
+
 struct IssueDraft {
   std::string identity;
+  std::string epic_key;  // recorded with the identity (IdentityProperty::epic)
   bool subtask = false;
   std::string parent_key;
   std::string summary;

@@ -40,6 +40,15 @@ class Tracker {
   // The workflow's statuses, for mapping meanings onto this project's names.
   virtual Result<std::vector<RemoteStatus>> statuses() = 0;
 
+  // The statuses of each kind of issue's own workflow, which may differ (a status named in the
+  // file is checked against the workflow of the issue it is for). By default every kind has all
+  // of statuses().
+  virtual Result<WorkflowStatuses> workflow_statuses() {
+    auto all = statuses();
+    if (!all.ok()) return all.error();
+    return WorkflowStatuses{*all, *all, *all};
+  }
+
   // The names of the resolutions the instance has ("Done", "Won't Do", ...).
   virtual Result<std::vector<std::string>> resolutions() = 0;
 

@@ -154,6 +154,27 @@ TEST_F(CliPortableBackupTest, AChangedNewerOrPathSmugglingExportIsRefusedAndAdds
   EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
 }
 
+// A backup whose journal is unsealed (its run was cut short on the other machine) is imported,
+// but never continued here: this machine's sync takes a backup of its own.
+TEST_F(CliPortableBackupTest, AnImportedUnsealedRunIsNotContinuedHere) {
+  ASSERT_EQ(
+      run({"-m", fixture("checkout.md"), "-e", "PROJ-1", "--execute", "--no-confirm"}).exit_code,
+      0);
+  const json listed = json::parse(run({"--list-backups", "-o", "json"}).out)["backups"][0];
+  const std::string id = listed["id"];
+  ASSERT_TRUE(fs::remove(listed["path"].get<std::string>() + "/journal.sealed"));
+  const std::string file = dir_ + "/cut-short.json";
+  ASSERT_EQ(run({"--export-backup", id, file}).exit_code, 0);
+  const std::string other = dir_ + "/other-store";
+  ASSERT_EQ(in_store(other, {"--import-backup", file}).exit_code, 0);
+
+  auto synced = in_store(
+      other, {"-m", fixture("mixed-formats.md"), "-e", "PROJ-1", "--execute", "--no-confirm"});
+  ASSERT_EQ(synced.exit_code, 0) << synced.out << synced.err;
+  EXPECT_EQ(synced.out.find("continu"), std::string::npos) << synced.out;
+  EXPECT_EQ(backups_in(other), 2u) << "its own backup, beside the imported one";
+}
+
 // jira.notify: false (issue 17, item 3): Cloud edits ask Jira not to e-mail watchers; a user
 // who may not switch that off gets one warning and the edits go through as usual.
 class CliNotifyTest : public CliSimTest {

@@ -187,5 +187,44 @@ TEST_F(SyncEngineTest, OneFailingStoryDoesNotStopTheOthers) {
   EXPECT_EQ(snap->subtasks.size(), 6u);
 }
 
+// Deleting a story takes every sub-task it has when the request arrives. One added after the
+// plan was made is read just before the delete, and the delete is refused: nothing is lost
+// that no backup holds.
+TEST_F(SyncEngineTest, AStoryDeleteIsRefusedWhenItGainedASubtaskSinceThePlan) {
+  const std::string md = fixture("checkout.md");
+  auto first = plan_for(md);
+  ASSERT_TRUE(apply(first).ok());
+  // The file drops SHOP-102; --prune with jira.prune: delete plans its delete with its sub-tasks.
+  std::string trimmed = md.substr(0, md.find("### 🎨 SHOP-102"));
+  ASSERT_LT(trimmed.size(), md.size());
+  auto parsed = markdown::parse_epic(trimmed);
+  ASSERT_TRUE(parsed.ok());
+  auto snap = tracker_->read_epic("PROJ-1");
+  ASSERT_TRUE(snap.ok());
+  snapshot_ = *snap;
+  plan::PlanOptions o;
+  o.rich_text = sync::rich_text_ops();
+  o.prune = plan::Prune::kDelete;
+  auto pruning = plan::make_plan(parsed.epic, snapshot_, o);
+  std::string story;
+  for (const auto& op : pruning.operations) {
+    if (op.kind == plan::OpKind::kDeleteIssue && op.with_subtasks) story = op.issue_key;
+  }
+  ASSERT_FALSE(story.empty()) << "the plan deletes the story with its sub-tasks";
+  // Someone adds a sub-task between the plan and the delete.
+  const std::string added = sim().create_issue("Sub-task", "Added by hand", story);
+
+  auto report = apply(pruning);
+  ASSERT_FALSE(report.ok());
+  bool refused = false;
+  for (const auto& f : report.failures) {
+    refused = refused ||
+              f.error.message.find("sub-tasks the plan did not see (" + added) != std::string::npos;
+  }
+  EXPECT_TRUE(refused) << report.failures.front().error.message;
+  EXPECT_EQ(sim().get("/rest/api/3/issue/" + story).status, 200) << "the story is kept";
+  EXPECT_EQ(sim().get("/rest/api/3/issue/" + added).status, 200) << "and the new sub-task";
+}
+
 }  // namespace
 }  // namespace epicsync::testing

@@ -59,7 +59,7 @@ model::Epic desired() {
 }
 
 std::string property(const std::string& id, std::map<std::string, tracker::CommentRecord> c = {}) {
-  return tracker::to_json_text({id, std::move(c)});
+  return tracker::to_json_text({id, {}, std::move(c)});
 }
 
 // The tracker exactly as a previous sync of kEpic left it.

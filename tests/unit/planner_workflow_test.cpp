@@ -23,7 +23,8 @@ const RemoteStatus kDone{"5", "Done", StatusCategory::kDone};
 PlanOptions options() {
   PlanOptions o;
   o.rich_text.same = [](const tracker::RichText&, const std::string&) { return true; };
-  o.workflow = {kTodo, kBlocked, kQa, kDone};
+  const std::vector<RemoteStatus> all = {kTodo, kBlocked, kQa, kDone};
+  o.workflow = {all, all, all};
   return o;
 }
 
@@ -40,7 +41,10 @@ RemoteIssue issue(const std::string& key, const std::string& summary, const std:
   r.summary = summary;
   r.parent_key = "PROJ-1";
   r.status = status;
-  r.properties["epicsync"] = tracker::to_json_text({identity, {}});
+  tracker::IdentityProperty property;
+  property.id = identity;
+  property.epic = "PROJ-1";
+  r.properties["epicsync"] = tracker::to_json_text(property);
   return r;
 }
 
@@ -96,6 +100,22 @@ TEST(PlannerWorkflow, AStatusTheWorkflowDoesNotHaveIsAProblemListingItsStatuses)
   EXPECT_NE(plan.problems[0].find("line 2"), std::string::npos) << plan.problems[0];
   EXPECT_NE(plan.problems[1].find("'Parked'"), std::string::npos) << plan.problems[1];
   EXPECT_TRUE(plan.empty()) << "a plan with problems writes nothing";
+}
+
+// Each kind of issue is checked against its own workflow: a sub-task workflow without Blocked
+// makes "Blocked" on a sub-task a problem, and on a story none.
+TEST(PlannerWorkflow, EachIssueIsCheckedAgainstItsOwnTypesWorkflow) {
+  auto e = parse(
+      "### US-1: One\n**Status**: Blocked\n\n#### Subtasks\n| Task | Status |\n|---|---|\n"
+      "| Form | Blocked |\n");
+  PlanOptions o = options();
+  o.workflow.subtask = {kTodo, kDone};
+  auto plan = make_plan(e, epic_with({}), o);
+  ASSERT_EQ(plan.problems.size(), 1u);
+  EXPECT_NE(plan.problems[0].find("sub-task 'Form' of US-1"), std::string::npos)
+      << plan.problems[0];
+  EXPECT_NE(plan.problems[0].find("(its statuses: To Do, Done)"), std::string::npos)
+      << plan.problems[0];
 }
 
 TEST(PlannerWorkflow, ALinkToAStoryOfTheFileNamesThatStorysIssue) {
@@ -238,6 +258,7 @@ TEST_F(PlannerOrphans, PruneDeletesAndNeverTakesAnUnmanagedSubtaskWithIt) {
   // A removed story holding a sub-task made by hand is closed, not deleted.
   auto with_hand = snap();
   with_hand.subtasks[2].parent_key = "PROJ-9";
+  with_hand.stories[1].subtask_keys.push_back("PROJ-5");
   auto careful = make_plan(file, with_hand, o);
   bool closed = false;
   for (const auto& op : careful.operations) {
@@ -246,6 +267,40 @@ TEST_F(PlannerOrphans, PruneDeletesAndNeverTakesAnUnmanagedSubtaskWithIt) {
   EXPECT_TRUE(closed);
   ASSERT_FALSE(careful.notes.empty());
   EXPECT_NE(careful.notes.back().find("PROJ-5"), std::string::npos) << careful.notes.back();
+
+  // A sub-task the story lists that the search did not return (a lagging index) is not known
+  // to be epicsync's: the story is closed, not deleted.
+  auto lagging = snap();
+  lagging.stories[1].subtask_keys.push_back("PROJ-77");
+  auto cautious = make_plan(file, lagging, o);
+  for (const auto& op : cautious.operations) {
+    if (op.issue_key == "PROJ-9") {
+      EXPECT_EQ(op.kind, OpKind::kTransition);
+    }
+  }
+  EXPECT_NE(cautious.notes.back().find("PROJ-77"), std::string::npos) << cautious.notes.back();
+}
+
+// A story another epic's file manages, moved under this epic, is not this file's to prune; one
+// recorded before epics were recorded is, when this epic's journals show epicsync created it.
+TEST_F(PlannerOrphans, OnlyIssuesThisEpicsFileManagedAreOrphans) {
+  auto s = snap();
+  tracker::IdentityProperty moved;
+  moved.id = "US-40";
+  moved.epic = "OTHER-1";
+  RemoteIssue from_other = issue("PROJ-40", "Moved here", "");
+  from_other.properties["epicsync"] = tracker::to_json_text(moved);
+  RemoteIssue old = issue("PROJ-41", "Made by an older epicsync", "");
+  old.properties["epicsync"] = tracker::to_json_text({"US-41", {}, {}});
+  RemoteIssue older = issue("PROJ-42", "Adopted by an older epicsync", "");
+  older.properties["epicsync"] = tracker::to_json_text({"US-42", {}, {}});
+  s.stories = {s.stories[0], from_other, old, older};
+  s.subtasks = {s.subtasks[0]};
+  PlanOptions o = options();
+  o.own_creates = {"US-41"};
+  o.prune = Prune::kDelete;
+  auto plan = make_plan(file, s, o);
+  EXPECT_EQ(keys(plan), (std::vector<std::string>{"PROJ-41:delete"}));
 }
 
 TEST_F(PlannerOrphans, AStoryLimitedRunOnlyJudgesItsStorysSubtasks) {

@@ -128,5 +128,23 @@ TEST(SourceUpdate, ATaskListItemGetsATrailingKeyThatReadsBack) {
   EXPECT_EQ(other.stories[0].subtasks[0].name, "Form");
 }
 
+// Only a key of the epic's project pins an item: "(UTF-8)" at the end of a name stays a name.
+TEST(SourceUpdate, ATrailingKeyOfAnotherProjectIsPartOfTheName) {
+  const std::string text = "### A-1: T\n#### Subtasks\n- [ ] Support (UTF-8)\n- [ ] Form (P-7)\n";
+  auto r = markdown::parse_epic(text, {false, "P"});
+  ASSERT_TRUE(r.ok()) << diagnostics_text(r);
+  const auto& subs = r.epic.stories[0].subtasks;
+  EXPECT_EQ(subs[0].name, "Support (UTF-8)");
+  EXPECT_FALSE(subs[0].tracker_key);
+  EXPECT_EQ(subs[1].tracker_key, "P-7");
+  // Without --epic, the file's Epic Key names the project.
+  auto from_file = parse(
+      "# E\n\n## Epic Summary\n\n| Field | Value |\n|---|---|\n"
+      "| Epic Key | P-1 |\n\n" +
+      text);
+  EXPECT_EQ(from_file.epic.stories[0].subtasks[0].name, "Support (UTF-8)");
+  EXPECT_EQ(from_file.epic.stories[0].subtasks[1].tracker_key, "P-7");
+}
+
 }  // namespace
 }  // namespace epicsync::testing
