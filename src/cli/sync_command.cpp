@@ -29,17 +29,9 @@ namespace epicsync::cli {
 namespace {
 
 bool uses_cancelled(const model::Epic& epic) {
-  auto cancelled = [](const std::optional<model::Status>& s) {
-    return s && !s->by_name() && s->meaning == model::StatusMeaning::kCancelled;
-  };
-  if (cancelled(epic.status)) return true;
-  for (const auto& story : epic.stories) {
-    if (cancelled(story.status)) return true;
-    for (const auto& sub : story.subtasks) {
-      if (cancelled(sub.status)) return true;
-    }
-  }
-  return false;
+  return plan::any_status(epic, [](const model::Status& s) {
+    return !s.by_name() && s.meaning == model::StatusMeaning::kCancelled;
+  });
 }
 
 std::optional<plan::Phase> phase_of(const std::string& name) {

@@ -679,16 +679,20 @@ size_t Plan::issues_affected() const {
   return keys.size() + creates;
 }
 
-bool uses_named_status(const model::Epic& epic) {
-  auto named = [](const std::optional<model::Status>& s) { return s && s->by_name(); };
-  if (named(epic.status)) return true;
+bool any_status(const model::Epic& epic, const std::function<bool(const model::Status&)>& is) {
+  auto check = [&](const std::optional<model::Status>& s) { return s && is(*s); };
+  if (check(epic.status)) return true;
   for (const auto& story : epic.stories) {
-    if (named(story.status)) return true;
+    if (check(story.status)) return true;
     for (const auto& sub : story.subtasks) {
-      if (named(sub.status)) return true;
+      if (check(sub.status)) return true;
     }
   }
   return false;
+}
+
+bool uses_named_status(const model::Epic& epic) {
+  return any_status(epic, [](const model::Status& s) { return s.by_name(); });
 }
 
 std::string subtask_identity(const model::Story& story, const model::Subtask& st) {

@@ -52,6 +52,8 @@ struct PlanOptions {
   Prune prune = Prune::kNone;
 };
 
+// Whether any status the file writes (the epic's, a story's, a sub-task's) is such.
+bool any_status(const model::Epic& epic, const std::function<bool(const model::Status&)>& is);
 // Whether the file names any status by its workflow name, so the workflow must be read first.
 bool uses_named_status(const model::Epic& epic);
 

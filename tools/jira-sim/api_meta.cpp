@@ -10,6 +10,10 @@
 namespace jira_sim {
 namespace {
 
+bool is_project(const SimState& s, const std::string& key_or_id) {
+  return key_or_id == s.project_key() || key_or_id == s.project_id();
+}
+
 void not_found_project(httplib::Response& res, const std::string& key) {
   send_error(res, 404, {"No project could be found with key '" + key + "'."});
 }
@@ -79,9 +83,7 @@ void JiraApi::fields(Call& c) {
 void JiraApi::project(Call& c) {
   std::lock_guard lock(ctx_.mu);
   const SimState& s = ctx_.state;
-  if (c.args[0] != s.project_key() && c.args[0] != s.project_id()) {
-    return not_found_project(c.res, c.args[0]);
-  }
+  if (!is_project(s, c.args[0])) return not_found_project(c.res, c.args[0]);
   Renderer r(ctx_, c.version);
   json p = r.project();
   json types = json::array();
@@ -119,9 +121,7 @@ void JiraApi::statuses(Call& c) {
 void JiraApi::project_statuses(Call& c) {
   std::lock_guard lock(ctx_.mu);
   const SimState& s = ctx_.state;
-  if (c.args[0] != s.project_key() && c.args[0] != s.project_id()) {
-    return not_found_project(c.res, c.args[0]);
-  }
+  if (!is_project(s, c.args[0])) return not_found_project(c.res, c.args[0]);
   Renderer r(ctx_, c.version);
   json statuses = json::array();
   for (const auto& st : ctx_.workflow.statuses()) statuses.push_back(r.status(st.id));
@@ -208,9 +208,7 @@ void JiraApi::user_search(Call& c) {
 void JiraApi::createmeta_types(Call& c) {
   std::lock_guard lock(ctx_.mu);
   const SimState& s = ctx_.state;
-  if (c.args[0] != s.project_key() && c.args[0] != s.project_id()) {
-    return not_found_project(c.res, c.args[0]);
-  }
+  if (!is_project(s, c.args[0])) return not_found_project(c.res, c.args[0]);
   Renderer r(ctx_, c.version);
   int start = std::max(0, int_param(c.req, "startAt", 0));
   int max = std::clamp(int_param(c.req, "maxResults", 50), 1, 200);
@@ -234,9 +232,7 @@ void JiraApi::createmeta_types(Call& c) {
 void JiraApi::createmeta_fields(Call& c) {
   std::lock_guard lock(ctx_.mu);
   const SimState& s = ctx_.state;
-  if (c.args[0] != s.project_key() && c.args[0] != s.project_id()) {
-    return not_found_project(c.res, c.args[0]);
-  }
+  if (!is_project(s, c.args[0])) return not_found_project(c.res, c.args[0]);
   const IssueType* type = nullptr;
   for (const auto& t : s.issue_types()) {
     if (t.id == c.args[1]) type = &t;
