@@ -16,7 +16,7 @@ _epicsync() {
       COMPREPLY=($(compgen -d -- "$cur"))
       return ;;
     -o | --output)
-      COMPREPLY=($(compgen -W 'text json' -- "$cur"))
+      COMPREPLY=($(compgen -W 'text json markdown' -- "$cur"))
       return ;;
     --phase)
       COMPREPLY=($(compgen -W 'all descriptions fields subtasks statuses comments' -- "$cur"))

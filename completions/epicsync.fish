@@ -5,7 +5,7 @@ complete -c epicsync -l version -d 'Print the version and the git revision'
 complete -c epicsync -l validate -d 'Parse the epic file and report what it describes'
 complete -c epicsync -s m -s f -l markdown -l input -r -F -d 'The epic markdown file'
 complete -c epicsync -l strict -d 'Treat warnings as errors'
-complete -c epicsync -s o -l output -x -a 'text json' -d 'Output format'
+complete -c epicsync -s o -l output -x -a 'text json markdown' -d 'Output format'
 complete -c epicsync -s q -l quiet -d 'Print only problems and the summary line'
 complete -c epicsync -l no-color -d 'No ANSI colour'
 complete -c epicsync -s e -l epic -x -d "The epic's tracker key"

@@ -7,6 +7,7 @@
 #include "cli/tracker_session.h"
 #include "config/config.h"
 #include "report/json_vocabulary.h"
+#include "report/markdown_render.h"
 #include "report/snapshot_diff.h"
 #include "sync/rich_text_ops.h"
 #include "tracker/tracker.h"
@@ -76,6 +77,10 @@ int run_diff(const Options& o, std::ostream& out, std::ostream& err) {
         {"ok", true}, {"mode", "diff"}, {"epic", o.epic}, {"backup", report::backup_json(m)}};
     doc.update(report::snapshot_diff_to_json(diff));
     out << doc.dump(2) << "\n";
+    return 0;
+  }
+  if (o.output == OutputFormat::kMarkdown) {
+    out << report::render_diff_markdown(diff, m.id);
     return 0;
   }
   if (o.quiet) {

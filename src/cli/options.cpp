@@ -94,9 +94,11 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       ->type_name("FILE");
   app.add_flag("--strict", o.strict,
                "Treat warnings as errors (not a status that only the tracker can check)");
-  app.add_option("-o,--output", output, "Output format: text (default) or json")
-      ->type_name("text|json")
-      ->check(CLI::IsMember({"text", "json"}).description(""));
+  app.add_option("-o,--output", output,
+                 "Output format: text (default), json, or markdown (a plan, rollback preview or "
+                 "diff as a pull request comment)")
+      ->type_name("text|json|markdown")
+      ->check(CLI::IsMember({"text", "json", "markdown"}).description(""));
   app.add_flag("-q,--quiet", o.quiet, "Print only problems and the summary line");
   app.add_flag("--no-color", o.no_color, "No ANSI colour (also when NO_COLOR is set)");
   app.add_option("-e,--epic", o.epic, "The epic's tracker key (default: the file's Epic Key)")
@@ -187,7 +189,9 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                    opt->get_name() + " takes " + opt->get_type_name()};
     }
   }
-  o.output = output == "json" ? OutputFormat::kJson : OutputFormat::kText;
+  o.output = output == "json"       ? OutputFormat::kJson
+             : output == "markdown" ? OutputFormat::kMarkdown
+                                    : OutputFormat::kText;
   if (timeout_opt->count() > 0) {
     auto seconds = parse_timeout(timeout);
     if (!seconds) return seconds.error();
@@ -205,6 +209,18 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                  "--validate, --backup, --list-backups, --cleanup-backups, --verify-backups, "
                  "--export-backup, --import-backup, --diff-latest, --diff-backup, --rollback or "
                  "--restore-backup"};
+  }
+  if (o.output == OutputFormat::kMarkdown) {
+    const bool reviewable = diff || rollback || restore || (backup_modes == 0 && !validate);
+    if (!reviewable || (o.execute && !o.dry_run)) {
+      return Error{ErrorKind::kUsage,
+                   "-o markdown shows what is to be reviewed: a sync's plan, a rollback or restore "
+                   "preview, or a diff; not " +
+                       std::string(!reviewable ? "this command" : "--execute"),
+                   !reviewable ? "use -o text or -o json here"
+                               : "drop --execute for the preview; an applied run reports with -o "
+                                 "text or json"};
+    }
   }
   if (diff || rollback || restore) {
     o.mode = diff ? Mode::kDiff : rollback ? Mode::kRollback : Mode::kRestore;

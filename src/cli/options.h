@@ -9,7 +9,9 @@
 
 namespace epicsync::cli {
 
-enum class OutputFormat { kText, kJson };
+// kMarkdown: for review (a pull request comment), so only for what is shown before anything is
+// written: a dry run's plan, a rollback or restore preview, a diff.
+enum class OutputFormat { kText, kJson, kMarkdown };
 enum class Mode {
   kValidate,
   kSync,

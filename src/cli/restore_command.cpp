@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "plan/display_text.h"
 #include "report/json_vocabulary.h"
+#include "report/markdown_render.h"
 #include "report/plan_render.h"
 #include "report/restore_render.h"
 #include "restore/restore_planner.h"
@@ -165,6 +166,13 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                             {"notes", plan.notes}}
                  .dump(2)
           << "\n";
+    } else if (o.output == OutputFormat::kMarkdown) {
+      const report::RenderStyle plain{false};
+      out << report::render_restore_markdown(
+          plan,
+          std::string(o.mode == Mode::kRollback ? "rollback of " : "restore of ") + o.epic +
+              " to backup " + target->manifest.id + " (preview)",
+          report::render_restore_plan(plan, plain) + report::render_conflicts(plan, plain));
     } else if (o.quiet) {
       // -q: the summary line and the problems (conflicts) only.
       if (plan.empty()) {

@@ -18,6 +18,7 @@
 #include "input_file.h"
 #include "plan/display_text.h"
 #include "plan/planner.h"
+#include "report/markdown_render.h"
 #include "report/plan_render.h"
 #include "restore/pending_creates.h"
 #include "sync/rich_text_ops.h"
@@ -315,6 +316,8 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
                       {"message", "stories cannot be matched to issues one to one"}};
     }
     out << doc.dump(2) << "\n";
+  } else if (o.output == OutputFormat::kMarkdown) {
+    out << report::render_plan_markdown(plan, o.markdown_path);
   } else {
     const Style style = detect_style(o.no_color);
     if (!o.quiet || !plan.problems.empty()) {

@@ -105,6 +105,103 @@ PlanTotals totals(const plan::Plan& p, const std::set<size_t>& left_out) {
   return t;
 }
 
+std::vector<PlanBlock> plan_blocks(const plan::Plan& p) {
+  // Keep the order in which groups first appear, which is the file's order.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const Operation*>> groups;
+  for (const auto& op : p.operations) {
+    const std::string g = group_of(op);
+    if (!groups.count(g)) order.push_back(g);
+    groups[g].push_back(&op);
+  }
+  std::vector<PlanBlock> out;
+  for (const auto& g : order) {
+    const auto& ops = groups[g];
+    const Operation& first = *ops.front();
+    PlanBlock block;
+    if (g.rfind("new:", 0) == 0 && first.kind == OpKind::kCreateStory) {
+      block.heading = "+ " + first.story_id + ": " + first.summary + " (NEW)";
+      block.color = "32";
+      block.is_new = true;
+    } else if (g.rfind("new:", 0) == 0) {
+      block.heading = first.story_id;
+      block.color = nullptr;
+    } else if (first.kind == OpKind::kCreateSubtask) {
+      // The story itself does not change: named by its id, its sub-tasks below.
+      block.key = g;
+      block.heading = g + "  " + first.story_id;
+    } else {
+      block.key = g;
+      block.heading = g + "  " + first.summary;
+    }
+    auto line = [&](std::string text, const char* color = nullptr, std::string diff = {}) {
+      block.lines.push_back({std::move(text), color, std::move(diff)});
+    };
+    for (const auto* op : ops) {
+      switch (op->kind) {
+        case OpKind::kCreateStory:
+          break;
+        case OpKind::kCreateSubtask:
+          line("+ " + op->summary + " (NEW)", "32");
+          break;
+        case OpKind::kUpdate:
+          for (const auto& c : op->shown) {
+            if (c.field == "Description") {
+              line("Description:", nullptr, op->description_diff);
+            } else {
+              line(c.field + ": " + (c.before.empty() ? "-" : c.before) + " → " + c.after);
+            }
+          }
+          break;
+        case OpKind::kTransition:
+          line("Transition" +
+               (op->issue_key.empty() && !op->draft.identity.empty() ? " " + op->summary
+                                                                     : std::string()) +
+               ": " + op->from_status + " → " +
+               (op->target_status ? op->target_status->name
+                                  : std::string(model::display_name(op->target))));
+          break;
+        case OpKind::kAddComment:
+          if (!op->found_comment_id.empty()) {
+            line("record comment " + op->found_comment_id + " (already posted)", "2");
+            break;
+          }
+          line(std::string("+ comment (") +
+               (op->comment_key == "commits" ? "related commits" : "quoted") + ")");
+          break;
+        case OpKind::kUpdateComment:
+          line("~ comment (related commits)");
+          break;
+        case OpKind::kAddLink:
+          line("+ link: " + op->link_phrase + " " +
+               (op->link_target.empty() ? op->link_target_story + " (created by this run)"
+                                        : op->link_target));
+          break;
+        case OpKind::kRecordIdentity:
+          line("record identity " + op->story_id, "2");
+          break;
+        case OpKind::kDeleteIssue:
+          line("- delete " + op->issue_key + ": " + op->summary, "31");
+          break;
+        case OpKind::kDeleteComment:
+          line("- comment " + op->comment_id);
+          break;
+        case OpKind::kRestoreComment:
+          line("+ comment " + op->comment_id + " put back");
+          break;
+        case OpKind::kDeleteLink:
+          line("- link: " + op->link_phrase + " " + op->link_target);
+          break;
+        case OpKind::kSetProperty:
+          line("restore the epicsync property", "2");
+          break;
+      }
+    }
+    out.push_back(std::move(block));
+  }
+  return out;
+}
+
 std::string render_orphans(const plan::Plan& p, const RenderStyle& s) {
   if (p.orphans.empty()) return "";
   std::ostringstream out;
@@ -141,92 +238,16 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
         << render_orphans(p, s);
     return out.str();
   }
-  // Keep the order in which groups first appear, which is the file's order.
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<const Operation*>> groups;
-  for (const auto& op : p.operations) {
-    const std::string g = group_of(op);
-    if (!groups.count(g)) order.push_back(g);
-    groups[g].push_back(&op);
-  }
-  for (const auto& g : order) {
-    const auto& ops = groups[g];
-    const Operation& first = *ops.front();
-    if (g.rfind("new:", 0) == 0 && first.kind == OpKind::kCreateStory) {
-      out << paint(s, "32", "+ " + first.story_id + ": " + first.summary + " (NEW)") << "\n";
-    } else if (g.rfind("new:", 0) == 0) {
-      out << first.story_id << "\n";
-    } else if (first.kind == OpKind::kCreateSubtask) {
-      // The story itself does not change: named by its id, its sub-tasks below.
-      out << paint(s, "1", g) << "  " << first.story_id << "\n";
+  for (const auto& block : plan_blocks(p)) {
+    if (!block.key.empty()) {
+      // The key in bold, the summary plain.
+      out << paint(s, "1", block.key) << block.heading.substr(block.key.size()) << "\n";
     } else {
-      out << paint(s, "1", g) << "  " << first.summary << "\n";
+      out << (block.color ? paint(s, block.color, block.heading) : block.heading) << "\n";
     }
-    for (const auto* op : ops) {
-      switch (op->kind) {
-        case OpKind::kCreateStory:
-          break;
-        case OpKind::kCreateSubtask:
-          out << "  " << paint(s, "32", "+ " + op->summary + " (NEW)") << "\n";
-          break;
-        case OpKind::kUpdate:
-          for (const auto& c : op->shown) {
-            if (c.field == "Description") {
-              out << "  Description:\n";
-              write_unified_diff(out, op->description_diff, "    ", s);
-            } else {
-              out << "  " << c.field << ": " << (c.before.empty() ? "-" : c.before) << " → "
-                  << c.after << "\n";
-            }
-          }
-          break;
-        case OpKind::kTransition:
-          out << "  Transition"
-              << (op->issue_key.empty() && !op->draft.identity.empty() ? " " + op->summary
-                                                                       : std::string())
-              << ": " << op->from_status << " → "
-              << (op->target_status ? op->target_status->name
-                                    : std::string(model::display_name(op->target)))
-              << "\n";
-          break;
-        case OpKind::kAddComment:
-          if (!op->found_comment_id.empty()) {
-            out << "  "
-                << paint(s, "2", "record comment " + op->found_comment_id + " (already posted)")
-                << "\n";
-            break;
-          }
-          out << "  + comment (" << (op->comment_key == "commits" ? "related commits" : "quoted")
-              << ")\n";
-          break;
-        case OpKind::kUpdateComment:
-          out << "  ~ comment (related commits)\n";
-          break;
-        case OpKind::kAddLink:
-          out << "  + link: " << op->link_phrase << " "
-              << (op->link_target.empty() ? op->link_target_story + " (created by this run)"
-                                          : op->link_target)
-              << "\n";
-          break;
-        case OpKind::kRecordIdentity:
-          out << "  " << paint(s, "2", "record identity " + op->story_id) << "\n";
-          break;
-        case OpKind::kDeleteIssue:
-          out << "  " << paint(s, "31", "- delete " + op->issue_key + ": " + op->summary) << "\n";
-          break;
-        case OpKind::kDeleteComment:
-          out << "  - comment " << op->comment_id << "\n";
-          break;
-        case OpKind::kRestoreComment:
-          out << "  + comment " << op->comment_id << " put back\n";
-          break;
-        case OpKind::kDeleteLink:
-          out << "  - link: " << op->link_phrase << " " << op->link_target << "\n";
-          break;
-        case OpKind::kSetProperty:
-          out << "  " << paint(s, "2", "restore the epicsync property") << "\n";
-          break;
-      }
+    for (const auto& line : block.lines) {
+      out << "  " << (line.color ? paint(s, line.color, line.text) : line.text) << "\n";
+      if (!line.diff.empty()) write_unified_diff(out, line.diff, "    ", s);
     }
   }
   const auto t = totals(p);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "plan/plan.h"
 
@@ -11,6 +12,22 @@ namespace epicsync::report {
 struct RenderStyle {
   bool color = false;
 };
+
+// The plan grouped as a reviewer reads it: one block per issue (or story to create), in the
+// file's order, with a line per change. The text and markdown renderers both draw these.
+struct PlanLine {
+  std::string text;
+  const char* color = nullptr;  // an ANSI code for text output; nullptr: plain
+  std::string diff;             // a unified diff under the line (the description), or ""
+};
+struct PlanBlock {
+  std::string key;      // the issue's key; "" for a story or sub-task still to be created
+  std::string heading;  // "PROJ-2  Guest checkout", "+ US-1: Login (NEW)"
+  const char* color = "1";
+  bool is_new = false;
+  std::vector<PlanLine> lines;
+};
+std::vector<PlanBlock> plan_blocks(const plan::Plan& plan);
 
 // The plan as a reviewer reads it: per issue what changes (field: old → new, the description as
 // a unified diff, new sub-tasks, transitions), then totals. "Nothing to do" for an empty plan.

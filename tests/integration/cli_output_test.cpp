@@ -169,5 +169,42 @@ TEST_F(CliOutputTest, AnEpicKeyInTheFileThatDiffersFromEpicIsNamedNotIgnored) {
   EXPECT_EQ(quiet.err.find("names PROJ-9"), std::string::npos) << quiet.err;
 }
 
+// -o markdown (issue 15, item 3): a dry run, a diff and a rollback preview read as a pull request
+// comment, the same every time for the same plan, and never for an --execute.
+TEST_F(CliOutputTest, MarkdownForReviewIsStableAndOnlyForPreviews) {
+  const std::string file = fixture("checkout.md");
+  auto plan = run({"-m", file, "-e", "PROJ-1", "-o", "markdown"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  EXPECT_EQ(plan.out.rfind("### epicsync: plan for PROJ-1 from ", 0), 0u) << plan.out;
+  EXPECT_NE(plan.out.find("| stories to create | 3 |"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("<summary>+ SHOP-101: Guest checkout (NEW) (7 changes)</summary>"),
+            std::string::npos)
+      << plan.out;
+  EXPECT_NE(plan.out.find("- \\+ Guest form (NEW)"), std::string::npos) << "not a nested list";
+  EXPECT_NE(plan.out.find("```diff\n@@"), std::string::npos) << "the epic's description";
+  EXPECT_EQ(plan.out.find("\x1b["), std::string::npos) << "no terminal colours";
+  auto again = run({"-m", file, "-e", "PROJ-1", "-o", "markdown"});
+  EXPECT_EQ(again.out, plan.out) << "the same plan renders the same comment";
+
+  auto refused = run({"-m", file, "-e", "PROJ-1", "-o", "markdown", "-x", "--no-confirm"});
+  EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+  EXPECT_EQ(run({"--list-backups", "-o", "markdown"}).exit_code, 2);
+
+  ASSERT_EQ(sync(file).exit_code, 0);
+  auto diff = run({"--diff-latest", "-e", "PROJ-1", "-o", "markdown"});
+  ASSERT_EQ(diff.exit_code, 0) << diff.out << diff.err;
+  EXPECT_NE(diff.out.find("| stories added | 3 |"), std::string::npos) << diff.out;
+  EXPECT_NE(diff.out.find("- Summary: Demo epic → Checkout Revamp"), std::string::npos) << diff.out;
+  auto undo = run({"--rollback", "-e", "PROJ-1", "-o", "markdown"});
+  ASSERT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  EXPECT_NE(undo.out.find("### epicsync: rollback of PROJ-1 to backup "), std::string::npos)
+      << undo.out;
+  EXPECT_NE(undo.out.find("```text\nPROJ-1  Checkout Revamp\n  restore Summary"), std::string::npos)
+      << undo.out;
+
+  auto same = run({"-m", file, "-e", "PROJ-1", "-o", "markdown"});
+  EXPECT_NE(same.out.find("is in step with"), std::string::npos) << same.out;
+}
+
 }  // namespace
 }  // namespace epicsync::testing
