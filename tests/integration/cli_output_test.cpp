@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "support/cli_sim_test.h"
+#include "support/cmark_shape.h"
 #include "support/managed_state.h"
 
 namespace epicsync::testing {
@@ -185,6 +186,23 @@ TEST_F(CliOutputTest, MarkdownForReviewIsStableAndOnlyForPreviews) {
   EXPECT_EQ(plan.out.find("\x1b["), std::string::npos) << "no terminal colours";
   auto again = run({"-m", file, "-e", "PROJ-1", "-o", "markdown"});
   EXPECT_EQ(again.out, plan.out) << "the same plan renders the same comment";
+  // As GFM reads it: the heading, the counts table intact, and every block (details, lists, the
+  // diff's code block) where it belongs.
+  size_t tables = 0, html = 0, code = 0;
+  for (const auto& [type, first, last] : whole_document_shape(plan.out)) {
+    // The table is an extension's node: a type that is none of CommonMark's blocks.
+    tables += type != CMARK_NODE_HEADING && type != CMARK_NODE_PARAGRAPH &&
+              type != CMARK_NODE_HTML_BLOCK && type != CMARK_NODE_CODE_BLOCK &&
+              type != CMARK_NODE_LIST && type != CMARK_NODE_BLOCK_QUOTE &&
+              type != CMARK_NODE_THEMATIC_BREAK;
+    html += type == CMARK_NODE_HTML_BLOCK;
+    code += type == CMARK_NODE_CODE_BLOCK;
+    (void)first;
+    (void)last;
+  }
+  EXPECT_EQ(tables, 1u) << "the counts";
+  EXPECT_EQ(html, 2u * 4u) << "<details><summary> and </details> for the epic and 3 stories";
+  EXPECT_EQ(code, 1u) << "the epic's description diff";
 
   auto refused = run({"-m", file, "-e", "PROJ-1", "-o", "markdown", "-x", "--no-confirm"});
   EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
