@@ -313,7 +313,11 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
     if (!plan.problems.empty()) {
       doc["error"] = {{"kind", error_id(ErrorKind::kInvalidMarkdown)},
                       {"code", exit_code(ErrorKind::kInvalidMarkdown)},
-                      {"message", "stories cannot be matched to issues one to one"}};
+                      {"message", "the plan cannot be made: " + plan.problems.front() +
+                                      (plan.problems.size() > 1
+                                           ? " (and " + std::to_string(plan.problems.size() - 1) +
+                                                 " more in plan.problems)"
+                                           : std::string())}};
     }
     out << doc.dump(2) << "\n";
   } else if (o.output == OutputFormat::kMarkdown) {

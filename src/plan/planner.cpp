@@ -82,7 +82,14 @@ std::vector<const RemoteIssue*> match(const std::vector<Wanted>& wanted,
       auto it = std::find_if(pool.begin(), pool.end(),
                              [&](const RemoteIssue* r) { return r->key == *w.pinned_key; });
       if (it == pool.end()) {
-        problems.push_back(w.label + " is pinned to " + *w.pinned_key + ", which is not " + scope);
+        // Brought back under a new key (a rollback re-created it): say where it is now.
+        std::string now_at;
+        for (const auto* r : pool) {
+          if (tracker::identity_of(*r) == w.identity) now_at = r->key;
+        }
+        problems.push_back(
+            w.label + " is pinned to " + *w.pinned_key + ", which is not " + scope +
+            (now_at.empty() ? std::string() : "; it is now " + now_at + ": pin that key instead"));
       } else {
         claim(i, *it);
       }
@@ -634,6 +641,11 @@ class Planner {
   }
 
   void add_link(const model::Story& s, const std::string& key, const model::IssueLink& l) {
+    if (l.target == s.id || (!key.empty() && l.target == key)) {
+      plan_.problems.push_back("story " + s.id + " (line " + std::to_string(l.pos.line) +
+                               ") links to itself");
+      return;
+    }
     Operation op;
     op.kind = OpKind::kAddLink;
     op.story_id = s.id;

@@ -105,6 +105,13 @@ PlanTotals totals(const plan::Plan& p, const std::set<size_t>& left_out) {
   return t;
 }
 
+// The identity a record-identity operation writes (a sub-task's, not its story's).
+std::string recorded_identity(const Operation& op) {
+  const auto j = nlohmann::json::parse(op.property_json, nullptr, false);
+  if (j.is_object() && j.contains("id") && j["id"].is_string()) return j["id"].get<std::string>();
+  return op.story_id;
+}
+
 std::vector<PlanBlock> plan_blocks(const plan::Plan& p) {
   // Keep the order in which groups first appear, which is the file's order.
   std::vector<std::string> order;
@@ -178,7 +185,7 @@ std::vector<PlanBlock> plan_blocks(const plan::Plan& p) {
                                         : op->link_target));
           break;
         case OpKind::kRecordIdentity:
-          line("record identity " + op->story_id, "2");
+          line("record identity " + recorded_identity(*op), "2");
           break;
         case OpKind::kDeleteIssue:
           line("- delete " + op->issue_key + ": " + op->summary, "31");
@@ -279,6 +286,7 @@ std::string sync_summary(const PlanTotals& t) {
   }
   if (t.comments > 0) parts.push_back("posted " + plural(t.comments, "comment", "comments"));
   if (t.links > 0) parts.push_back("added " + plural(t.links, "link", "links"));
+  if (t.deletions > 0) parts.push_back("deleted " + plural(t.deletions, "issue", "issues"));
   if (parts.empty()) return "nothing changed";
   return plan::join(parts);
 }

@@ -249,14 +249,19 @@ class Restorer {
       restore_existing(b);
       return;
     }
-    // Brought back by an earlier restore under a new key.
+    // Brought back by an earlier restore under a new key: the journals say so, or (that
+    // restore's journal is in another store, the backup imported) the epic holds an issue of the
+    // same identity that the backup does not. Creating it again would make a second copy.
+    const RemoteIssue* now = nullptr;
     if (auto it = since_.recreated.find(b.key); it != since_.recreated.end()) {
-      if (const RemoteIssue* now = in_current(it->second)) {
-        RemoteIssue moved = b;
-        moved.key = now->key;
-        restore_existing(moved, now);
-        return;
-      }
+      now = in_current(it->second);
+    }
+    if (!now) now = same_identity_since(b);
+    if (now) {
+      RemoteIssue moved = b;
+      moved.key = now->key;
+      restore_existing(moved, now);
+      return;
     }
     if (!in_scope(b)) return;
     if (o_.mode == RestoreMode::kRollback && !o_.force) {
@@ -273,6 +278,35 @@ class Restorer {
       return;
     }
     recreate(b);
+  }
+
+  // Whether `now` (not in the backup) carries the identity of a backup issue that is gone: it is
+  // that issue brought back, restored in its place, never deleted as new.
+  bool stands_for_backup_issue(const RemoteIssue& now) const {
+    const std::string identity = tracker::identity_of(now);
+    if (identity.empty()) return false;
+    for (const auto* list : {&backup_.stories, &backup_.subtasks}) {
+      for (const auto& b : *list) {
+        if (b.subtask == now.subtask && !in_current(b.key) && tracker::identity_of(b) == identity) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  // An issue of the epic now, not in the backup, recorded under `b`'s identity.
+  const RemoteIssue* same_identity_since(const RemoteIssue& b) const {
+    const std::string identity = tracker::identity_of(b);
+    if (identity.empty()) return nullptr;
+    for (const auto* list : {&current_.stories, &current_.subtasks}) {
+      for (const auto& r : *list) {
+        if (r.subtask == b.subtask && !in_backup(r.key) && tracker::identity_of(r) == identity) {
+          return &r;
+        }
+      }
+    }
+    return nullptr;
   }
 
   // Fields, status, comments, links and the identity property of an issue that still exists.
@@ -619,6 +653,7 @@ class Restorer {
     for (const auto& [old, fresh] : since_.recreated) {
       if (fresh == now.key && in_backup(old)) return;  // stands for a backup issue
     }
+    if (stands_for_backup_issue(now)) return;
     bool pending = false;
     const WriteHistory& h = o_.mode == RestoreMode::kRestore ? since_ : undo_;
     const IssueWrites* w = created_by_us(now, h, pending);

@@ -175,6 +175,45 @@ TEST_F(CliPortableBackupTest, AnImportedUnsealedRunIsNotContinuedHere) {
   EXPECT_EQ(backups_in(other), 2u) << "its own backup, beside the imported one";
 }
 
+// A backup imported after its sync was already undone elsewhere: the issues that sync deleted
+// are back under new keys, and a rollback from the import must restore those, not create a
+// second copy of each.
+TEST_F(CliPortableBackupTest, ARollbackFromAnImportNeverMakesASecondCopy) {
+  std::ofstream(dir_ + "/.epicsync.yaml") << "jira:\n  prune: delete\n";
+  const std::string two =
+      "# E\n\n### US-1: First story\nOne.\n\n#### Subtasks\n- [ ] Alpha\n- [ ] Beta\n\n"
+      "### US-2: Second story\nTwo.\n\n#### Subtasks\n- [ ] Gamma\n";
+  write(dir_ + "/epic.md", two);
+  auto args = [&](std::vector<std::string> more) {
+    std::vector<std::string> a = {"-m", dir_ + "/epic.md", "-e", "PROJ-1", "-x", "--no-confirm"};
+    a.insert(a.end(), more.begin(), more.end());
+    return a;
+  };
+  ASSERT_EQ(run(args({})).exit_code, 0);
+  write(dir_ + "/epic.md", two.substr(0, two.find("### US-2")));
+  auto pruned = run(args({"--prune"}));
+  ASSERT_EQ(pruned.exit_code, 0) << pruned.out << pruned.err;
+  EXPECT_NE(pruned.out.find("deleted 1 issue"), std::string::npos) << pruned.out;
+  const json listed = json::parse(run({"--list-backups", "-o", "json"}).out)["backups"];
+  const std::string id = listed.back()["id"];
+  auto local = run({"--rollback", "-e", "PROJ-1", "-x", "--no-confirm"});
+  ASSERT_EQ(local.exit_code, 0) << local.out << local.err;
+  ASSERT_EQ(run({"--export-backup", id, dir_ + "/prune.json"}).exit_code, 0);
+  const std::string other = dir_ + "/other-store";
+  ASSERT_EQ(in_store(other, {"--import-backup", dir_ + "/prune.json"}).exit_code, 0);
+
+  auto undo = in_store(other, {"--rollback", "-e", "PROJ-1", "-x", "--no-confirm"});
+  EXPECT_EQ(undo.exit_code, 0) << undo.out << undo.err;
+  std::map<std::string, int> per_summary;
+  const json state = sim().state();  // held: a range-for over a temporary dangles
+  for (const auto& i : state["issues"]) per_summary[i.value("summary", "")]++;
+  std::string all;
+  for (const auto& [summary, n] : per_summary) all += summary + " x" + std::to_string(n) + "; ";
+  EXPECT_EQ(per_summary["Second story"], 1) << undo.out << all;
+  EXPECT_EQ(per_summary["Gamma"], 1) << undo.out;
+  EXPECT_EQ(per_summary["Beta"], 1) << undo.out;
+}
+
 // jira.notify: false (issue 17, item 3): Cloud edits ask Jira not to e-mail watchers; a user
 // who may not switch that off gets one warning and the edits go through as usual.
 class CliNotifyTest : public CliSimTest {

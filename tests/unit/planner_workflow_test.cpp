@@ -156,6 +156,25 @@ TEST(PlannerWorkflow, ALinkToAStoryOfTheFileNamesThatStorysIssue) {
       << partial.problems[0];
 }
 
+TEST(PlannerWorkflow, AStoryLinkingToItselfIsAProblem) {
+  auto e = parse("### US-1: One\n#### Links\n- blocks US-1\n");
+  auto plan = make_plan(e, epic_with({}), options());
+  ASSERT_EQ(plan.problems.size(), 1u);
+  EXPECT_NE(plan.problems[0].find("story US-1 (line 3) links to itself"), std::string::npos)
+      << plan.problems[0];
+}
+
+// A pin to an issue that is gone, while the story's issue was brought back under a new key (a
+// rollback re-created it): the problem names the new key.
+TEST(PlannerWorkflow, APinToAGoneIssueNamesWhereTheStoryIsNow) {
+  auto e = parse("### US-2: Two\n**Issue**: PROJ-3\n");
+  auto plan = make_plan(e, epic_with({issue("PROJ-8", "Two", "US-2")}), options());
+  ASSERT_EQ(plan.problems.size(), 1u);
+  EXPECT_NE(plan.problems[0].find("is pinned to PROJ-3"), std::string::npos) << plan.problems[0];
+  EXPECT_NE(plan.problems[0].find("it is now PROJ-8: pin that key instead"), std::string::npos)
+      << plan.problems[0];
+}
+
 TEST(PlannerWorkflow, APinnedSubtaskRenamedIsTheSameIssueUpdated) {
   auto e = parse(
       "### US-1: One\n#### Subtasks\n| Task | Key |\n|---|---|\n| Guest form v2 | PROJ-5 |\n");
