@@ -740,6 +740,8 @@ epicsync::Result<std::map<std::string, std::string>> JiraTracker::resolve_users(
 }
 
 epicsync::Result<tracker::WorkflowStatuses> JiraTracker::workflow_statuses() {
+  std::lock_guard lock(workflow_mu_);
+  if (statuses_by_type_) return *statuses_by_type_;
   tracker::WorkflowStatuses out;
   auto add = [](std::vector<tracker::RemoteStatus>& to, const json& s) {
     tracker::RemoteStatus st;
@@ -767,7 +769,10 @@ epicsync::Result<tracker::WorkflowStatuses> JiraTracker::workflow_statuses() {
         if (to == nullptr) continue;
         for (const auto& s : type.value("statuses", json::array())) add(*to, s);
       }
-      if (!out.story.empty() || !out.subtask.empty() || !out.epic.empty()) return out;
+      if (!out.story.empty() || !out.subtask.empty() || !out.epic.empty()) {
+        statuses_by_type_ = out;
+        return out;
+      }
     } else if (!r && r.error().kind != epicsync::ErrorKind::kNotFound) {
       return r.error();
     }
@@ -776,6 +781,7 @@ epicsync::Result<tracker::WorkflowStatuses> JiraTracker::workflow_statuses() {
   if (!r) return r.error();
   for (const auto& s : *r) add(out.story, s);
   out.subtask = out.epic = out.story;
+  statuses_by_type_ = out;
   return out;
 }
 

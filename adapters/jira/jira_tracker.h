@@ -90,6 +90,10 @@ class JiraTracker final : public tracker::Tracker {
   // and Jira lets this user (falling back once, with a warning, when it does not).
   jira::Result<Response> send_edit(const std::string& key, const nlohmann::json& body);
   std::atomic<bool> quiet_edits_refused_{false};
+  // The project's workflows do not change during a run: read once, for the plan and the
+  // executor alike.
+  std::mutex workflow_mu_;
+  std::optional<tracker::WorkflowStatuses> statuses_by_type_;
   std::once_flag quiet_edits_warned_;
   jira::Result<Response> send_json(Method method, const std::string& path,
                                    const nlohmann::json& body);

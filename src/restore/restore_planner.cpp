@@ -128,6 +128,7 @@ class Restorer {
       : backup_(backup), current_(current), since_(since), undo_(undo), o_(o) {
     index(backup_, backup_by_key_);
     index(current_, current_by_key_);
+    index_identities();
   }
 
   Result<plan::Plan> run() {
@@ -283,30 +284,31 @@ class Restorer {
   // Whether `now` (not in the backup) carries the identity of a backup issue that is gone: it is
   // that issue brought back, restored in its place, never deleted as new.
   bool stands_for_backup_issue(const RemoteIssue& now) const {
-    const std::string identity = tracker::identity_of(now);
-    if (identity.empty()) return false;
-    for (const auto* list : {&backup_.stories, &backup_.subtasks}) {
-      for (const auto& b : *list) {
-        if (b.subtask == now.subtask && !in_current(b.key) && tracker::identity_of(b) == identity) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return gone_identities_.count({tracker::identity_of(now), now.subtask}) > 0;
   }
 
   // An issue of the epic now, not in the backup, recorded under `b`'s identity.
   const RemoteIssue* same_identity_since(const RemoteIssue& b) const {
-    const std::string identity = tracker::identity_of(b);
-    if (identity.empty()) return nullptr;
-    for (const auto* list : {&current_.stories, &current_.subtasks}) {
-      for (const auto& r : *list) {
-        if (r.subtask == b.subtask && !in_backup(r.key) && tracker::identity_of(r) == identity) {
-          return &r;
-        }
+    auto it = new_by_identity_.find({tracker::identity_of(b), b.subtask});
+    return it == new_by_identity_.end() ? nullptr : it->second;
+  }
+
+  // Both sides of "brought back under another key", by identity, built once: backup issues that
+  // are gone, and issues of the epic that the backup does not hold.
+  void index_identities() {
+    for (const auto* list : {&backup_.stories, &backup_.subtasks}) {
+      for (const auto& b : *list) {
+        const std::string identity = tracker::identity_of(b);
+        if (!identity.empty() && !in_current(b.key)) gone_identities_.insert({identity, b.subtask});
       }
     }
-    return nullptr;
+    for (const auto* list : {&current_.stories, &current_.subtasks}) {
+      for (const auto& r : *list) {
+        const std::string identity = tracker::identity_of(r);
+        if (!identity.empty() && !in_backup(r.key))
+          new_by_identity_.emplace(std::pair{identity, r.subtask}, &r);
+      }
+    }
   }
 
   // Fields, status, comments, links and the identity property of an issue that still exists.
@@ -725,6 +727,8 @@ class Restorer {
   const RestoreOptions& o_;
   std::map<std::string, const RemoteIssue*> backup_by_key_, current_by_key_;
   std::set<std::string> planned_links_;
+  std::set<std::pair<std::string, bool>> gone_identities_;  // (identity, sub-task)
+  std::map<std::pair<std::string, bool>, const RemoteIssue*> new_by_identity_;
   // Per issue: a backup comment's id → the comment that now stands for it.
   std::map<std::string, std::map<std::string, std::string>> stands_for_;
   plan::Plan plan_;
