@@ -135,8 +135,11 @@ class Runs {
 class EpicBuilder {
  public:
   EpicBuilder(const SourceText& src, std::vector<model::Diagnostic>& diagnostics,
-              std::string project)
-      : src_(src), diag_(diagnostics), reader_{src, diag_, std::move(project)} {}
+              std::string project, const std::vector<std::string>& custom_fields)
+      : src_(src),
+        diag_(diagnostics),
+        reader_{src, diag_, std::move(project)},
+        custom_fields_(custom_fields) {}
 
   void on_block(const Block& b) {
     if (cmark_node_get_type(b.node) == CMARK_NODE_HEADING) {
@@ -268,6 +271,7 @@ class EpicBuilder {
       }
     } else if (name == "epic name" || name == "name" || name == "title") {
       if (epic_.title.empty()) epic_.title = strip_decoration(f.value);
+    } else if (apply_table_field(f, epic_.fields)) {
     } else {
       diag_.warning(f.pos, "unknown epic field '" + f.name + "' is kept but not synced");
     }
@@ -513,9 +517,12 @@ class EpicBuilder {
         }
         return;
       case FieldKind::kUnknown:
+        if (apply_table_field(f, s.fields)) return;
         s.unknown_fields.push_back({f.name, f.value, f.pos});
         diag_.warning(f.pos, "unknown field '" + f.name + "' is kept but not synced",
-                      "known fields: Story Points, Priority, Status, Assignee, Labels, Issue");
+                      "known fields: Story Points, Priority, Status, Assignee, Labels, Issue, "
+                      "Components, Fix Versions, Due Date; a custom field is synced once "
+                      "jira.fields maps its name");
         return;
     }
   }
@@ -574,11 +581,56 @@ class EpicBuilder {
     return fields;
   }
 
-  static bool names_known(const std::vector<FieldLine>& fields) {
+  bool names_known(const std::vector<FieldLine>& fields) const {
     for (const auto& f : fields) {
-      if (field_kind(f.name) != FieldKind::kUnknown) return true;
+      if (field_kind(f.name) != FieldKind::kUnknown || !table_field(f.name).empty()) return true;
     }
     return false;
+  }
+
+  // The field table's name for a metadata name: a system field (Components, Fix Versions, Due
+  // Date) or a custom field of the configuration; "" when it is neither.
+  std::string table_field(const std::string& name) const {
+    std::string builtin = builtin_extra_field(name);
+    if (!builtin.empty()) return builtin;
+    const std::string folded = folded_name(name);
+    for (const auto& c : custom_fields_) {
+      if (folded_name(c) == folded) return c;
+    }
+    return {};
+  }
+
+  // A field of the table: kept with the position of its value. A due date is checked here, where
+  // the line is known; the other kinds need the tracker's metadata and are checked by the plan.
+  bool apply_table_field(const FieldLine& f, std::vector<model::FieldSetting>& out) {
+    const std::string field = table_field(f.name);
+    if (field.empty()) return false;
+    // "-" (or "—") alone clears the field; any other value loses its decoration ("🚀 Mobile",
+    // "**API**"), as every field's value does.
+    const std::string_view written = trim(f.value);
+    const bool clear = written == "-" || written == "—";
+    // A signed number ("-250") keeps its sign: decoration is only around words.
+    const bool signed_number = written.size() > 1 && (written[0] == '-' || written[0] == '+') &&
+                               ((written[1] >= '0' && written[1] <= '9') || written[1] == '.');
+    const std::string value = clear           ? std::string("-")
+                              : signed_number ? std::string(written)
+                                              : strip_decoration(written);
+    if (value.empty()) return true;  // an empty row manages nothing, like the other fields
+    const auto pos = at_value(f.pos, f.value);
+    if (field == "Due Date" && !clear && !model::is_iso_date(value)) {
+      diag_.error(pos, f.name + ": '" + value + "' is not a date",
+                  "write it as YYYY-MM-DD (2026-03-31), or - to clear it");
+      return true;
+    }
+    for (const auto& s : out) {
+      if (s.field == field) {
+        diag_.warning(pos, f.name + " is written twice (also as " + s.name + " on line " +
+                               std::to_string(s.pos.line) + "); this one counts");
+      }
+    }
+    std::erase_if(out, [&](const model::FieldSetting& s) { return s.field == field; });
+    out.push_back({field, f.name, value, pos});
+    return true;
   }
 
   static std::string label_text(std::string_view s) {
@@ -667,6 +719,7 @@ class EpicBuilder {
                                               // heading being read has had its warning already
   SourcePos section_pos_;
   Runs section_runs_;
+  const std::vector<std::string>& custom_fields_;
 };
 
 }  // namespace
@@ -685,7 +738,7 @@ ParseResult parse_epic(std::string_view text, const ParseOptions& options) {
   }
   SourceText src(text);
   CmarkArena arena;
-  EpicBuilder builder(src, result.diagnostics, options.project);
+  EpicBuilder builder(src, result.diagnostics, options.project, options.custom_fields);
   builder.reserve_stories(story_heading_bound(src));
   for_each_block(src, arena, [&](const Block& b) { builder.on_block(b); });
   result.epic = builder.finish();

@@ -14,6 +14,9 @@ struct ParseOptions {
   // only when KEY is of this project, so "Support (UTF-8)" stays a name. Empty: the project of
   // the file's Epic Key; with neither, any key.
   std::string project;
+  // The names of the custom fields the configuration maps (jira.fields): a metadata row with one
+  // of them sets that field, like Components or Due Date, instead of being an unknown field.
+  std::vector<std::string> custom_fields;
 };
 
 struct ParseResult {

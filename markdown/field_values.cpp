@@ -182,6 +182,17 @@ FieldKind field_kind(std::string_view name) {
   return FieldKind::kUnknown;
 }
 
+std::string builtin_extra_field(std::string_view name) {
+  const std::string key = folded_name(name);
+  if (key == "components" || key == "component" || key == "component/s") return "Components";
+  if (key == "fix versions" || key == "fix version" || key == "fix version/s" ||
+      key == "fixversions") {
+    return "Fix Versions";
+  }
+  if (key == "due date" || key == "due" || key == "duedate") return "Due Date";
+  return {};
+}
+
 std::optional<model::StatusMeaning> parse_status(std::string_view value) {
   return lookup(kStatusWords, value);
 }

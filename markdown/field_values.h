@@ -14,6 +14,11 @@ enum class FieldKind { kPoints, kPriority, kStatus, kAssignee, kLabels, kTracker
 
 FieldKind field_kind(std::string_view name);
 
+// The field table's system fields by the names a file may give them: "Components" (also
+// "Component", "Component/s"), "Fix Versions" (also "Fix Version", "Fix Version/s"), "Due Date"
+// (also "Due"). The table's name for the field, or "" when the name is none of them.
+std::string builtin_extra_field(std::string_view name);
+
 // Emoji, symbols, markdown markers and blanks around a value are decoration: "🔴 Critical",
 // "**Critical**" and " Critical: " are all "Critical". Letters and digits of any script stay.
 std::string strip_decoration(std::string_view value);

@@ -3,6 +3,7 @@
 #include "jira/ascii.h"
 
 #include <algorithm>
+#include <map>
 
 namespace epicsync::jira {
 namespace {
@@ -109,6 +110,160 @@ std::string choose_epic_link_field(const json& all_fields,
     if ((by_name || by_schema) && on(on_screen, id)) return id;
   }
   return {};
+}
+
+namespace {
+
+// A member as text, or "" when it is missing or not a string: metadata from plugins and older
+// servers does not always have the shape the documentation gives.
+std::string text_of(const json& j, const char* name) {
+  if (!j.is_object()) return {};
+  auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+tracker::FieldKind field_kind_of(const json& schema) {
+  using tracker::FieldKind;
+  const std::string type = text_of(schema, "type");
+  const std::string items = text_of(schema, "items");
+  const std::string custom = text_of(schema, "custom");
+  if (type == "array") {
+    if (items == "option") return FieldKind::kOptions;
+    if (items == "component") return FieldKind::kComponents;
+    if (items == "version") return FieldKind::kVersions;
+    return FieldKind::kUnsupported;
+  }
+  if (type == "option") return FieldKind::kOption;
+  if (type == "number") return FieldKind::kNumber;
+  if (type == "date") return FieldKind::kDate;
+  if (type == "user") return FieldKind::kUser;
+  // Only a single-line text field is plain text; a multi-line one holds rich text (ADF on
+  // Cloud), as do system text fields such as the description and the environment.
+  if (type == "string" && custom.find("textfield") != std::string::npos) return FieldKind::kText;
+  return FieldKind::kUnsupported;
+}
+
+namespace {
+
+// The field's entry on a createmeta screen, in either of Jira's shapes, or nullptr.
+const json* screen_entry(const json* page, const std::string& id) {
+  if (!page || !page->is_object()) return nullptr;
+  for (const auto& f : items_of(*page, {"fields", "values", "results"})) {
+    const std::string field = text_of(f, "fieldId");
+    if ((field.empty() ? text_of(f, "key") : field) == id) return &f;
+  }
+  if (page->contains("fields") && (*page)["fields"].is_object() && (*page)["fields"].contains(id)) {
+    return &(*page)["fields"][id];
+  }
+  return nullptr;
+}
+
+// The values a screen offers: option values, component and version names; archived versions
+// and disabled options cannot be chosen any more.
+void add_allowed(tracker::FieldSpec& spec, const json* entry) {
+  if (!entry || !entry->is_object() || !entry->contains("allowedValues") ||
+      !(*entry)["allowedValues"].is_array()) {
+    return;
+  }
+  for (const auto& v : (*entry)["allowedValues"]) {
+    if (!v.is_object()) continue;
+    std::string text = text_of(v, "value");
+    if (text.empty()) text = text_of(v, "name");
+    auto flag = [&](const char* k) {
+      return v.contains(k) && v[k].is_boolean() && v[k].get<bool>();
+    };
+    if (flag("archived") || flag("disabled")) continue;
+    if (!text.empty() &&
+        std::find(spec.allowed.begin(), spec.allowed.end(), text) == spec.allowed.end()) {
+      spec.allowed.push_back(std::move(text));
+    }
+  }
+}
+
+std::string schema_text(const json& schema) {
+  std::string t = text_of(schema, "custom");
+  if (t.empty()) t = text_of(schema, "type");
+  if (t.empty()) t = "unknown";
+  if (auto colon = t.rfind(':'); colon != std::string::npos) t = t.substr(colon + 1);
+  return t;
+}
+
+}  // namespace
+
+epicsync::Result<std::vector<tracker::FieldSpec>> field_table(
+    const json& all_fields, const Screens& screens,
+    const std::vector<std::pair<std::string, std::string>>& configured,
+    const std::vector<std::string>& taken) {
+  std::vector<tracker::FieldSpec> out;
+  auto add = [&](const json& field, const std::string& name, tracker::FieldKind kind) {
+    tracker::FieldSpec spec;
+    spec.key = text_of(field, "id");
+    spec.name = name;
+    spec.kind = kind;
+    spec.type_text = schema_text(field.contains("schema") ? field["schema"] : json());
+    const json* story = screen_entry(screens.story, spec.key);
+    const json* subtask = screen_entry(screens.subtask, spec.key);
+    const json* epic = screen_entry(screens.epic, spec.key);
+    spec.on_story = story != nullptr;
+    spec.on_subtask = subtask != nullptr;
+    spec.on_epic = epic != nullptr;
+    for (const json* e : {story, epic, subtask}) add_allowed(spec, e);
+    out.push_back(std::move(spec));
+  };
+  const json fields = all_fields.is_array() ? all_fields : json::array();
+  for (const auto& b : tracker::builtin_fields()) {
+    for (const auto& f : fields) {
+      if (text_of(f, "id") == b.key) add(f, std::string(b.name), b.kind);
+    }
+  }
+  auto usage = [](std::string message, std::string hint) {
+    return Error{epicsync::ErrorKind::kUsage, "jira.fields: " + std::move(message),
+                 std::move(hint)};
+  };
+  std::map<std::string, std::string> named;  // field id → the first name configured for it
+  for (const auto& [name, wanted] : configured) {
+    std::vector<const json*> hits;
+    for (const auto& f : fields) {
+      if (ascii_lower(text_of(f, "id")) == ascii_lower(wanted)) hits = {&f};
+    }
+    if (hits.empty()) {
+      for (const auto& f : fields) {
+        if (ascii_lower(text_of(f, "name")) == ascii_lower(wanted)) hits.push_back(&f);
+      }
+    }
+    if (hits.empty()) {
+      return usage("'" + name + "' names field '" + wanted + "', which this Jira does not have",
+                   "give a field id (customfield_10040) or the field's name in Jira");
+    }
+    if (hits.size() > 1) {
+      std::string ids;
+      for (const auto* h : hits) ids += (ids.empty() ? "" : ", ") + text_of(*h, "id");
+      return usage("'" + name + "': several fields are named '" + wanted + "' (" + ids + ")",
+                   "give the field id instead");
+    }
+    const json& field = *hits[0];
+    const std::string id = text_of(field, "id");
+    const bool custom = field.contains("custom") && field["custom"].is_boolean()
+                            ? field["custom"].get<bool>()
+                            : id.rfind("customfield_", 0) == 0;
+    if (!custom || std::find(taken.begin(), taken.end(), id) != taken.end()) {
+      // Components, fix versions and the due date are in the table already, and the summary,
+      // description, points and the rest are the file's own fields: a second way to write one
+      // of them would make two rows fight over it.
+      return usage("'" + name + "' names " + id + ", which epicsync already manages as " +
+                       (tracker::find_spec(out, id) ? tracker::find_spec(out, id)->name
+                                                    : std::string("one of the file's own fields")),
+                   "jira.fields is for custom fields; write that field under its own name");
+    }
+    if (auto [it, fresh] = named.emplace(id, name); !fresh) {
+      return usage("'" + it->second + "' and '" + name + "' both name " + id,
+                   "give each custom field one name");
+    }
+    add(field, name, field_kind_of(field.contains("schema") ? field["schema"] : json()));
+  }
+  return out;
 }
 
 tracker::Deployment deployment_from_server_info(const json& info) {

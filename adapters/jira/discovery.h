@@ -37,6 +37,25 @@ epicsync::Result<std::string> choose_points_field(const nlohmann::json& all_fiel
 std::string choose_epic_link_field(const nlohmann::json& all_fields,
                                    const std::vector<std::string>& on_screen);
 
+// The field table of this project: the built-in extra fields (components, fix versions, due date)
+// that exist, and each configured custom field (jira.fields: the name the file writes → a field
+// id, or the field's name in Jira), with its kind from the field's schema, whether the story,
+// sub-task and epic screens have it, and its allowed values. A configured field that does not
+// exist, or a name that matches several fields, is an error naming it.
+struct Screens {
+  const nlohmann::json* story = nullptr;
+  const nlohmann::json* subtask = nullptr;
+  const nlohmann::json* epic = nullptr;
+};
+epicsync::Result<std::vector<tracker::FieldSpec>> field_table(
+    const nlohmann::json& all_fields, const Screens& screens,
+    const std::vector<std::pair<std::string, std::string>>& configured,
+    const std::vector<std::string>& taken = {});
+
+// A field's kind from its schema (GET field): {"type": "array", "items": "option"} is a
+// multi-select.
+tracker::FieldKind field_kind_of(const nlohmann::json& schema);
+
 tracker::Deployment deployment_from_server_info(const nlohmann::json& info);
 
 }  // namespace epicsync::jira

@@ -1,5 +1,8 @@
 #include "jira/issue_json.h"
 
+#include <cstdlib>
+#include <sstream>
+
 #include "richtext/adf.h"
 #include "richtext/wiki.h"
 
@@ -23,12 +26,34 @@ json user_value(const std::string& who, tracker::Deployment d) {
 void put_common(json& fields, const std::optional<double>& points,
                 const std::optional<std::string>& priority,
                 const std::optional<std::vector<std::string>>& labels,
-                const std::optional<std::string>& assignee, const tracker::TrackerInfo& info,
-                const FieldIds& ids) {
+                const std::optional<std::string>& assignee, const tracker::FieldValues& extra,
+                bool create, const tracker::TrackerInfo& info, const FieldIds& ids) {
   if (points && !ids.story_points.empty()) fields[ids.story_points] = *points;
   if (priority) fields["priority"] = {{"name", *priority}};
   if (labels) fields["labels"] = *labels;
   if (assignee) fields["assignee"] = user_value(*assignee, info.deployment);
+  for (const auto& [key, value] : extra) {
+    const tracker::FieldSpec* spec = tracker::find_spec(ids.extra, key);
+    if (!spec) spec = tracker::find_spec(info.fields, key);
+    // A new issue starts with the field empty: nothing to send for an empty value.
+    if (!spec || (create && value.empty())) continue;
+    fields[key] = field_value_json(*spec, value, info.deployment);
+  }
+}
+
+// The name of each object of a list ("components": [{"name": "API"}]) or its option value.
+std::vector<std::string> member_texts(const json& v, const char* member) {
+  std::vector<std::string> out;
+  if (!v.is_array()) return out;
+  for (const auto& item : v) {
+    if (item.is_string()) {
+      out.push_back(item.get<std::string>());
+    } else {
+      std::string s = str(item, member);
+      if (!s.empty()) out.push_back(std::move(s));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -39,7 +64,76 @@ std::vector<std::string> search_fields(const FieldIds& ids) {
                                   "resolution", "comment",     "created", "updated"};
   if (!ids.story_points.empty()) out.push_back(ids.story_points);
   if (!ids.epic_link.empty()) out.push_back(ids.epic_link);
+  for (const auto& spec : ids.extra) out.push_back(spec.key);
   return out;
+}
+
+tracker::FieldValue field_value_from_json(const tracker::FieldSpec& spec, const json& v) {
+  using tracker::FieldKind;
+  tracker::FieldValue out;
+  switch (spec.kind) {
+    case FieldKind::kComponents:
+    case FieldKind::kVersions:
+      out = member_texts(v, "name");
+      break;
+    case FieldKind::kOptions:
+      out = member_texts(v, "value");
+      break;
+    case FieldKind::kOption:
+      if (v.is_object() && !str(v, "value").empty()) out.push_back(str(v, "value"));
+      break;
+    case FieldKind::kUser:
+      if (v.is_object()) {
+        std::string who = str(v, "accountId");
+        if (who.empty()) who = str(v, "name");
+        if (!who.empty()) out.push_back(std::move(who));
+      }
+      break;
+    case FieldKind::kNumber:
+      if (v.is_number()) {
+        std::ostringstream s;
+        s.precision(15);
+        s << v.get<double>();
+        out.push_back(s.str());
+      }
+      break;
+    case FieldKind::kDate:
+    case FieldKind::kText:
+      if (v.is_string() && !v.get<std::string>().empty()) out.push_back(v.get<std::string>());
+      break;
+    case FieldKind::kUnsupported:
+      break;
+  }
+  return tracker::canonical(spec.kind, std::move(out));
+}
+
+json field_value_json(const tracker::FieldSpec& spec, const tracker::FieldValue& value,
+                      tracker::Deployment deployment) {
+  using tracker::FieldKind;
+  auto list = [&](const char* member) {
+    json out = json::array();
+    for (const auto& v : value) out.push_back({{member, v}});
+    return out;
+  };
+  switch (spec.kind) {
+    case FieldKind::kComponents:
+    case FieldKind::kVersions:
+      return list("name");
+    case FieldKind::kOptions:
+      return list("value");
+    case FieldKind::kOption:
+      return value.empty() ? json(nullptr) : json{{"value", value[0]}};
+    case FieldKind::kUser:
+      return value.empty() ? json(nullptr) : user_value(value[0], deployment);
+    case FieldKind::kNumber:
+      return value.empty() ? json(nullptr) : json(std::strtod(value[0].c_str(), nullptr));
+    case FieldKind::kDate:
+    case FieldKind::kText:
+      return value.empty() ? json(nullptr) : json(value[0]);
+    case FieldKind::kUnsupported:
+      break;
+  }
+  return nullptr;
 }
 
 tracker::StatusCategory category_from_key(const std::string& key) {
@@ -104,6 +198,10 @@ tracker::RemoteIssue issue_from_json(const json& issue, const FieldIds& ids,
     if (auto sp = f.find(ids.story_points); sp != f.end() && sp->is_number()) {
       r.points = sp->get<double>();
     }
+  }
+  for (const auto& spec : ids.extra) {
+    auto v = f.find(spec.key);
+    r.fields[spec.key] = field_value_from_json(spec, v == f.end() ? json(nullptr) : *v);
   }
   if (auto st = f.find("subtasks"); st != f.end() && st->is_array()) {
     for (const auto& s : *st) r.subtask_keys.push_back(str(s, "key"));
@@ -197,7 +295,7 @@ epicsync::Result<json> create_payload(const tracker::IssueDraft& d,
       fields["parent"] = {{"key", d.parent_key}};
     }
   }
-  put_common(fields, d.points, d.priority_name, d.labels, d.assignee, info, ids);
+  put_common(fields, d.points, d.priority_name, d.labels, d.assignee, d.fields, true, info, ids);
   json payload = {{"fields", fields}};
   if (!d.identity.empty()) {
     json value = {{"id", d.identity}};
@@ -223,7 +321,8 @@ epicsync::Result<json> update_payload(const tracker::FieldChanges& c,
   if (c.points && !ids.story_points.empty()) {
     fields[ids.story_points] = c.points->has_value() ? json(**c.points) : json(nullptr);
   }
-  put_common(fields, std::nullopt, c.priority_name, c.labels, c.assignee, info, ids);
+  put_common(fields, std::nullopt, c.priority_name, c.labels, c.assignee, c.fields, false, info,
+             ids);
   return json{{"fields", fields}};
 }
 

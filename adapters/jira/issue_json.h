@@ -19,6 +19,7 @@ using tracker::kPropertyKey;
 struct FieldIds {
   std::string story_points;  // e.g. customfield_10016; empty: none
   std::string epic_link;     // e.g. customfield_10014; empty: stories join epics by parent
+  std::vector<tracker::FieldSpec> extra;  // the field table: read on every issue, written by kind
 };
 
 // The `fields` a search asks for: only what the model uses.
@@ -26,6 +27,12 @@ std::vector<std::string> search_fields(const FieldIds& ids);
 
 tracker::RemoteIssue issue_from_json(const nlohmann::json& issue, const FieldIds& ids,
                                      tracker::Deployment deployment);
+
+// One extra field's value as Jira holds it, in canonical form, and as Jira wants it sent (null
+// clears a scalar field, [] a list).
+tracker::FieldValue field_value_from_json(const tracker::FieldSpec& spec, const nlohmann::json& v);
+nlohmann::json field_value_json(const tracker::FieldSpec& spec, const tracker::FieldValue& value,
+                                tracker::Deployment deployment);
 
 tracker::StatusCategory category_from_key(const std::string& key);
 

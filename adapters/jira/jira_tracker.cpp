@@ -163,17 +163,51 @@ epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& p
   info_.subtask_type_id = types->subtask_id;
   info_.epic_type_id = types->epic_id;
 
-  auto screen = call(Method::kGet,
-                     api("issue/createmeta/" + project_key + "/issuetypes/" + info_.story_type_id),
-                     nullptr, {{"maxResults", "200"}});
-  if (!screen) return screen.error();
-  const auto on_screen = screen_field_ids(*screen);
+  // The create screens of the three kinds of issue epicsync writes, together: which fields each
+  // can set (a restore re-creates sub-tasks and a sync writes the epic's own fields), and the
+  // allowed values of the field table's fields.
+  std::vector<Request> screen_reqs;
+  std::vector<const std::string*> screen_types;
+  for (const auto* type : {&info_.story_type_id, &info_.subtask_type_id, &info_.epic_type_id}) {
+    if (type->empty()) continue;
+    screen_types.push_back(type);
+    screen_reqs.push_back(Request{Method::kGet,
+                                  api("issue/createmeta/" + project_key + "/issuetypes/" + *type),
+                                  {{"maxResults", "200"}},
+                                  {{"Accept", "application/json"}},
+                                  "",
+                                  true,
+                                  std::nullopt});
+  }
+  std::map<const std::string*, json> screens;
+  auto answers = client_->send_all(screen_reqs);
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (!answers[i]) return to_error(answers[i].error());
+    json page = json::parse(answers[i]->body, nullptr, false);
+    if (!page.is_object()) {
+      return Error{epicsync::ErrorKind::kRejected,
+                   "GET " + screen_reqs[i].path + ": the tracker's answer is not JSON", ""};
+    }
+    screens[screen_types[i]] = std::move(page);
+  }
+  auto screen_of = [&](const std::string& type) -> const json* {
+    auto it = screens.find(&type);
+    return it == screens.end() ? nullptr : &it->second;
+  };
+  const json& screen = *screen_of(info_.story_type_id);
+  const auto on_screen = screen_field_ids(screen);
   auto points = choose_points_field(all_fields, on_screen, options_.story_points_field);
   if (!points) return points.error();
   ids_.story_points = *points;
   ids_.epic_link = choose_epic_link_field(all_fields, on_screen);
   info_.story_points_field = ids_.story_points;
   info_.epic_link_field = ids_.epic_link;
+  auto table = field_table(
+      all_fields, {&screen, screen_of(info_.subtask_type_id), screen_of(info_.epic_type_id)},
+      options_.fields, {ids_.story_points, ids_.epic_link});
+  if (!table) return table.error();
+  ids_.extra = *table;
+  info_.fields = *table;
   connected_ = true;
   return info_;
 }
@@ -674,9 +708,13 @@ epicsync::Result<tracker::Done> JiraTracker::update_issue(const std::string& key
   json missing = json::object();
   const json& have = now->contains("fields") ? (*now)["fields"] : json::object();
   for (const auto& [field, wanted] : payload["fields"].items()) {
-    if (!have.contains(field) || !same_field_value(field, have[field], wanted)) {
-      missing[field] = wanted;
-    }
+    const json& now_value = have.contains(field) ? have[field] : json(nullptr);
+    // A field of the table compares as the planner does: in canonical form, by kind.
+    const tracker::FieldSpec* spec = tracker::find_spec(ids_.extra, field);
+    const bool arrived =
+        spec ? field_value_from_json(*spec, now_value) == field_value_from_json(*spec, wanted)
+             : have.contains(field) && same_field_value(field, now_value, wanted);
+    if (!arrived) missing[field] = wanted;
   }
   if (missing.empty()) return tracker::Done{};
   auto again = send_edit(key, {{"fields", missing}});
@@ -730,7 +768,8 @@ epicsync::Result<std::map<std::string, std::string>> JiraTracker::resolve_users(
     for (const auto& u : *found) {
       const std::string id = u.value(cloud ? "accountId" : "name", "");
       if (id == who || ascii_lower(u.value("emailAddress", "")) == ascii_lower(who) ||
-          u.value("displayName", "") == who || u.value("name", "") == who) {
+          ascii_lower(u.value("displayName", "")) == ascii_lower(who) ||
+          u.value("name", "") == who) {
         ids.push_back(id);
       }
     }

@@ -19,8 +19,10 @@ namespace epicsync::jira {
 
 struct JiraOptions {
   std::string story_points_field;  // config override; empty: discovered
-  int page_size = 100;             // search page size (Jira's maximum when fields are asked for)
-  int bulk_size = 50;              // issue/bulk's maximum
+  // jira.fields: the name the file writes → a custom field's id or name, in the config's order.
+  std::vector<std::pair<std::string, std::string>> fields;
+  int page_size = 100;  // search page size (Jira's maximum when fields are asked for)
+  int bulk_size = 50;   // issue/bulk's maximum
   int max_transition_steps = 12;
   // How long to look for an issue whose create answer was lost before calling its outcome
   // unknown (jira.search_wait): Jira Cloud's search index lags behind writes.

@@ -59,6 +59,8 @@ json issue_to_json(const RemoteIssue& i) {
   }
   json properties = json::object();
   for (const auto& [k, v] : i.properties) properties[k] = v;
+  json fields = json::object();
+  for (const auto& [k, v] : i.fields) fields[k] = v;
   return {
       {"id", i.id},
       {"key", i.key},
@@ -74,6 +76,7 @@ json issue_to_json(const RemoteIssue& i) {
       {"labels", i.labels},
       {"assignee", i.assignee},
       {"assignee_display", i.assignee_display},
+      {"fields", std::move(fields)},
       {"status",
        {{"id", i.status.id},
         {"name", i.status.name},
@@ -154,6 +157,21 @@ RemoteIssue issue_from_json(const json& j, const std::string& path) {
   read_strings(j, "labels", i.labels, path);
   read_string(j, "assignee", i.assignee, path);
   read_string(j, "assignee_display", i.assignee_display, path);
+  // Backups before the field table have no "fields": nothing was read, nothing is restored.
+  if (const json* f = member(j, "fields", path)) {
+    if (!f->is_object()) throw BadField(path + ".fields: expected an object");
+    for (const auto& [k, v] : f->items()) {
+      if (!v.is_array()) throw BadField(path + ".fields." + k + ": expected a list of strings");
+      std::vector<std::string> values;
+      for (const auto& item : v) {
+        if (!item.is_string()) {
+          throw BadField(path + ".fields." + k + ": expected a list of strings");
+        }
+        values.push_back(item.get<std::string>());
+      }
+      i.fields[k] = std::move(values);
+    }
+  }
   if (const json* s = member(j, "status", path)) {
     read_string(*s, "id", i.status.id, path + ".status");
     read_string(*s, "name", i.status.name, path + ".status");

@@ -70,7 +70,7 @@ int run_diff(const Options& o, std::ostream& out, std::ostream& err) {
   if (!now) return fail(now.error());
 
   const report::SnapshotDiff diff =
-      report::diff_snapshots(*then, *now, sync::rich_text_ops().to_markdown);
+      report::diff_snapshots(*then, *now, sync::rich_text_ops().to_markdown, session->info.fields);
   const backup::Manifest& m = info->manifest;
   if (o.output == OutputFormat::kJson) {
     nlohmann::json doc = {

@@ -122,6 +122,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   ro.issues = std::set<std::string>(o.issues.begin(), o.issues.end());
   ro.stories = std::set<std::string>(o.stories.begin(), o.stories.end());
   ro.rich_text = sync::rich_text_ops();
+  ro.fields = session->info.fields;
   std::optional<plan::Plan> made;
   auto replan = [&]() -> std::optional<Error> {
     auto p = restore::make_restore_plan(*wanted, *current, since, undo, ro);

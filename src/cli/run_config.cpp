@@ -1,5 +1,7 @@
 #include "cli/run_config.h"
 
+#include "field_values.h"
+
 namespace epicsync::cli {
 namespace {
 
@@ -25,11 +27,34 @@ std::string named(const config::Config& c, const std::string& key, const std::st
 Result<config::Config> load_run_config(const Options& o, std::ostream& err) {
   auto cfg = config::load_config(config_overrides(o), config::Environment::real());
   if (!cfg) return cfg.error();
+  if (auto bad = check_field_names(*cfg)) return *bad;
   if (o.verbose) err << "config:\n" << cfg->describe();
   if (!o.quiet) {
     for (const auto& w : cfg->warnings) err << "config: warning: " << w << "\n";
   }
   return cfg;
+}
+
+std::optional<Error> check_field_names(const config::Config& c) {
+  for (const auto& [name, field] : c.fields) {
+    // The file's own field names win in the parser: a custom field under one of them would never
+    // be written, so it is refused rather than ignored.
+    const std::string builtin = markdown::builtin_extra_field(name);
+    if (markdown::field_kind(name) != markdown::FieldKind::kUnknown || !builtin.empty()) {
+      return Error{ErrorKind::kUsage,
+                   (c.config_file.empty() ? std::string() : c.config_file + ": ") +
+                       "jira.fields: '" + name + "' is already a field of the file (" +
+                       (builtin.empty() ? "see docs/markdown-format.md" : builtin) + ")",
+                   "give the custom field another name, as the file should write it"};
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> custom_field_names(const config::Config& c) {
+  std::vector<std::string> names;
+  for (const auto& [name, field] : c.fields) names.push_back(name);
+  return names;
 }
 
 std::string credentials_hint(const config::Config& c) {

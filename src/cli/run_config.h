@@ -1,6 +1,9 @@
 #pragma once
 
+#include <optional>
 #include <ostream>
+#include <string>
+#include <vector>
 
 #include "cli/options.h"
 #include "config/config.h"
@@ -13,6 +16,13 @@ namespace epicsync::cli {
 // to `err` on every run, since each one means a setting is not doing what its author meant;
 // --quiet silences them. With --verbose the whole configuration is shown first.
 Result<config::Config> load_run_config(const Options& o, std::ostream& err);
+
+// A jira.fields name that is already one of the file's own fields (Status, Owner, Components…):
+// kUsage naming the config file, since such a custom field could never be written.
+std::optional<Error> check_field_names(const config::Config& c);
+
+// The names jira.fields gives custom fields: what the markdown parser reads as fields.
+std::vector<std::string> custom_field_names(const config::Config& c);
 
 // Says which credentials a 401 or 403 from the tracker refers to, by setting name and source,
 // never by value: "the Cloud credentials JIRA_EMAIL and JIRA_API_TOKEN (from the environment)".

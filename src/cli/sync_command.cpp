@@ -15,6 +15,7 @@
 #include "cli/tracker_session.h"
 #include "config/config.h"
 #include "epic_parser.h"
+#include "field_values.h"
 #include "input_file.h"
 #include "plan/display_text.h"
 #include "plan/planner.h"
@@ -104,7 +105,13 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   }
   auto text = read_input_file(o.markdown_path);
   if (!text) return fail(text.error());
-  auto parsed = markdown::parse_epic(*text, {o.strict, o.epic.substr(0, o.epic.find('-'))});
+  // The configuration names the custom fields the file may write.
+  auto cfg = load_run_config(o, err);
+  // A configuration that cannot be read is said first: without it, the file's custom fields would
+  // read as unknown ones.
+  if (!cfg) return fail(cfg.error());
+  auto parsed = markdown::parse_epic(
+      *text, {o.strict, o.epic.substr(0, o.epic.find('-')), custom_field_names(*cfg)});
   if (!parsed.ok()) {
     for (const auto& d : parsed.diagnostics) {
       if (d.severity != model::Severity::kError) continue;
@@ -126,8 +133,6 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
         << " as its epic (Epic Key); syncing " << o.epic << " as --epic says\n";
   }
 
-  auto cfg = load_run_config(o, err);
-  if (!cfg) return fail(cfg.error());
   auto options = plan_options(o, parsed.epic, *cfg);
   if (!options) return fail(options.error());
 
@@ -221,10 +226,24 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
       if (!snapshot) return fail(snapshot.error());
     }
   }
+  options->fields = session->info.fields;
   std::vector<std::string> assignees;
+  // Users are resolved once for assignees and user fields alike.
+  auto user_fields = [&](const std::vector<model::FieldSetting>& settings) {
+    for (const auto& f : settings) {
+      for (const auto& spec : options->fields) {
+        if (spec.kind == tracker::FieldKind::kUser && f.value != "-" &&
+            markdown::folded_name(spec.name) == markdown::folded_name(f.field)) {
+          assignees.push_back(f.value);
+        }
+      }
+    }
+  };
+  if (options->stories.empty()) user_fields(parsed.epic.fields);
   for (const auto& s : parsed.epic.stories) {
-    if (s.assignee && (options->stories.empty() || options->stories.count(s.id))) {
-      assignees.push_back(*s.assignee);
+    if (options->stories.empty() || options->stories.count(s.id)) {
+      if (s.assignee) assignees.push_back(*s.assignee);
+      user_fields(s.fields);
     }
   }
   if (!assignees.empty()) {

@@ -8,6 +8,7 @@
 #include "cli/apply_session.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
+#include "cli/run_config.h"
 #include "cli/terminal.h"
 #include "epic_parser.h"
 #include "plan/display_text.h"
@@ -154,8 +155,9 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     std::string updated = markdown::with_tracker_keys(in.source_text, in.epic, keys, subtask_keys);
     // Written only as it reads back: a sub-task whose pin would not read back with the same name
     // and key (an item wrapped over lines, say) is left unpinned rather than renamed.
-    const auto reread =
-        markdown::parse_epic(updated, {false, in.epic_key.substr(0, in.epic_key.find('-'))});
+    const auto reread = markdown::parse_epic(
+        updated,
+        {false, in.epic_key.substr(0, in.epic_key.find('-')), custom_field_names(in.config)});
     size_t dropped = 0;
     for (auto it = subtask_keys.begin(); it != subtask_keys.end();) {
       const auto& [story, index] = it->first;

@@ -70,6 +70,7 @@ Result<TrackerSession> open_tracker(const config::Config& c, const std::string& 
   if (!client) return jira::to_error(client.error());
   jira::JiraOptions jo;
   jo.story_points_field = c.story_points_field;
+  jo.fields = c.fields;
   jo.search_wait = std::chrono::seconds(c.search_wait);
   jo.notify = c.notify;
   jo.warn = [&log, mu](const std::string& message) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/error_report.h"
+#include "cli/run_config.h"
 #include "cli/terminal.h"
 #include "epic_parser.h"
 #include "input_file.h"
@@ -139,7 +140,20 @@ void render_text(const Options& o, const markdown::ParseResult& r, std::ostream&
 int run_validate(const Options& o, std::ostream& out, std::ostream& err) {
   auto text = read_input_file(o.markdown_path);
   if (!text) return report_error(o.output, text.error(), out, err);
-  auto result = markdown::parse_epic(*text, {o.strict, o.epic.substr(0, o.epic.find('-'))});
+  // Validation is offline and needs no configuration, but the custom fields it names (jira.fields)
+  // are fields of the file, not unknown ones. A configuration that cannot be read is for a sync
+  // to report.
+  auto cfg = config::load_config(config_overrides(o), config::Environment::real());
+  if (cfg) {
+    if (auto bad = check_field_names(*cfg)) cfg = *bad;
+  }
+  if (!cfg && !o.quiet && o.output != OutputFormat::kJson) {
+    err << "warning: the configuration cannot be read (" << cfg.error().message
+        << "), so the custom fields of jira.fields are not known here\n";
+  }
+  auto result =
+      markdown::parse_epic(*text, {o.strict, o.epic.substr(0, o.epic.find('-')),
+                                   cfg ? custom_field_names(*cfg) : std::vector<std::string>{}});
   warn_named_statuses(result);
   const Totals t = count(result);
   if (o.output == OutputFormat::kJson) {

@@ -64,6 +64,15 @@ std::string Config::describe() const {
           << (src == sources.end() ? "?" : src->second) << "]\n";
     }
   }
+  if (fields.empty()) {
+    out << "jira.fields = (none)\n";
+  } else {
+    auto src = sources.find("jira.fields");
+    for (const auto& [name, field] : fields) {
+      out << "jira.fields." << name << " = " << field << "  ["
+          << (src == sources.end() ? "?" : src->second) << "]\n";
+    }
+  }
   line("jira.insecure", insecure ? "true" : "false", false);
   line("jira.notify", notify ? "true" : "false", false);
   line("jira.concurrency", std::to_string(concurrency), false);

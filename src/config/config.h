@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "error.h"
@@ -44,6 +45,9 @@ struct Config {
   // Meaning id (todo, in_progress, in_review, done, cancelled) → status names, in order of
   // preference. Empty: the planner's defaults.
   std::map<std::string, std::vector<std::string>> status_map;
+  // jira.fields: custom fields the file may write, by the name it writes them under → a field
+  // id (customfield_10040) or the field's name in Jira.
+  std::vector<std::pair<std::string, std::string>> fields;
   int keep_count = 20;
   std::string backup_dir;  // absolute, ~ expanded
   bool insecure = false;

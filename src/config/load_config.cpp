@@ -151,6 +151,10 @@ Result<Config> load(const Overrides& o, const Environment& env) {
     c.status_map = std::move(*from_file.status_map);
     c.sources["jira.status_map"] = c.config_file;
   }
+  if (from_file.fields) {
+    c.fields = std::move(*from_file.fields);
+    c.sources["jira.fields"] = c.config_file;
+  }
 
   c.warnings = std::move(from_file.warnings);
   add_auth_warnings(c);

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <array>
+#include <set>
 
 #include "config/config.h"
 
@@ -87,6 +88,8 @@ class Reader {
         e = read_int(value, key, 10, 100, out.keep_count);
       } else if (key == "jira.status_map") {
         e = read_status_map(value, out);
+      } else if (key == "jira.fields") {
+        e = read_fields(value, out);
       } else {
         unknown(entry.first, key, out);
       }
@@ -144,6 +147,36 @@ class Reader {
       map[*meaning] = std::move(names);
     }
     out.status_map = std::move(map);
+    return std::nullopt;
+  }
+
+  // jira.fields: {Team: customfield_10040, "Target start": Start date}. A name twice is an error:
+  // which of the two fields a file's row means would otherwise depend on the order.
+  std::optional<Error> read_fields(const YAML::Node& node, FileSettings& out) {
+    if (!node.IsMap()) {
+      Error e = fail(node, "jira.fields must be a mapping from a name the file writes to a field");
+      e.hint = "for example  fields: {Team: customfield_10040}";
+      return e;
+    }
+    std::vector<std::pair<std::string, std::string>> fields;
+    std::set<std::string> seen;
+    for (const auto& entry : node) {
+      auto name = key_of(entry.first, "jira.fields.");
+      if (!name) return error_;
+      const YAML::Node& value = entry.second;
+      if (!value.IsScalar() || value.Scalar().empty()) {
+        return fail(value, "jira.fields." + *name + " must be a field id or a field name");
+      }
+      std::string folded;
+      for (char c : *name) {
+        folded += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      }
+      if (name->empty() || !seen.insert(folded).second) {
+        return fail(entry.first, "jira.fields names '" + *name + "' twice (or it is empty)");
+      }
+      fields.emplace_back(*name, value.Scalar());
+    }
+    out.fields = std::move(fields);
     return std::nullopt;
   }
 

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "error.h"
@@ -14,6 +15,8 @@ namespace epicsync::config {
 struct FileSettings {
   std::map<std::string, std::string> strings;  // "jira.url", "backup.dir", … → value
   std::optional<std::map<std::string, std::vector<std::string>>> status_map;
+  // jira.fields: the name a file writes → a field id or a field's name in Jira, in file order.
+  std::optional<std::vector<std::pair<std::string, std::string>>> fields;
   std::optional<int> keep_count;
   std::optional<int> concurrency;
   std::optional<int> search_wait;      // seconds

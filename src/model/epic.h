@@ -83,6 +83,17 @@ struct Field {
   friend bool operator==(const Field&, const Field&) = default;
 };
 
+// A field of the field table as the file writes it: Components, Fix Versions, Due Date, or a
+// custom field named in the configuration (jira.fields). The value is checked against the
+// field's kind and allowed values when the plan is made: only the tracker knows them.
+struct FieldSetting {
+  std::string field;  // the table's name for it: "Components", or the jira.fields name
+  std::string name;   // as written
+  std::string value;  // as written, decoration removed; "-" clears the field
+  SourcePos pos;      // of the value
+  friend bool operator==(const FieldSetting&, const FieldSetting&) = default;
+};
+
 // How the story's description sections were written, in file order, so that the composed
 // description keeps the author's order.
 enum class SectionKind { kDescription, kAcceptanceCriteria, kTechnicalNotes, kOther };
@@ -110,6 +121,7 @@ struct Story {
   std::optional<std::vector<std::string>> labels;
   std::optional<std::string> tracker_key;
   SourcePos tracker_key_pos;
+  std::vector<FieldSetting> fields;  // in file order; a field named twice: the last one
   MetadataStyle metadata_style = MetadataStyle::kNone;
   int metadata_last_line = 0;  // the last line of the metadata blocks; 0 when there are none
 
@@ -135,6 +147,7 @@ struct Epic {
   std::optional<Status> status;
   std::optional<Priority> priority;
   std::optional<std::vector<std::string>> labels;
+  std::vector<FieldSetting> fields;
   std::vector<Story> stories;
   friend bool operator==(const Epic&, const Epic&) = default;
 };

@@ -47,4 +47,7 @@ std::string_view display_name(StatusMeaning m);
 std::string_view display_name(PriorityMeaning m);
 std::optional<PriorityMeaning> priority_from_id(std::string_view id);
 
+// YYYY-MM-DD naming a real day: how dates (due date, date fields) are written and sent.
+bool is_iso_date(std::string_view s);
+
 }  // namespace epicsync::model

@@ -203,6 +203,20 @@ class Planner {
         if (!kept.count(r.key) && managed_here(r)) orphan_story(r);
       }
     }
+    // A metadata row the file writes but epicsync does not know is kept in the file and never
+    // synced: said once per name, so a team sees why "Team" never reaches Jira.
+    std::map<std::string, std::vector<std::string>> unknown;
+    for (const auto* st : stories) {
+      for (const auto& f : st->unknown_fields) unknown[f.name].push_back(st->id);
+    }
+    for (const auto& [name, ids] : unknown) {
+      std::vector<std::string> shown(ids.begin(), ids.begin() + std::min<size_t>(ids.size(), 3));
+      plan_.notes.push_back(
+          "'" + name + "' (" + join(shown) +
+          (ids.size() > 3 ? ", … " + std::to_string(ids.size()) + " stories" : "") +
+          ") is not a field epicsync knows, so it is not synced; a custom field "
+          "is synced once jira.fields maps its name");
+    }
     if (!inexpressible_.empty()) {
       std::string keys;
       for (const auto& k : inexpressible_) keys += (keys.empty() ? "" : ", ") + k;
@@ -222,6 +236,7 @@ class Planner {
   }
 
  private:
+  enum class IssueKind { kStory, kSubtask, kEpic };
   bool phase(Phase p) const { return o_.phases.count(p) > 0; }
 
   void delete_duplicates(const std::vector<const RemoteIssue*>& duplicates) {
@@ -258,6 +273,7 @@ class Planner {
     if (s.priority) op.draft.priority_name = priority_name(s.priority->meaning);
     op.draft.labels = s.labels;
     if (s.assignee) op.draft.assignee = user_id(*s.assignee);
+    op.draft.fields = wanted_fields("story " + s.id, s.fields, IssueKind::kStory);
     plan_.operations.push_back(op);
     if (auto t =
             new_issue_transition("story " + s.id, IssueKind::kStory, s.id, s.title, s.status)) {
@@ -290,12 +306,60 @@ class Planner {
     }
   }
 
+  // The value the file gives each field of the table, in canonical form; a field the tracker
+  // does not have, or has not on this type's screen, or a value it would refuse (an option that
+  // is not allowed, a date that is none) is a problem instead, named with its line.
+  tracker::FieldValues wanted_fields(const std::string& who,
+                                     const std::vector<model::FieldSetting>& settings,
+                                     IssueKind kind) {
+    tracker::FieldValues out;
+    for (const auto& setting : settings) {
+      const std::string where = who + " (line " + std::to_string(setting.pos.line) + "): ";
+      const tracker::FieldSpec* spec = nullptr;
+      for (const auto& f : o_.fields) {
+        if (normalised(f.name) == normalised(setting.field)) spec = &f;
+      }
+      if (!spec) {
+        plan_.problems.push_back(where + setting.name + ": this Jira has no such field" +
+                                 " (jira.fields maps a name the file writes to a field)");
+        continue;
+      }
+      const bool on_screen = kind == IssueKind::kEpic      ? spec->on_epic
+                             : kind == IssueKind::kSubtask ? spec->on_subtask
+                                                           : spec->on_story;
+      if (!on_screen) {
+        plan_.problems.push_back(where + setting.name + " (" + spec->key + ") is not on the " +
+                                 (kind == IssueKind::kEpic ? "epic" : "story") +
+                                 " screen of this project, so Jira would refuse it; ask an admin "
+                                 "to add it, or remove the row");
+        continue;
+      }
+      auto parsed = tracker::parse_value(*spec, setting.value);
+      if (!parsed.error.empty()) {
+        plan_.problems.push_back(where + setting.name + ": " + parsed.error);
+        continue;
+      }
+      if (spec->kind == tracker::FieldKind::kUser && !parsed.value.empty()) {
+        const std::string written = parsed.value[0];
+        if (o_.users_resolved && !o_.user_ids.count(written)) {
+          plan_.problems.push_back(where + setting.name + ": no single tracker user matches '" +
+                                   written + "'");
+          continue;
+        }
+        parsed.value[0] = user_id(written);
+      }
+      out[spec->key] = std::move(parsed.value);
+    }
+    return out;
+  }
+
   // Field-by-field comparison, shared by stories and sub-tasks.
   void diff_fields(const std::string& story_id, const RemoteIssue& r, const std::string& title,
                    const std::string& description, const std::optional<double>& points,
                    const std::optional<model::Priority>& priority,
                    const std::optional<std::vector<std::string>>& labels,
-                   const std::optional<std::string>& assignee) {
+                   const std::optional<std::string>& assignee,
+                   const tracker::FieldValues& fields = {}) {
     Operation op;
     op.kind = OpKind::kUpdate;
     op.story_id = story_id;
@@ -331,6 +395,16 @@ class Planner {
                               *assignee});
         }
       }
+      for (const auto& [key, want] : fields) {
+        auto have = r.fields.find(key);
+        const tracker::FieldValue now =
+            have == r.fields.end() ? tracker::FieldValue{} : have->second;
+        if (now == want) continue;
+        op.changes.fields[key] = want;
+        const tracker::FieldSpec* spec = tracker::find_spec(o_.fields, key);
+        op.shown.push_back(
+            {spec ? spec->name : key, tracker::value_text(now), tracker::value_text(want)});
+      }
     }
     // An empty description in the file means "not managed", never "clear the tracker's".
     if (phase(Phase::kDescriptions) && !description.empty() && o_.rich_text.same &&
@@ -348,7 +422,6 @@ class Planner {
 
   // The workflow status a status written by name is, or nullopt with a problem that lists the
   // workflow's statuses.
-  enum class IssueKind { kStory, kSubtask, kEpic };
   IssueKind kind_of(const RemoteIssue& r) const {
     if (r.key == actual_.epic.key) return IssueKind::kEpic;
     return r.subtask ? IssueKind::kSubtask : IssueKind::kStory;
@@ -451,14 +524,15 @@ class Planner {
     const RemoteIssue& r = actual_.epic;
     if (r.key.empty() || !o_.stories.empty()) return;
     diff_fields("", r, desired_.title, desired_.description, std::nullopt, desired_.priority,
-                desired_.labels, std::nullopt);
+                desired_.labels, std::nullopt,
+                wanted_fields("epic " + r.key, desired_.fields, IssueKind::kEpic));
     transition_if_needed("", r, desired_.status);
   }
 
   void plan_story(const model::Story& s, const RemoteIssue& r) {
     record_identity(s.id, r, s.id);
     diff_fields(s.id, r, s.title, markdown::compose_description(s), s.points, s.priority, s.labels,
-                s.assignee);
+                s.assignee, wanted_fields("story " + s.id, s.fields, IssueKind::kStory));
     transition_if_needed(s.id, r, s.status);
     if (phase(Phase::kSubtasks)) plan_subtasks(s, r);
     add_comments(s, &r);

@@ -50,6 +50,10 @@ struct PlanOptions {
   tracker::WorkflowStatuses workflow;
   // --prune: orphans are closed or deleted; without it they are only listed.
   Prune prune = Prune::kNone;
+  // The field table of the project (components, fix versions, due date, jira.fields): how each
+  // field the file writes is read, checked and compared. A field the file writes that is not
+  // here, or not on the issue type's screen, is a plan problem.
+  std::vector<tracker::FieldSpec> fields;
 };
 
 // Whether any status the file writes (the epic's, a story's, a sub-task's) is such.

@@ -6,7 +6,7 @@
 namespace epicsync::report {
 
 std::string field_id(std::string_view label) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 10> kIds{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 13> kIds{{
       {"Summary", "summary"},
       {"Description", "description"},
       {"Story Points", "points"},
@@ -17,6 +17,11 @@ std::string field_id(std::string_view label) {
       {"Resolution", "resolution"},
       {"Parent", "parent"},
       {"Sub-task", "subtask"},
+      // The field table's system fields by their Jira ids; a custom field keeps the name
+      // jira.fields gives it.
+      {"Components", "components"},
+      {"Fix Versions", "fixVersions"},
+      {"Due Date", "duedate"},
   }};
   for (const auto& [shown, id] : kIds) {
     if (shown == label) return std::string(id);

@@ -42,6 +42,16 @@ const char* kind_id(model::SectionKind kind) {
   return "other";
 }
 
+// The field table's fields as the file writes them; their values are checked when a plan is made.
+json settings_json(const std::vector<model::FieldSetting>& fields) {
+  json out = json::array();
+  for (const auto& f : fields) {
+    out.push_back(
+        {{"field", f.field}, {"name", f.name}, {"value", f.value}, {"position", pos_json(f.pos)}});
+  }
+  return out;
+}
+
 json story_json(const model::Story& s) {
   json j = {
       {"id", s.id},
@@ -96,6 +106,7 @@ json story_json(const model::Story& s) {
   for (const auto& a : s.attachments) {
     j["attachments"].push_back({{"name", a.name}, {"path", a.path}, {"position", pos_json(a.pos)}});
   }
+  j["fields"] = settings_json(s.fields);
   j["unknown_fields"] = json::array();
   for (const auto& f : s.unknown_fields) {
     j["unknown_fields"].push_back(
@@ -119,6 +130,7 @@ nlohmann::json epic_to_json(const model::Epic& epic) {
   for (const auto& f : epic.metadata) {
     j["metadata"].push_back({{"name", f.name}, {"value", f.value}, {"position", pos_json(f.pos)}});
   }
+  j["fields"] = settings_json(epic.fields);
   j["stories"] = json::array();
   for (const auto& s : epic.stories) j["stories"].push_back(story_json(s));
   return j;

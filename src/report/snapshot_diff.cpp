@@ -92,13 +92,13 @@ bool has_difference(const IssueDiff& d) {
 
 // One issue in both snapshots: everything a person would notice had changed.
 IssueDiff compare(const RemoteIssue& b, const RemoteIssue& a, IssueKind kind,
-                  const ToMarkdown& to_markdown) {
+                  const ToMarkdown& to_markdown, const std::vector<tracker::FieldSpec>& specs) {
   IssueDiff d;
   d.key = a.key;
   d.kind = kind;
   d.summary = a.summary;
   d.parent_key = kind == IssueKind::kEpic ? "" : a.parent_key;
-  auto field = [&](const char* name, std::string from, std::string to) {
+  auto field = [&](const std::string& name, std::string from, std::string to) {
     d.fields.push_back({name, std::move(from), std::move(to)});
   };
   if (b.summary != a.summary) field("Summary", b.summary, a.summary);
@@ -111,6 +111,14 @@ IssueDiff compare(const RemoteIssue& b, const RemoteIssue& a, IssueKind kind,
   }
   if (!same_labels(b.labels, a.labels)) field("Labels", join(b.labels), join(a.labels));
   if (b.assignee != a.assignee) field("Assignee", assignee_text(b), assignee_text(a));
+  for (const auto& [key, before] : b.fields) {
+    // Only a field both snapshots read can be compared (an older backup has none).
+    auto after = a.fields.find(key);
+    if (after != a.fields.end() && after->second != before) {
+      const tracker::FieldSpec* spec = tracker::find_spec(specs, key);
+      field(spec ? spec->name : tracker::field_name(key), join(before), join(after->second));
+    }
+  }
   if (b.resolution != a.resolution) field("Resolution", b.resolution, a.resolution);
   if (kind != IssueKind::kEpic && b.parent_key != a.parent_key) {
     field("Parent", b.parent_key, a.parent_key);
@@ -130,8 +138,9 @@ IssueDiff compare(const RemoteIssue& b, const RemoteIssue& a, IssueKind kind,
 
 class Differ {
  public:
-  Differ(const EpicSnapshot& before, const EpicSnapshot& after, const ToMarkdown& to_markdown)
-      : before_(before), after_(after), to_markdown_(to_markdown) {
+  Differ(const EpicSnapshot& before, const EpicSnapshot& after, const ToMarkdown& to_markdown,
+         const std::vector<tracker::FieldSpec>& specs)
+      : before_(before), after_(after), to_markdown_(to_markdown), specs_(specs) {
     index(before_, before_by_key_, before_children_);
     index(after_, after_by_key_, after_children_);
   }
@@ -139,7 +148,7 @@ class Differ {
   SnapshotDiff run() {
     SnapshotDiff out;
     out.epic_key = after_.epic.key.empty() ? before_.epic.key : after_.epic.key;
-    IssueDiff epic = compare(before_.epic, after_.epic, IssueKind::kEpic, to_markdown_);
+    IssueDiff epic = compare(before_.epic, after_.epic, IssueKind::kEpic, to_markdown_, specs_);
     if (has_difference(epic)) out.issues.push_back(std::move(epic));
 
     // Stories as the tracker lists them now, then those gone; then any parent of a sub-task
@@ -192,7 +201,7 @@ class Differ {
     const RemoteIssue* a = find(after_by_key_, key);
     IssueDiff d;
     if (a && b) {
-      d = compare(*b, *a, IssueKind::kStory, to_markdown_);
+      d = compare(*b, *a, IssueKind::kStory, to_markdown_, specs_);
     } else {
       d.key = key;
       d.kind = IssueKind::kStory;
@@ -207,7 +216,7 @@ class Differ {
     std::vector<IssueDiff> changed_subtasks;
     for (const RemoteIssue* t : children_of(after_children_, key)) {
       if (const RemoteIssue* was = find(before_by_key_, t->key)) {
-        IssueDiff s = compare(*was, *t, IssueKind::kSubtask, to_markdown_);
+        IssueDiff s = compare(*was, *t, IssueKind::kSubtask, to_markdown_, specs_);
         if (has_difference(s)) changed_subtasks.push_back(std::move(s));
       } else {
         d.subtasks_added.push_back({t->key, t->summary});
@@ -247,6 +256,7 @@ class Differ {
   const EpicSnapshot& before_;
   const EpicSnapshot& after_;
   const ToMarkdown& to_markdown_;
+  const std::vector<tracker::FieldSpec>& specs_;
   std::map<std::string, const RemoteIssue*> before_by_key_, after_by_key_;
   std::map<std::string, std::vector<const RemoteIssue*>> before_children_, after_children_;
 };
@@ -300,8 +310,9 @@ std::string link_text(const RemoteLink& l) {
 }  // namespace
 
 SnapshotDiff diff_snapshots(const EpicSnapshot& before, const EpicSnapshot& after,
-                            const ToMarkdown& to_markdown) {
-  return Differ(before, after, to_markdown).run();
+                            const ToMarkdown& to_markdown,
+                            const std::vector<tracker::FieldSpec>& fields) {
+  return Differ(before, after, to_markdown, fields).run();
 }
 
 std::string render_snapshot_diff_text(const SnapshotDiff& diff, const RenderStyle& s) {

@@ -89,9 +89,11 @@ struct SnapshotDiff {
 
 // before × after → what differs, issue by issue, matched by key. `to_markdown` renders a rich
 // text for reading; two texts that render alike are equal (ADF key order, wiki vs ADF). Pure.
-SnapshotDiff diff_snapshots(
-    const tracker::EpicSnapshot& before, const tracker::EpicSnapshot& after,
-    const std::function<std::string(const tracker::RichText&)>& to_markdown);
+// `fields` (the project's field table) names the extra fields as plans do (the jira.fields name
+// of a custom field); without it they are named by their ids.
+SnapshotDiff diff_snapshots(const tracker::EpicSnapshot& before, const tracker::EpicSnapshot& after,
+                            const std::function<std::string(const tracker::RichText&)>& to_markdown,
+                            const std::vector<tracker::FieldSpec>& fields = {});
 
 // The diff as a person reads it: per issue the field changes (old → new), the status, the
 // description as a unified diff (removals red, additions green), comments, links, sub-tasks

@@ -76,6 +76,17 @@ bool holds(const std::string& field, const RemoteIssue& r, const json& written,
     return want == std::set<std::string>(r.labels.begin(), r.labels.end());
   }
   if (field == "assignee") return written.is_string() && written.get<std::string>() == r.assignee;
+  if (auto key = tracker::field_of_journal_key(field)) {
+    // Journalled in canonical form, as the issue's own value is read.
+    if (!written.is_array()) return false;
+    tracker::FieldValue want;
+    for (const auto& v : written) {
+      if (v.is_string()) want.push_back(v.get<std::string>());
+    }
+    // A field not read now (no longer configured) shows no edit: nothing says otherwise.
+    auto it = r.fields.find(*key);
+    return it == r.fields.end() || it->second == want;
+  }
   return false;
 }
 
@@ -88,6 +99,7 @@ std::string written_text(const std::string& field, const json& v) {
   }
   if (v.is_string()) return v.get<std::string>().empty() ? "-" : v.get<std::string>();
   if (v.is_number()) return number_text(v.get<double>());
+  if (v.is_array() && v.empty()) return "-";
   if (v.is_array()) {
     std::vector<std::string> items;
     for (const auto& i : v) items.push_back(i.is_string() ? i.get<std::string>() : i.dump());
@@ -207,9 +219,19 @@ class Restorer {
     return o_.mode == RestoreMode::kRestore ? since_.find(key) : undo_.find(key);
   }
 
+  // A field as reports name it: a field of the table by its name in the table (Components, the
+  // jira.fields name of a custom field), the others by their ids (summary, labels).
+  std::string label(const std::string& field) const {
+    auto key = tracker::field_of_journal_key(field);
+    if (!key) return field;
+    const tracker::FieldSpec* spec = tracker::find_spec(o_.fields, *key);
+    return spec ? spec->name : tracker::field_name(*key);
+  }
+
   void conflict(const std::string& key, const std::string& field, std::string wrote,
                 std::string now) {
-    plan_.conflicts.push_back({key, field, std::move(wrote), std::move(now)});
+    // A field of the table is named by its Jira id (components, customfield_10040).
+    plan_.conflicts.push_back({key, label(field), std::move(wrote), std::move(now)});
   }
 
   // Whether a change to `field` since the backup may be undone: epicsync made it (the issue still
@@ -318,9 +340,18 @@ class Restorer {
     const IssueWrites* last = since_.find(b.key);
     const IssueWrites* mine = undone(b.key);
 
+    if (mine) {
+      for (const auto& [field, written] : mine->fields) {
+        auto key = tracker::field_of_journal_key(field);
+        if (key && !now->fields.count(*key)) {
+          plan_.notes.push_back(now->key + ": " + label(field) +
+                                " was written by that sync but is not managed any more "
+                                "(jira.fields), so it is left as it is");
+        }
+      }
+    }
     Operation update = op_on(*now, OpKind::kUpdate);
-    for (const char* f : kRestoredFields) {
-      const std::string field = f;
+    for (const std::string& field : restored_fields(b)) {
       if (same_field(field, *now, b, o_.rich_text)) continue;
       if (o_.mode == RestoreMode::kRollback && !(mine && mine->fields.count(field))) continue;
       const Written* w = nullptr;
@@ -368,6 +399,11 @@ class Restorer {
     }
     if (field == "labels") c.labels = b.labels;
     if (field == "assignee") c.assignee = b.assignee;
+    if (auto key = tracker::field_of_journal_key(field)) {
+      c.fields[*key] = b.fields.at(*key);
+      op.shown.push_back({label(field), field_text(field, now), field_text(field, b)});
+      return;
+    }
     if (field == "description") {
       c.description_raw = b.description;
       const auto& ops = o_.rich_text;
@@ -558,6 +594,20 @@ class Restorer {
     if (!b.priority_name.empty()) d.priority_name = b.priority_name;
     d.labels = b.labels;
     if (!b.assignee.empty()) d.assignee = b.assignee;
+    for (const auto& [key, value] : b.fields) {
+      // Set only the fields this project's table still has, on this type's create screen: Jira
+      // refuses the whole create for one field it cannot set.
+      const tracker::FieldSpec* spec = tracker::find_spec(o_.fields, key);
+      const bool on_screen = spec && (b.subtask ? spec->on_subtask : spec->on_story);
+      if (on_screen && !value.empty()) {
+        d.fields[key] = value;
+      } else if (!value.empty()) {
+        plan_.notes.push_back(
+            b.key + ": its " + label(tracker::journal_key(key)) + " (" +
+            tracker::value_text(value) + ") is not set again: " +
+            (spec ? "the field is not on the create screen" : "the field is not managed any more"));
+      }
+    }
     if (b.subtask) {
       d.parent_key = current_key_of(b.parent_key);
       if (d.parent_key.empty()) {
@@ -614,12 +664,14 @@ class Restorer {
   // What changed on an issue epicsync created, compared with how it created it (empty: nothing).
   std::string edited_since_created(const RemoteIssue& now, const IssueWrites* w) const {
     if (w && w->created && w->created_with.is_object()) {
-      for (const char* f : kRestoredFields) {
-        const std::string field = f;
-        if (!w->created_with.contains(field)) continue;
+      for (const auto& [field, sent] : w->created_with.items()) {
+        const bool managed = std::find(std::begin(kRestoredFields), std::end(kRestoredFields),
+                                       field) != std::end(kRestoredFields) ||
+                             tracker::field_of_journal_key(field);
+        if (!managed) continue;
         // The last value epicsync wrote counts: a later sync may have changed it.
         if (w->fields.count(field) ? !still_holds(field, now, w->fields.at(field))
-                                   : !holds(field, now, w->created_with[field], o_.rich_text)) {
+                                   : !holds(field, now, sent, o_.rich_text)) {
           return field;
         }
       }
@@ -680,7 +732,7 @@ class Restorer {
       }
     } else if (!o_.force) {
       if (std::string edited = edited_since_created(now, w); !edited.empty()) {
-        conflict(now.key, "issue", "created by epicsync", "edited since: " + edited);
+        conflict(now.key, "issue", "created by epicsync", "edited since: " + label(edited));
         return;
       }
     }
@@ -696,7 +748,7 @@ class Restorer {
         if (!sw && !st_pending) {
           why = "a sub-task not made by this sync";
         } else if (std::string e = edited_since_created(*st, sw); !e.empty()) {
-          why = "edited since: " + e;
+          why = "edited since: " + label(e);
         }
         if (!why.empty() && !o_.force) {
           conflict(st->key, "issue", "created by epicsync", why);
@@ -751,7 +803,19 @@ bool same_field(const std::string& field, const RemoteIssue& a, const RemoteIssu
   }
   if (field == "assignee") return a.assignee == b.assignee;
   if (field == "status") return a.status.name == b.status.name;
+  if (auto key = tracker::field_of_journal_key(field)) {
+    // A side that did not read the field (an older backup, a field no longer configured) has
+    // nothing to say about it.
+    auto x = a.fields.find(*key), y = b.fields.find(*key);
+    return x == a.fields.end() || y == b.fields.end() || x->second == y->second;
+  }
   return true;
+}
+
+std::vector<std::string> restored_fields(const RemoteIssue& reference) {
+  std::vector<std::string> out(std::begin(kRestoredFields), std::end(kRestoredFields));
+  for (const auto& [key, value] : reference.fields) out.push_back(tracker::journal_key(key));
+  return out;
 }
 
 std::string field_text(const std::string& field, const RemoteIssue& r) {
@@ -764,6 +828,10 @@ std::string field_text(const std::string& field, const RemoteIssue& r) {
   if (field == "assignee")
     return dash(r.assignee_display.empty() ? r.assignee : r.assignee_display);
   if (field == "status") return r.status.name;
+  if (auto key = tracker::field_of_journal_key(field)) {
+    auto it = r.fields.find(*key);
+    return it == r.fields.end() ? "-" : tracker::value_text(it->second);
+  }
   return {};
 }
 

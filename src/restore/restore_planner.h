@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "error.h"
 #include "plan/plan.h"
@@ -26,11 +27,17 @@ struct RestoreOptions {
   std::set<std::string> issues;   // --issue KEY: only these issues (empty: all)
   std::set<std::string> stories;  // --story ID: only these stories and their sub-tasks
   plan::RichTextOps rich_text;    // comparing and showing descriptions
+  // The project's field table, for the names of the extra fields in what a restore shows.
+  std::vector<tracker::FieldSpec> fields;
 };
 
 // The managed fields, in the order they are compared and shown.
 inline constexpr const char* kRestoredFields[] = {"summary",  "description", "points",
                                                   "priority", "labels",      "assignee"};
+
+// The fields a restore compares on an issue: the fixed ones above, then each field of the table
+// the reference (the backup's issue) holds, as "field:<id>" (its journal key).
+std::vector<std::string> restored_fields(const tracker::RemoteIssue& reference);
 
 // backup (desired) × current (actual) × what epicsync wrote since the backup → the plan that
 // brings the tracker back, with drift protection: a field that no longer holds what epicsync

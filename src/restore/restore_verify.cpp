@@ -22,6 +22,7 @@ RemoteIssue wanted_fields(const RemoteIssue& now, const tracker::FieldChanges& c
   if (c.priority_name) w.priority_name = *c.priority_name;
   if (c.labels) w.labels = *c.labels;
   if (c.assignee) w.assignee = *c.assignee;
+  for (const auto& [key, value] : c.fields) w.fields[key] = value;
   return w;
 }
 
@@ -33,6 +34,7 @@ std::vector<std::string> fields_set(const tracker::FieldChanges& c) {
   if (c.priority_name) out.push_back("priority");
   if (c.labels) out.push_back("labels");
   if (c.assignee) out.push_back("assignee");
+  for (const auto& [key, value] : c.fields) out.push_back(tracker::journal_key(key));
   return out;
 }
 
@@ -80,8 +82,10 @@ std::vector<std::string> verify_restore(const plan::Plan& plan, const sync::Exec
         const RemoteIssue wanted = wanted_fields(*now, op.changes);
         for (const auto& field : fields_set(op.changes)) {
           if (!same_field(field, *now, wanted, rich_text)) {
-            problems.push_back(name + " " + field + ": restored to '" + field_text(field, wanted) +
-                               "' but reads '" + field_text(field, *now) + "'");
+            const auto key = tracker::field_of_journal_key(field);
+            problems.push_back(name + " " + (key ? tracker::field_name(*key) : field) +
+                               ": restored to '" + field_text(field, wanted) + "' but reads '" +
+                               field_text(field, *now) + "'");
           }
         }
         break;

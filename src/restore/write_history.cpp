@@ -35,8 +35,11 @@ void apply(WriteHistory& h, const JournalOp& op) {
     IssueWrites& w = h.issues[key];
     w.created = true;
     w.created_with = sent;
-    for (const char* f : {"summary", "description", "points", "priority", "labels", "assignee"}) {
-      if (sent.contains(f)) w.fields[f].add(sent[f], true);
+    for (const auto& [field, value] : sent.items()) {
+      const bool managed = field == "summary" || field == "description" || field == "points" ||
+                           field == "priority" || field == "labels" || field == "assignee" ||
+                           tracker::field_of_journal_key(field);
+      if (managed) w.fields[field].add(value, true);
     }
     if (!identity.empty()) {
       h.created[identity] = key;

@@ -61,6 +61,7 @@ nlohmann::json sent_fields(const tracker::FieldChanges& c) {
   if (c.priority_name) sent["priority"] = *c.priority_name;
   if (c.labels) sent["labels"] = *c.labels;
   if (c.assignee) sent["assignee"] = *c.assignee;
+  for (const auto& [key, value] : c.fields) sent[tracker::journal_key(key)] = value;
   return sent;
 }
 
@@ -75,6 +76,9 @@ nlohmann::json sent_fields(const tracker::IssueDraft& d) {
   if (d.priority_name) sent["priority"] = *d.priority_name;
   if (d.labels) sent["labels"] = *d.labels;
   if (d.assignee) sent["assignee"] = *d.assignee;
+  for (const auto& [key, value] : d.fields) {
+    if (!value.empty()) sent[tracker::journal_key(key)] = value;
+  }
   return sent;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "tracker/field_table.h"
+
 namespace epicsync::tracker {
 
 enum class Deployment { kCloud, kDataCenter };
@@ -65,6 +67,9 @@ struct RemoteIssue {
   std::string assignee_display;
   RemoteStatus status;
   std::string resolution;  // its name; empty: unresolved
+  // Components, fix versions, due date and configured custom fields (the field table), in
+  // canonical form.
+  FieldValues fields;
   std::vector<std::string> subtask_keys;
   std::vector<RemoteLink> links;
   std::vector<RemoteComment> comments;
@@ -91,6 +96,9 @@ struct TrackerInfo {
   std::string epic_type_id;        // empty: the project's create metadata lists no epic type
   std::string story_points_field;  // empty: the project has none on the story screen
   std::string epic_link_field;     // set when stories join epics through the Epic Link field
+  // The extra fields epicsync manages in this project (the field table), with their allowed
+  // values and screens.
+  std::vector<FieldSpec> fields;
 };
 
 // An issue to create. The identity (a story id such as US-001, or a sub-task's stable id) is
@@ -113,6 +121,7 @@ struct IssueDraft {
   std::optional<std::string> priority_name;
   std::optional<std::vector<std::string>> labels;
   std::optional<std::string> assignee;
+  FieldValues fields;  // extra fields to set; an empty value is left unset
   // A restore re-creating an issue deleted since the backup: the description exactly as the
   // backup holds it, used instead of description_markdown.
   std::optional<RichText> description_raw;
@@ -126,11 +135,12 @@ struct FieldChanges {
   std::optional<std::string> priority_name;
   std::optional<std::vector<std::string>> labels;
   std::optional<std::string> assignee;
+  FieldValues fields;  // extra fields to set; an empty value clears the field
   // Rich text to put back exactly as a backup holds it (a restore), instead of markdown.
   std::optional<RichText> description_raw;
   bool empty() const {
     return !summary && !description_markdown && !points && !priority_name && !labels && !assignee &&
-           !description_raw;
+           !description_raw && fields.empty();
   }
 };
 

@@ -40,6 +40,10 @@ RemoteIssue full_issue(const std::string& key, RichText::Format format, std::str
   i.created = "2025-01-10T09:00:00.000+0000";
   i.updated = "2025-01-12T17:30:12.345+0000";
   i.properties = {{"epicsync", R"({"id":"US-001","comments":{}})"}, {"other", "[1, 2]"}};
+  i.fields = {{"components", {"API", "Backend"}},
+              {"fixVersions", {}},
+              {"duedate", {"2026-03-31"}},
+              {"customfield_10040", {"Search"}}};
   return i;
 }
 
@@ -97,6 +101,9 @@ TEST(SnapshotJson, StoresDocumentedFieldNames) {
   EXPECT_TRUE(j["epic"]["points"].is_null());
   EXPECT_EQ(j["stories"][0]["links"][0]["phrase"], "blocks");
   EXPECT_EQ(j["stories"][0]["properties"]["epicsync"], R"({"id":"US-001","comments":{}})");
+  EXPECT_EQ(j["stories"][0]["fields"]["components"], nlohmann::json::parse(R"(["API","Backend"])"));
+  EXPECT_EQ(j["stories"][0]["fields"]["fixVersions"], nlohmann::json::array())
+      << "an empty field is kept: the backup knows it was empty";
 }
 
 TEST(SnapshotJson, ReadsAnOlderSnapshotWithFieldsMissing) {
@@ -106,6 +113,16 @@ TEST(SnapshotJson, ReadsAnOlderSnapshotWithFieldsMissing) {
   EXPECT_TRUE(back->stories.empty());
   EXPECT_EQ(back->epic.description.format, RichText::Format::kEmpty);
   EXPECT_EQ(back->epic.status.category, StatusCategory::kUnknown);
+  EXPECT_TRUE(back->epic.fields.empty()) << "nothing read, so nothing to restore";
+}
+
+TEST(SnapshotJson, AFieldOfTheTableMustBeAListOfStrings) {
+  auto j = snapshot_to_json(full_snapshot());
+  j["stories"][0]["fields"]["duedate"] = "2026-03-31";
+  auto back = snapshot_from_json(j);
+  ASSERT_FALSE(back);
+  EXPECT_NE(back.error().message.find("stories[0].fields.duedate"), std::string::npos)
+      << back.error().message;
 }
 
 TEST(SnapshotJson, NamesTheFieldOfAWrongType) {

@@ -19,7 +19,7 @@ TEST(IssueJson, ReadsEveryManagedField) {
     "parent":{"key":"PROJ-1"},"customfield_10016":5,"subtasks":[{"key":"PROJ-3"}],
     "created":"2025-01-01T00:00:00.000+0000","updated":"2025-01-02T00:00:00.000+0000"},
     "properties":{"epicsync":{"id":"US-001"}}})");
-  auto r = issue_from_json(issue, {"customfield_10016", ""}, tracker::Deployment::kCloud);
+  auto r = issue_from_json(issue, {"customfield_10016", "", {}}, tracker::Deployment::kCloud);
   EXPECT_EQ(r.key, "PROJ-2");
   EXPECT_EQ(r.summary, "Guest checkout");
   EXPECT_EQ(r.description.format, tracker::RichText::Format::kAdf);
@@ -34,7 +34,7 @@ TEST(IssueJson, ReadsEveryManagedField) {
 }
 
 TEST(IssueJson, SearchAsksForEveryFieldTheModelReads) {
-  auto fields = search_fields({"customfield_10016", "customfield_10014"});
+  auto fields = search_fields({"customfield_10016", "customfield_10014", {}});
   for (const char* f :
        {"summary", "description", "status", "priority", "labels", "assignee", "issuetype", "parent",
         "subtasks", "issuelinks", "resolution", "customfield_10016", "customfield_10014"}) {
@@ -74,7 +74,7 @@ TEST(IssueJson, ReadsCommentsForTheBackup) {
 TEST(IssueJson, DataCenterWikiAndEpicLink) {
   json issue = json::parse(R"({"id":"1","key":"P-2","fields":{"description":"h1. Title",
     "assignee":{"name":"dana"},"customfield_10014":"P-1"}})");
-  auto r = issue_from_json(issue, {"", "customfield_10014"}, tracker::Deployment::kDataCenter);
+  auto r = issue_from_json(issue, {"", "customfield_10014", {}}, tracker::Deployment::kDataCenter);
   EXPECT_EQ(r.description.format, tracker::RichText::Format::kWiki);
   EXPECT_EQ(r.description.raw, "h1. Title");
   EXPECT_EQ(r.assignee, "dana");
@@ -92,7 +92,7 @@ TEST(IssueJson, CreatePayloadCarriesIdentityAndOnlyGivenFields) {
   d.parent_key = "PROJ-1";
   d.summary = "S";
   d.points = 2;
-  auto p = create_payload(d, info, {"customfield_10016", ""}).value();
+  auto p = create_payload(d, info, {"customfield_10016", "", {}}).value();
   EXPECT_EQ(p["fields"]["issuetype"]["id"], "10001");
   EXPECT_EQ(p["fields"]["parent"]["key"], "PROJ-1");
   EXPECT_EQ(p["fields"]["customfield_10016"], 2.0);
@@ -101,11 +101,11 @@ TEST(IssueJson, CreatePayloadCarriesIdentityAndOnlyGivenFields) {
   EXPECT_FALSE(p["fields"].contains("description"));
   EXPECT_EQ(p["properties"][0]["value"]["id"], "US-1");
 
-  auto company = create_payload(d, info, {"customfield_10016", "customfield_10014"}).value();
+  auto company = create_payload(d, info, {"customfield_10016", "customfield_10014", {}}).value();
   EXPECT_EQ(company["fields"]["customfield_10014"], "PROJ-1");
   EXPECT_FALSE(company["fields"].contains("parent"));
   d.subtask = true;
-  auto sub = create_payload(d, info, {"", "customfield_10014"}).value();
+  auto sub = create_payload(d, info, {"", "customfield_10014", {}}).value();
   EXPECT_EQ(sub["fields"]["parent"]["key"], "PROJ-1") << "sub-tasks always use parent";
   EXPECT_EQ(sub["fields"]["issuetype"]["id"], "10003");
 }
@@ -128,7 +128,7 @@ TEST(IssueJson, UpdateClearsPointsAndRestoresRawRichText) {
   c.points = std::optional<double>{};
   c.description_raw = tracker::RichText{tracker::RichText::Format::kAdf,
                                         R"({"type":"doc","version":1,"content":[]})"};
-  auto p = update_payload(c, info, {"customfield_10016", ""}).value();
+  auto p = update_payload(c, info, {"customfield_10016", "", {}}).value();
   EXPECT_TRUE(p["fields"]["customfield_10016"].is_null());
   EXPECT_EQ(p["fields"]["description"]["type"], "doc");
   EXPECT_EQ(p["fields"].size(), 2u);

@@ -203,5 +203,39 @@ TEST(State, DumpLoadRoundTripsAndRefusesOtherFlavours) {
   EXPECT_EQ(copy.dump(), dump) << "a failed load changes nothing";
 }
 
+// Components, versions and options are stored by id and dumped by name, so a hand-written seed
+// reads like the board; loading turns the names back into the same ids.
+TEST(State, ManagedFieldsDumpByNameAndLoadBack) {
+  SimOptions o;
+  o.frozen_clock = true;
+  SimState s(o);
+  Issue story;
+  story.type_id = "10001";
+  story.status_id = "10000";
+  story.summary = "fields";
+  story.components = {"10202", "10200"};
+  story.fix_versions = {"10301"};
+  story.due_date = "2026-01-31";
+  story.custom_fields["customfield_10040"] = "10101";
+  story.custom_fields["customfield_10041"] = json::array({"10110", "10112"});
+  story.custom_fields["customfield_10043"] = 2.5;
+  story.custom_fields["customfield_10045"] = "557058:0f3c1a2b-sim-0002";
+  s.add_issue(story);
+  json dump = s.dump();
+  const json& d = dump["issues"][0];
+  EXPECT_EQ(d["components"], json({"API", "Backend"}));
+  EXPECT_EQ(d["fixVersions"], json({"1.1"}));
+  EXPECT_EQ(d["duedate"], "2026-01-31");
+  EXPECT_EQ(d["customFields"]["customfield_10040"], "Search");
+  EXPECT_EQ(d["customFields"]["customfield_10041"], json({"iOS", "Web"}));
+  SimState copy(o);
+  copy.load(dump);
+  EXPECT_EQ(copy.dump(), dump);
+  const Issue* back = copy.find("PROJ-1");
+  ASSERT_NE(back, nullptr);
+  EXPECT_EQ(back->components, (std::vector<std::string>{"10202", "10200"}));
+  EXPECT_EQ(back->custom_fields.at("customfield_10040"), "10101");
+}
+
 }  // namespace
 }  // namespace jira_sim

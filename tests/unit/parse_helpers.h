@@ -9,7 +9,7 @@
 namespace epicsync::testing {
 
 inline markdown::ParseResult parse(const std::string& text, bool strict = false) {
-  return markdown::parse_epic(text, {strict, {}});
+  return markdown::parse_epic(text, {strict, {}, {}});
 }
 
 // The diagnostics as "line:col severity: message" lines, for readable assertions.

@@ -153,5 +153,44 @@ TEST(Metadata, EpicSummaryTable) {
   EXPECT_TRUE(r.diagnostics.empty()) << diagnostics_text(r);
 }
 
+TEST(Metadata, ComponentsVersionsDueDateAndConfiguredCustomFieldsAreFields) {
+  const std::string text =
+      "### US-1: T\n| Field | Value |\n|---|---|\n| Component/s | API, Backend |\n"
+      "| Fix Version | 2.0 |\n| **Due** | 2026-03-31 |\n| team | Search |\n";
+  auto configured = markdown::parse_epic(text, {false, {}, {"Team"}});
+  ASSERT_TRUE(configured.ok()) << diagnostics_text(configured);
+  EXPECT_TRUE(configured.diagnostics.empty()) << diagnostics_text(configured);
+  const auto& f = configured.epic.stories.at(0).fields;
+  ASSERT_EQ(f.size(), 4u);
+  EXPECT_EQ(f[0], (model::FieldSetting{"Components", "Component/s", "API, Backend", {4, 17}}));
+  EXPECT_EQ(f[1].field, "Fix Versions");
+  EXPECT_EQ(f[2].field, "Due Date");
+  EXPECT_EQ(f[2].value, "2026-03-31");
+  EXPECT_EQ(f[3].field, "Team");
+  EXPECT_EQ(f[3].name, "team");
+
+  // Without the configuration a custom name is an unknown field, with a hint to map it.
+  auto plain = parse(text);
+  EXPECT_EQ(plain.epic.stories.at(0).fields.size(), 3u);
+  EXPECT_NE(diagnostics_text(plain).find("unknown field 'team'"), std::string::npos);
+  EXPECT_NE(plain.diagnostics.at(0).hint.find("jira.fields"), std::string::npos);
+}
+
+TEST(Metadata, ADueDateThatIsNoDateIsAnErrorAtItsValue) {
+  auto r = parse("### US-1: T\n| Field | Value |\n|---|---|\n| Due Date | 31/03/2026 |\n");
+  EXPECT_EQ(diagnostics_text(r), "4:14 error: Due Date: '31/03/2026' is not a date\n");
+  EXPECT_EQ(parse("### US-1: T\n**Due date**: -\n").epic.stories.at(0).fields.at(0).value, "-");
+}
+
+TEST(Metadata, TheEpicSummaryTakesTheTableFieldsToo) {
+  auto r = parse(
+      "# Checkout\n\n## Epic Summary\n| Field | Value |\n|---|---|\n| Fix Versions | 1.0, 2.0 "
+      "|\n\n### US-1: T\n");
+  ASSERT_EQ(r.epic.fields.size(), 1u);
+  EXPECT_EQ(r.epic.fields[0].field, "Fix Versions");
+  EXPECT_EQ(r.epic.fields[0].value, "1.0, 2.0");
+  EXPECT_TRUE(r.diagnostics.empty()) << diagnostics_text(r);
+}
+
 }  // namespace
 }  // namespace epicsync::testing

@@ -347,5 +347,147 @@ TEST(TextDiff, UnifiedHunks) {
   EXPECT_NE(d.find("+B"), std::string::npos);
 }
 
+// The field table: components, versions, a date and custom fields, written in the metadata.
+std::vector<tracker::FieldSpec> field_table() {
+  using tracker::FieldKind;
+  return {
+      {"components",
+       "Components",
+       FieldKind::kComponents,
+       "component",
+       {"API", "Backend"},
+       true,
+       false,
+       true},
+      {"duedate", "Due Date", FieldKind::kDate, "date", {}, true, false, false},
+      {"customfield_10040",
+       "Team",
+       FieldKind::kOption,
+       "select",
+       {"Search", "Mobile"},
+       true,
+       false,
+       false},
+      {"customfield_10045", "Reviewer", FieldKind::kUser, "userpicker", {}, true, false, false},
+  };
+}
+
+model::Epic with_fields(const std::string& rows) {
+  auto r = markdown::parse_epic(
+      std::string("### US-1: Guest checkout\n| Field | Value |\n|---|---|\n") + rows,
+      {false, {}, {"Team", "Reviewer"}});
+  EXPECT_TRUE(r.ok()) << testing::diagnostics_text(r);
+  return r.epic;
+}
+
+tracker::EpicSnapshot one_story(const tracker::FieldValues& fields) {
+  tracker::EpicSnapshot snap;
+  snap.epic.key = "PROJ-1";
+  RemoteIssue s;
+  s.key = "PROJ-2";
+  s.summary = "Guest checkout";
+  s.parent_key = "PROJ-1";
+  s.fields = fields;
+  s.properties["epicsync"] = property("US-1");
+  snap.stories.push_back(s);
+  return snap;
+}
+
+TEST(PlannerFields, OnlyTheFieldsThatDifferAreSentInCanonicalForm) {
+  auto o = options();
+  o.fields = field_table();
+  const auto e =
+      with_fields("| Components | backend, API |\n| Due Date | 2026-03-31 |\n| Team | search |\n");
+  auto same = one_story({{"components", {"API", "Backend"}},
+                         {"duedate", {"2026-03-31"}},
+                         {"customfield_10040", {"Search"}}});
+  EXPECT_TRUE(make_plan(e, same, o).empty());
+
+  auto changed =
+      one_story({{"components", {"API"}}, {"duedate", {}}, {"customfield_10040", {"Search"}}});
+  auto plan = make_plan(e, changed, o);
+  ASSERT_TRUE(plan.problems.empty()) << plan.problems[0];
+  ASSERT_EQ(plan.operations.size(), 1u);
+  const auto& op = plan.operations[0];
+  EXPECT_EQ(op.changes.fields.size(), 2u);
+  EXPECT_EQ(op.changes.fields.at("components"), (tracker::FieldValue{"API", "Backend"}));
+  EXPECT_EQ(op.changes.fields.at("duedate"), (tracker::FieldValue{"2026-03-31"}));
+  EXPECT_EQ(op.shown[0], (FieldChange{"Components", "API", "API, Backend"}));
+  EXPECT_EQ(op.shown[1], (FieldChange{"Due Date", "-", "2026-03-31"}));
+}
+
+TEST(PlannerFields, ADashClearsAndAnAbsentRowLeavesTheFieldAlone) {
+  auto o = options();
+  o.fields = field_table();
+  auto plan = make_plan(with_fields("| Components | - |\n"),
+                        one_story({{"components", {"API"}}, {"duedate", {"2026-01-01"}}}), o);
+  ASSERT_EQ(plan.operations.size(), 1u);
+  EXPECT_EQ(plan.operations[0].changes.fields.size(), 1u);
+  EXPECT_EQ(plan.operations[0].changes.fields.at("components"), tracker::FieldValue{});
+}
+
+TEST(PlannerFields, ValuesTheTrackerWouldRefuseAreProblemsWithLineAndAllowedValues) {
+  auto o = options();
+  o.fields = field_table();
+  auto plan = make_plan(with_fields("| Components | API, Frontend |\n| Team | Payments |\n"),
+                        one_story({}), o);
+  ASSERT_EQ(plan.problems.size(), 2u);
+  EXPECT_EQ(plan.problems[0],
+            "story US-1 (line 4): Components: 'Frontend' is not allowed (allowed: API, Backend)");
+  EXPECT_NE(plan.problems[1].find("(line 5): Team: 'Payments' is not allowed (allowed: Search, "
+                                  "Mobile)"),
+            std::string::npos);
+  EXPECT_TRUE(plan.operations.empty()) << "a plan with problems writes nothing";
+
+  o.fields[1].on_story = false;
+  auto off = make_plan(with_fields("| Due Date | 2026-03-31 |\n"), one_story({}), o);
+  ASSERT_EQ(off.problems.size(), 1u);
+  EXPECT_NE(off.problems[0].find("not on the story screen"), std::string::npos);
+
+  o.fields.clear();
+  auto none = make_plan(with_fields("| Team | Search |\n"), one_story({}), o);
+  ASSERT_EQ(none.problems.size(), 1u);
+  EXPECT_NE(none.problems[0].find("Team: this Jira has no such field"), std::string::npos);
+}
+
+TEST(PlannerFields, AUserFieldIsResolvedLikeTheAssigneeAndNewStoriesGetEveryField) {
+  auto o = options();
+  o.fields = field_table();
+  o.user_ids = {{"dana@example.com", "acc-7"}};
+  o.users_resolved = true;
+  tracker::EpicSnapshot empty;
+  empty.epic.key = "PROJ-1";
+  auto plan = make_plan(
+      with_fields("| Reviewer | dana@example.com |\n| Components | API |\n| Due Date | - |\n"),
+      empty, o);
+  ASSERT_TRUE(plan.problems.empty()) << plan.problems[0];
+  ASSERT_EQ(plan.operations[0].kind, OpKind::kCreateStory);
+  const auto& f = plan.operations[0].draft.fields;
+  EXPECT_EQ(f.at("customfield_10045"), (tracker::FieldValue{"acc-7"}));
+  EXPECT_EQ(f.at("components"), (tracker::FieldValue{"API"}));
+
+  auto unknown = make_plan(with_fields("| Reviewer | nobody |\n"), empty, o);
+  ASSERT_EQ(unknown.problems.size(), 1u);
+  EXPECT_NE(unknown.problems[0].find("no single tracker user matches 'nobody'"), std::string::npos);
+}
+
+TEST(PlannerFields, TheEpicsOwnFieldsArePlannedOnTheEpic) {
+  auto o = options();
+  o.fields = field_table();
+  auto r = markdown::parse_epic(
+      "# Checkout\n\n## Epic Summary\n| Field | Value |\n|---|---|\n| Components | API |\n\n"
+      "### US-1: Guest checkout\n",
+      {false, {}, {}});
+  ASSERT_TRUE(r.ok()) << testing::diagnostics_text(r);
+  auto snap = one_story({});
+  snap.epic.summary = "Checkout";
+  snap.epic.fields = {{"components", {}}};
+  auto plan = make_plan(r.epic, snap, o);
+  ASSERT_TRUE(plan.problems.empty()) << plan.problems[0];
+  ASSERT_EQ(plan.operations.size(), 1u);
+  EXPECT_EQ(plan.operations[0].issue_key, "PROJ-1");
+  EXPECT_EQ(plan.operations[0].changes.fields.at("components"), (tracker::FieldValue{"API"}));
+}
+
 }  // namespace
 }  // namespace epicsync::plan

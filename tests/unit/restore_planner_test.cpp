@@ -101,6 +101,65 @@ TEST_F(RestorePlannerTest, AFieldTheSyncWroteIsRestoredAndOneSomeoneChangedIsACo
   EXPECT_EQ(forced.operations[0].changes.summary, "Guest checkout");
 }
 
+TEST_F(RestorePlannerTest, FieldsOfTheTableAreRestoredLikeTheOthersWithTheirOwnConflicts) {
+  backup_.stories[0].fields = {{"components", {"API"}}, {"duedate", {}}, {"customfield_1", {"A"}}};
+  current_ = backup_;
+  sync_.add({{"kind", "update"},
+             {"issue", "PROJ-2"},
+             {"sent",
+              {{"field:components", {"API", "Backend"}},
+               {"field:duedate", {"2026-03-31"}},
+               {"field:customfield_1", {"B"}}}}},
+            json{{"ok", true}});
+  now("PROJ-2").fields["components"] = {"API", "Backend"};  // as the sync left them
+  now("PROJ-2").fields["duedate"] = {"2026-03-31"};
+  now("PROJ-2").fields["customfield_1"] = {"C"};  // changed by someone since
+  options_.fields = {
+      {"customfield_1", "Team", tracker::FieldKind::kOption, "select", {}, true, false, false}};
+  const auto p = plan(RestoreMode::kRollback);
+  ASSERT_EQ(p.operations.size(), 1u);
+  const auto& c = p.operations[0].changes;
+  EXPECT_EQ(c.fields.at("components"), (tracker::FieldValue{"API"}));
+  EXPECT_EQ(c.fields.at("duedate"), tracker::FieldValue{}) << "cleared, as the backup had it";
+  EXPECT_FALSE(c.fields.count("customfield_1"));
+  ASSERT_EQ(p.conflicts.size(), 1u);
+  EXPECT_EQ(p.conflicts[0], (plan::Conflict{"PROJ-2", "Team", "B", "C"}))
+      << "named as the configuration names it";
+  EXPECT_EQ(p.operations[0].shown[0], (plan::FieldChange{"Components", "API, Backend", "API"}));
+
+  // A backup taken before the field table says nothing about these fields: nothing is cleared.
+  for (auto& s : backup_.stories) s.fields.clear();
+  const auto older = plan(RestoreMode::kRestore);
+  EXPECT_TRUE(older.operations.empty());
+  EXPECT_TRUE(older.conflicts.empty());
+}
+
+TEST_F(RestorePlannerTest, AFieldNoLongerReadIsLeftAloneWithANoteAndDoesNotBlockADelete) {
+  // The sync created PROJ-3 with a custom field that is no longer configured: the current read
+  // lacks it, which is no evidence of an edit, so the rollback still deletes the story.
+  current_.stories.push_back(issue("PROJ-3", "New story", "US-2"));
+  sync_.add({{"kind", "create_story"},
+             {"issue", nullptr},
+             {"sent",
+              {{"identity", "US-2"},
+               {"summary", "New story"},
+               {"description", {{"markdown", ""}}},
+               {"field:customfield_9", {"X"}}}}},
+            json{{"ok", true}, {"key", "PROJ-3"}});
+  sync_.add({{"kind", "update"}, {"issue", "PROJ-2"}, {"sent", {{"field:customfield_9", {"Y"}}}}},
+            json{{"ok", true}});
+  const auto p = plan(RestoreMode::kRollback);
+  ASSERT_EQ(p.operations.size(), 1u);
+  EXPECT_EQ(p.operations[0].kind, OpKind::kDeleteIssue);
+  EXPECT_TRUE(p.conflicts.empty());
+  std::string notes;
+  for (const auto& n : p.notes) notes += n + "\n";
+  EXPECT_NE(
+      notes.find("PROJ-2: customfield_9 was written by that sync but is not managed any more"),
+      std::string::npos)
+      << notes;
+}
+
 TEST_F(RestorePlannerTest, ARollbackLeavesWhatTheSyncDidNotWriteButARestoreReportsIt) {
   now("PROJ-2").priority_name = "High";  // someone else, no journal record
   EXPECT_TRUE(plan(RestoreMode::kRollback).empty());

@@ -131,7 +131,7 @@ TEST(SourceUpdate, ATaskListItemGetsATrailingKeyThatReadsBack) {
 // Only a key of the epic's project pins an item: "(UTF-8)" at the end of a name stays a name.
 TEST(SourceUpdate, ATrailingKeyOfAnotherProjectIsPartOfTheName) {
   const std::string text = "### A-1: T\n#### Subtasks\n- [ ] Support (UTF-8)\n- [ ] Form (P-7)\n";
-  auto r = markdown::parse_epic(text, {false, "P"});
+  auto r = markdown::parse_epic(text, {false, "P", {}});
   ASSERT_TRUE(r.ok()) << diagnostics_text(r);
   const auto& subs = r.epic.stories[0].subtasks;
   EXPECT_EQ(subs[0].name, "Support (UTF-8)");

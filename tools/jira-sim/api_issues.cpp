@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "adf_check.h"
+#include "field_values.h"
 #include "http_util.h"
 #include "jira_api.h"
 #include "screens.h"
@@ -102,6 +103,10 @@ json JiraApi::apply_fields(Issue& issue, const json& fields, const json& update,
 
   auto set_field = [&](const std::string& f, const json& v) {
     if (f == "issuetype") return;  // handled above
+    if (const FieldDef* def = field_def(f); def && is_managed(*def)) {
+      if (auto err = set_value(s, *def, v, next, items, !creating)) errors[f] = *err;
+      return;
+    }
     if (f == "project") {
       std::string p = ref_of(v);
       if (p != s.project_key() && p != s.project_id()) {
@@ -337,6 +342,11 @@ json JiraApi::apply_fields(Issue& issue, const json& fields, const json& update,
         }
         if (verb == "set") {
           set_field(f, value);
+        } else if (is_managed(*def)) {
+          if (auto err = add_or_remove_value(s, *def, verb, value, next, items, !creating)) {
+            errors[f] = *err;
+            break;
+          }
         } else if (f == "labels") {
           std::vector<std::string> labels = next.labels;
           std::string label = value.is_string() ? value.get<std::string>() : "";

@@ -28,6 +28,7 @@ json field_meta(const Renderer& r, const SimState& s, const FieldDef& d, const I
             {"operations", d.operations}};
   if (d.id == "issuetype") m["allowedValues"] = json::array({r.issue_type(type)});
   if (d.id == "project") m["allowedValues"] = json::array({r.project()});
+  if (json values = r.allowed_values(d); !values.is_null()) m["allowedValues"] = values;
   if (d.id == "priority") {
     json values = json::array();
     for (const auto& p : s.priorities()) values.push_back(r.priority(p.id));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "adf_check.h"
+#include "field_values.h"
 #include "http_util.h"
 
 namespace jira_sim {
@@ -97,6 +98,43 @@ json Renderer::project() const {
   return p;
 }
 
+json Renderer::component(const std::string& id) const {
+  const Component* c = ctx_.state.component_by_id(id);
+  if (!c) return nullptr;
+  return {{"self", api_base() + "/component/" + c->id}, {"id", c->id}, {"name", c->name}};
+}
+
+json Renderer::version(const std::string& id) const {
+  const Version* v = ctx_.state.version_by_id(id);
+  if (!v) return nullptr;
+  return {{"self", api_base() + "/version/" + v->id},
+          {"id", v->id},
+          {"name", v->name},
+          {"archived", false},
+          {"released", v->released},
+          {"projectId", std::stol(ctx_.state.project_id())}};
+}
+
+json Renderer::option(const FieldDef& def, const std::string& id) const {
+  const FieldOption* o = option_by_id(def, id);
+  if (!o) return nullptr;
+  return {{"self", api_base() + "/customFieldOption/" + o->id}, {"value", o->value}, {"id", o->id}};
+}
+
+json Renderer::allowed_values(const FieldDef& def) const {
+  json values = json::array();
+  if (def.kind == ValueKind::kComponents) {
+    for (const auto& c : ctx_.state.components()) values.push_back(component(c.id));
+  } else if (def.kind == ValueKind::kVersions) {
+    for (const auto& v : ctx_.state.versions()) values.push_back(version(v.id));
+  } else if (def.kind == ValueKind::kSelect || def.kind == ValueKind::kMultiSelect) {
+    for (const auto& o : def.options) values.push_back(option(def, o.id));
+  } else {
+    return nullptr;
+  }
+  return values;
+}
+
 json Renderer::rich_text(const json& stored) const {
   if (stored.is_null()) return nullptr;
   if (version_ == 3) return stored.is_string() ? text_to_adf(stored.get<std::string>()) : stored;
@@ -166,10 +204,19 @@ json Renderer::link(const IssueLink& l, const std::string& from_key) const {
 }
 
 const std::vector<std::string>& Renderer::all_fields(bool company_managed) {
-  static const std::vector<std::string> team = {
-      "summary", "description", "issuetype",  "parent",  "project",           "priority",
-      "labels",  "assignee",    "reporter",   "status",  "resolution",        "created",
-      "updated", "subtasks",    "issuelinks", "comment", "customfield_10016", "customfield_10026"};
+  static const std::vector<std::string> team = [] {
+    std::vector<std::string> v = {"summary",           "description",      "issuetype",  "parent",
+                                  "project",           "priority",         "labels",     "assignee",
+                                  "reporter",          "status",           "resolution", "created",
+                                  "updated",           "subtasks",         "issuelinks", "comment",
+                                  "customfield_10016", "customfield_10026"};
+    // Every field with a ValueKind, including the one on no screen: Jira returns a field's
+    // value whether or not a screen shows it.
+    for (const auto& d : field_defs()) {
+      if (is_managed(d)) v.push_back(d.id);
+    }
+    return v;
+  }();
   static const std::vector<std::string> company = [] {
     auto v = team;
     v.push_back("customfield_10014");
@@ -217,7 +264,33 @@ json Renderer::field_value(const Issue& i, const std::string& f) const {
   if (f == "customfield_10016") return i.story_points ? json(*i.story_points) : json(nullptr);
   if (f == "customfield_10026") return nullptr;
   if (f == "customfield_10014") return i.epic_link.empty() ? json(nullptr) : json(i.epic_link);
-  return nullptr;
+  const FieldDef* def = field_def(f);
+  if (!def || !is_managed(*def)) return nullptr;
+  const json stored = stored_value(i, *def);
+  switch (def->kind) {
+    case ValueKind::kComponents: {
+      json list = json::array();
+      for (const auto& id : stored) list.push_back(component(id.get<std::string>()));
+      return list;
+    }
+    case ValueKind::kVersions: {
+      json list = json::array();
+      for (const auto& id : stored) list.push_back(version(id.get<std::string>()));
+      return list;
+    }
+    case ValueKind::kSelect:
+      return stored.is_null() ? json(nullptr) : option(*def, stored.get<std::string>());
+    case ValueKind::kMultiSelect: {
+      if (stored.is_null()) return nullptr;
+      json list = json::array();
+      for (const auto& id : stored) list.push_back(option(*def, id.get<std::string>()));
+      return list;
+    }
+    case ValueKind::kUser:
+      return stored.is_null() ? json(nullptr) : user(stored.get<std::string>());
+    default:
+      return stored;  // dates, numbers and text render as stored
+  }
 }
 
 json Renderer::issue(const Issue& i, const std::vector<std::string>& fields,

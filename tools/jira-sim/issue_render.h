@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "screens.h"
 #include "sim_context.h"
 
 namespace jira_sim {
@@ -24,6 +25,11 @@ class Renderer {
   json priority(const std::string& id) const;
   json resolution(const std::string& id) const;
   json project() const;
+  json component(const std::string& id) const;
+  json version(const std::string& id) const;
+  json option(const FieldDef& def, const std::string& id) const;
+  // What createmeta and editmeta list as a field's allowedValues; null when it has none.
+  json allowed_values(const FieldDef& def) const;
   json rich_text(const json& stored) const;  // description and comment bodies for this version
   json comment(const Issue& issue, const Comment& c) const;
   json comments_page(const Issue& issue, int start_at, int max_results) const;

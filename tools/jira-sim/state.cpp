@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "adf_check.h"
+#include "field_values.h"
 #include "http_util.h"
 
 namespace jira_sim {
@@ -25,6 +26,9 @@ SimState::SimState(const SimOptions& options)
                  {"10001", "Cloners", "is cloned by", "clones"},
                  {"10002", "Duplicate", "is duplicated by", "duplicates"},
                  {"10003", "Relates", "relates to", "relates to"}};
+  components_ = {
+      {"10200", "Backend"}, {"10201", "Frontend"}, {"10202", "API"}, {"10203", "Search"}};
+  versions_ = {{"10300", "1.0", true}, {"10301", "1.1", false}, {"10302", "2.0", false}};
 }
 
 void SimState::set_resolutions(const std::vector<std::string>& names) {
@@ -72,6 +76,34 @@ const Resolution* SimState::resolution(const std::string& id_or_name) const {
 const LinkType* SimState::link_type(const std::string& id_or_name) const {
   for (const auto& t : link_types_) {
     if (t.id == id_or_name || iequals(t.name, id_or_name)) return &t;
+  }
+  return nullptr;
+}
+
+const Component* SimState::component_by_id(const std::string& id) const {
+  for (const auto& c : components_) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+const Component* SimState::component_by_name(const std::string& name) const {
+  for (const auto& c : components_) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
+const Version* SimState::version_by_id(const std::string& id) const {
+  for (const auto& v : versions_) {
+    if (v.id == id) return &v;
+  }
+  return nullptr;
+}
+
+const Version* SimState::version_by_name(const std::string& name) const {
+  for (const auto& v : versions_) {
+    if (v.name == name) return &v;
   }
   return nullptr;
 }
@@ -176,6 +208,12 @@ json SimState::dump() const {
     }
     json props = json::object();
     for (const auto& [k, v] : i.properties) props[k] = v;
+    json custom = json::object();
+    for (const auto& d : field_defs()) {
+      if (d.custom && is_managed(d) && i.custom_fields.count(d.id)) {
+        custom[d.id] = dump_value(*this, d, i);
+      }
+    }
     issues.push_back({{"id", i.id},
                       {"key", i.key},
                       {"issuetype", i.type_id},
@@ -190,6 +228,10 @@ json SimState::dump() const {
                       {"reporter", i.reporter},
                       {"resolution", i.resolution_id},
                       {"storyPoints", i.story_points ? json(*i.story_points) : json(nullptr)},
+                      {"components", dump_value(*this, *field_def("components"), i)},
+                      {"fixVersions", dump_value(*this, *field_def("fixVersions"), i)},
+                      {"duedate", dump_value(*this, *field_def("duedate"), i)},
+                      {"customFields", custom},
                       {"created", i.created},
                       {"updated", i.updated},
                       {"comments", comments},
@@ -252,6 +294,23 @@ void SimState::load(const json& doc) {
       }
       i.created = j.value("created", 0LL);
       i.updated = j.value("updated", 0LL);
+      // Dumps written before these fields existed have none of the keys.
+      try {
+        for (const char* f : {"components", "fixVersions", "duedate"}) {
+          if (j.contains(f)) load_value(fresh, *field_def(f), j[f], i);
+        }
+        const json custom = j.value("customFields", json::object());
+        if (!custom.is_object()) throw std::runtime_error("customFields must be an object");
+        for (const auto& [id, v] : custom.items()) {
+          const FieldDef* d = field_def(id);
+          if (!d || !d->custom || !is_managed(*d)) {
+            throw std::runtime_error("customFields cannot hold " + id);
+          }
+          load_value(fresh, *d, v, i);
+        }
+      } catch (const std::runtime_error& e) {
+        throw std::runtime_error("issue " + i.key + ": " + e.what());
+      }
       const json comments = j.value("comments", json::array());
       for (const auto& c : comments) {
         i.comments.push_back({c.at("id").get<long>(), c.value("author", std::string()),

@@ -37,6 +37,18 @@ struct Resolution {
   std::string name;
 };
 
+// A project's component and version: the values components and fixVersions choose from.
+struct Component {
+  std::string id;
+  std::string name;
+};
+
+struct Version {
+  std::string id;
+  std::string name;
+  bool released = false;
+};
+
 struct Comment {
   long id = 0;
   std::string author;  // account id
@@ -60,6 +72,13 @@ struct Issue {
   std::string reporter;
   std::string resolution_id;
   std::optional<double> story_points;
+  std::vector<std::string> components;    // component ids, in Jira's order (by name)
+  std::vector<std::string> fix_versions;  // version ids, in the project's version order
+  std::string due_date;                   // yyyy-MM-dd, empty when none
+  // The custom fields field_values.cpp handles, by field id; absent when empty. Values are
+  // stored as Jira identifies them: option ids (a string, or an array for a multiselect),
+  // yyyy-MM-dd, a number, a string, an account id.
+  std::map<std::string, json> custom_fields;
   long long created = 0;
   long long updated = 0;
   std::vector<Comment> comments;
@@ -116,6 +135,13 @@ class SimState {
   const Priority* priority(const std::string& id_or_name) const;
   const Resolution* resolution(const std::string& id_or_name) const;
   const LinkType* link_type(const std::string& id_or_name) const;
+  // The project's components and versions (fixed, like the issue types).
+  const std::vector<Component>& components() const { return components_; }
+  const std::vector<Version>& versions() const { return versions_; }
+  const Component* component_by_id(const std::string& id) const;
+  const Component* component_by_name(const std::string& name) const;
+  const Version* version_by_id(const std::string& id) const;
+  const Version* version_by_name(const std::string& name) const;
 
   const std::string& project_key() const { return project_key_; }
   const std::string& project_name() const { return project_name_; }
@@ -142,6 +168,22 @@ class SimState {
 
   void seed(const std::string& initial_status);
   void clear();
+  // The state document (GET/PUT /_sim/state, --state-file). Each issue carries, besides its
+  // other keys, the fields field_values.cpp manages, named rather than by id so that a seed
+  // written by hand reads like the board:
+  //   "components": ["API", "Backend"],          always an array, [] when none
+  //   "fixVersions": ["1.1"],                    always an array, [] when none
+  //   "duedate": "2026-01-31",                   null when none
+  //   "customFields": {                          only the fields that hold a value
+  //     "customfield_10040": "Search",           select: the option's value
+  //     "customfield_10041": ["iOS", "Web"],     multiselect: option values
+  //     "customfield_10042": "2026-02-01",       date: yyyy-MM-dd
+  //     "customfield_10043": 1500.5,             number
+  //     "customfield_10044": "text",             text (also customfield_10046)
+  //     "customfield_10045": "557058:...-0002"}  user: the account id, like "assignee"
+  // load() also takes ids for names and option values ("10200", "10101") and a user name
+  // ("other") for an account id, checks every value as REST would, and loads documents
+  // written before these keys existed.
   json dump() const;
   // Replaces everything with a dump; throws std::runtime_error on a malformed document.
   void load(const json& doc);
@@ -159,6 +201,8 @@ class SimState {
   std::vector<Priority> priorities_;
   std::vector<Resolution> resolutions_;
   std::vector<LinkType> link_types_;
+  std::vector<Component> components_;
+  std::vector<Version> versions_;
   std::map<long, Issue> issues_;
   std::map<std::string, long> by_key_;
   std::map<long, IssueLink> links_;
