@@ -274,6 +274,17 @@ class Planner {
     op.draft.labels = s.labels;
     if (s.assignee) op.draft.assignee = user_id(*s.assignee);
     op.draft.fields = wanted_fields("story " + s.id, s.fields, IssueKind::kStory);
+    // What the new issue starts with, for a reviewer: every field the file sets on it.
+    if (s.points) op.shown.push_back({"Story Points", "-", number_text(*s.points)});
+    if (op.draft.priority_name) op.shown.push_back({"Priority", "-", *op.draft.priority_name});
+    if (s.labels && !s.labels->empty()) op.shown.push_back({"Labels", "-", join(*s.labels)});
+    if (s.assignee) op.shown.push_back({"Assignee", "-", *s.assignee});
+    for (const auto& [key, value] : op.draft.fields) {
+      const tracker::FieldSpec* spec = tracker::find_spec(o_.fields, key);
+      if (!value.empty()) {
+        op.shown.push_back({spec ? spec->name : key, "-", tracker::value_text(value)});
+      }
+    }
     plan_.operations.push_back(op);
     if (auto t =
             new_issue_transition("story " + s.id, IssueKind::kStory, s.id, s.title, s.status)) {

@@ -147,6 +147,8 @@ std::vector<PlanBlock> plan_blocks(const plan::Plan& p) {
     for (const auto* op : ops) {
       switch (op->kind) {
         case OpKind::kCreateStory:
+          // The fields the new story starts with.
+          for (const auto& c : op->shown) line(c.field + ": " + c.after);
           break;
         case OpKind::kCreateSubtask:
           line("+ " + op->summary + " (NEW)", "32");

@@ -122,6 +122,9 @@ TEST_F(CliFieldsTest, EveryKindOfFieldIsWrittenAndAReSyncWritesNothing) {
   auto plan = run({"-m", file, "-e", "PROJ-1"});
   ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
   EXPECT_NE(plan.out.find("Components: - → Backend"), std::string::npos) << plan.out;
+  // A new story shows the fields it starts with, in the table's spelling.
+  EXPECT_NE(plan.out.find("Team: Search"), std::string::npos) << plan.out;
+  EXPECT_NE(plan.out.find("Fix Versions: 1.1, 2.0"), std::string::npos) << plan.out;
 
   auto first = sync(file);
   ASSERT_EQ(first.exit_code, 0) << first.out << first.err;

@@ -178,7 +178,7 @@ TEST_F(CliOutputTest, MarkdownForReviewIsStableAndOnlyForPreviews) {
   ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
   EXPECT_EQ(plan.out.rfind("### epicsync: plan for PROJ-1 from ", 0), 0u) << plan.out;
   EXPECT_NE(plan.out.find("| stories to create | 3 |"), std::string::npos) << plan.out;
-  EXPECT_NE(plan.out.find("<summary>+ SHOP-101: Guest checkout (NEW) (7 changes)</summary>"),
+  EXPECT_NE(plan.out.find("<summary>+ SHOP-101: Guest checkout (NEW) (9 changes)</summary>"),
             std::string::npos)
       << plan.out;
   EXPECT_NE(plan.out.find("- \\+ Guest form (NEW)"), std::string::npos) << "not a nested list";
