@@ -9,7 +9,7 @@ _epicsync() {
     -m | -f | --markdown | --input)
       COMPREPLY=($(compgen -f -X '!*.md' -- "$cur") $(compgen -d -- "$cur"))
       return ;;
-    --config | --import-backup)
+    --config | --import-backup | --plan-out | --apply)
       COMPREPLY=($(compgen -f -- "$cur"))
       return ;;
     --backup-dir)
@@ -27,7 +27,7 @@ _epicsync() {
   esac
   COMPREPLY=($(compgen -W '-h --help --version --validate -m -f --markdown --input --strict
     -o --output -q --quiet --no-color -e --epic -x --execute --dry-run --no-confirm --no-backup
-    --update-source --prune --export-backup --import-backup --backup-dir --backup --notes --list-backups --cleanup-backups --keep
+    --update-source --prune --plan-out --apply --export-backup --import-backup --backup-dir --backup --notes --list-backups --cleanup-backups --keep
     --verify-backups --diff-latest --diff-backup --rollback --restore-backup --force --story
     --issue --phase -v --verbose --config --jira-url --project --timeout' -- "$cur"))
 }

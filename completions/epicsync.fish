@@ -15,6 +15,8 @@ complete -c epicsync -l no-confirm -d 'Do not ask before writing'
 complete -c epicsync -l no-backup -d 'Skip the pre-execute backup'
 complete -c epicsync -l update-source -d "Write the stories' and sub-tasks' tracker keys into the file"
 complete -c epicsync -l prune -d "Close (or delete) the issues the file no longer has"
+complete -c epicsync -l plan-out -r -F -d "Save the dry run's plan, to review and apply"
+complete -c epicsync -l apply -r -F -d "Apply exactly a saved plan (exit 11 when stale)"
 complete -c epicsync -l export-backup -r -d "Write a backup as one checksummed file"
 complete -c epicsync -l import-backup -r -F -d "Add an exported backup to this store"
 complete -c epicsync -l backup-dir -x -a '(__fish_complete_directories)' -d 'Where backups live'

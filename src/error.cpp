@@ -24,6 +24,8 @@ int exit_code(ErrorKind kind) {
       return 9;
     case ErrorKind::kConflict:
       return 10;
+    case ErrorKind::kStalePlan:
+      return 11;
     case ErrorKind::kLocalStorage:
       return 12;
     case ErrorKind::kUnknownOutcome:
@@ -59,6 +61,8 @@ const char* error_id(ErrorKind kind) {
       return "locked";
     case ErrorKind::kConflict:
       return "conflict";
+    case ErrorKind::kStalePlan:
+      return "stale_plan";
     case ErrorKind::kLocalStorage:
       return "local_storage";
     case ErrorKind::kUnknownOutcome:

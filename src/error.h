@@ -19,6 +19,7 @@ enum class ErrorKind {
   kRejected,         // 8
   kLocked,           // 9
   kConflict,         // 10
+  kStalePlan,        // 11: --apply of a saved plan that no longer matches the tracker
   kLocalStorage,     // 12: a backup, journal or lock could not be written; nothing more is sent
   kUnknownOutcome,   // 64: a write whose effect could not be confirmed either way
   kPartial,          // 64

@@ -64,6 +64,8 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       "  epicsync -m EPIC.md -e PROJ-123                what a sync would change (dry run)\n"
       "  epicsync -m EPIC.md -e PROJ-123 --execute      back up, confirm, apply\n"
       "  epicsync -m EPIC.md -e PROJ-123 -x --no-confirm --no-backup    in CI\n"
+      "  epicsync -m EPIC.md -e PROJ-123 --plan-out plan.json   save the plan to review\n"
+      "  epicsync --apply plan.json --no-confirm        apply exactly that plan\n"
       "  epicsync --diff-latest -e PROJ-123             what changed since the last backup\n"
       "  epicsync --rollback -e PROJ-123 --execute      undo the last sync\n"
       "  epicsync --list-backups -e PROJ-123            the backups, newest last\n"
@@ -79,6 +81,7 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       "  7 epic, project or backup not found, or --epic not an epic   8 request rejected\n"
       "  9 another run holds the epic (its host and pid named)\n"
       "  10 rollback/restore done, but fields others changed since were left alone (--force)\n"
+      "  11 --apply: the saved plan is stale (the tracker changed since); nothing was written\n"
       "  12 backup, journal or lock could not be written or read\n"
       "  64 some writes failed, did not hold when read back, or have an unknown outcome;\n"
       "     run again to settle them\n"
@@ -114,6 +117,13 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   app.add_flag("--prune", o.prune,
                "Close the issues epicsync managed that the file no longer has (jira.prune: "
                "delete deletes them); without it they are only listed");
+  app.add_option("--plan-out", o.plan_out,
+                 "Save the dry run's plan to FILE, to review and then apply with --apply")
+      ->type_name("FILE");
+  app.add_option("--apply", o.apply_file,
+                 "Apply exactly the plan saved in FILE; refused (exit 11) when the tracker "
+                 "changed since it was made")
+      ->type_name("FILE");
   app.add_option("--backup-dir", o.backup_dir, "Where backups live (default ~/.epicsync/backups)")
       ->type_name("DIR");
   bool list_backups = false, cleanup_backups = false, verify_backups = false;
@@ -272,8 +282,36 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                    "the newest backups are kept; --keep 1 keeps only the newest"};
     }
   }
-  if (backup_modes == 1) return ParsedCommandLine{o, {}};
+  if (backup_modes == 1) {
+    if (!o.plan_out.empty() || !o.apply_file.empty()) {
+      return Error{ErrorKind::kUsage, "--plan-out and --apply belong to a sync", ""};
+    }
+    return ParsedCommandLine{o, {}};
+  }
   o.mode = validate ? Mode::kValidate : Mode::kSync;
+  if (!o.apply_file.empty()) {
+    // The plan file says what was planned: the file, the epic and the limits of the run.
+    if (validate || !o.markdown_path.empty() || !o.epic.empty() || !o.stories.empty() ||
+        o.phase != "all" || o.prune || o.update_source || o.dry_run || !o.plan_out.empty() ||
+        o.output == OutputFormat::kMarkdown || o.strict) {
+      return Error{ErrorKind::kUsage,
+                   "--apply takes the file, the epic, --story, --phase and --prune from the plan",
+                   "epicsync --apply plan.json [--no-confirm] [--no-backup]; to plan anew, "
+                   "epicsync -m EPIC.md -e KEY --plan-out plan.json"};
+    }
+    if (o.quiet && o.verbose) {
+      return Error{ErrorKind::kUsage, "--quiet and --verbose contradict each other", ""};
+    }
+    o.execute = true;
+    return ParsedCommandLine{o, {}};
+  }
+  if (!o.plan_out.empty() && (validate || (o.execute && !o.dry_run) || o.update_source)) {
+    return Error{ErrorKind::kUsage,
+                 validate ? "--plan-out saves a sync's plan, not --validate"
+                          : "--plan-out saves a dry run's plan; apply it with --apply",
+                 "epicsync -m EPIC.md -e KEY --plan-out plan.json, then epicsync --apply "
+                 "plan.json"};
+  }
   if (o.markdown_path.empty()) {
     return Error{ErrorKind::kUsage, "which file? give --markdown FILE",
                  "epicsync --markdown EPIC.md --epic PROJ-123"};

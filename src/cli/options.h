@@ -43,6 +43,8 @@ struct Options {
   bool no_backup = false;
   bool update_source = false;
   bool prune = false;
+  std::string plan_out;    // --plan-out FILE: a dry run that also saves its plan
+  std::string apply_file;  // --apply FILE: apply exactly that saved plan
   std::string backup_dir;
   std::string backup_name;  // --backup NAME
   std::string notes;

@@ -1,5 +1,6 @@
 #include "cli/sync_command.h"
 #include "cli/run_config.h"
+#include "cli/saved_plan.h"
 
 #include <unistd.h>
 
@@ -7,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "backup/atomic_file.h"
 #include "backup/backup_store.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
@@ -92,6 +94,30 @@ restore::CreateHistory create_history(const config::Config& c, const std::string
   return h;
 }
 
+// A saved plan that no longer fits the tracker: every reason on stderr (text), all of them in
+// the message (JSON), exit 11.
+int refuse_stale(const Options& o, const std::vector<std::string>& reasons, std::ostream& out,
+                 std::ostream& err) {
+  std::string all;
+  for (const auto& r : reasons) all += (all.empty() ? "" : "; ") + r;
+  if (o.output != OutputFormat::kJson) {
+    for (const auto& r : reasons) err << "stale: " << r << "\n";
+  }
+  return report_error(
+      o.output,
+      Error{ErrorKind::kStalePlan,
+            "the plan in " + o.apply_file + " is stale, so nothing was written: " +
+                (o.output == OutputFormat::kJson
+                     ? all
+                     : plan::plural(static_cast<long long>(reasons.size()), "reason", "reasons") +
+                           " above"),
+            "make the plan again (--plan-out) and review it"},
+      out, err);
+}
+
+int sync_text(const Options& o, const std::string& text, const SavedPlan* saved, std::ostream& out,
+              std::ostream& err);
+
 }  // namespace
 
 int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
@@ -103,15 +129,36 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
                       "--execute asks for confirmation, but stdin is not a terminal",
                       "add --no-confirm to apply without asking (scripts, CI)"});
   }
+  if (!o.apply_file.empty()) {
+    // Exactly what was planned: the saved markdown, epic and limits, never the file as it is now.
+    auto saved = read_saved_plan(o.apply_file);
+    if (!saved) return fail(saved.error());
+    Options planned = o;
+    planned.markdown_path = saved->source_path;
+    planned.epic = saved->epic;
+    planned.stories = saved->stories;
+    planned.phase = saved->phase;
+    planned.prune = saved->prune;
+    return sync_text(planned, saved->markdown, &*saved, out, err);
+  }
   auto text = read_input_file(o.markdown_path);
   if (!text) return fail(text.error());
+  return sync_text(o, *text, nullptr, out, err);
+}
+
+namespace {
+
+int sync_text(const Options& o, const std::string& text, const SavedPlan* saved, std::ostream& out,
+              std::ostream& err) {
+  auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
+  const bool execute = o.execute && !o.dry_run;
   // The configuration names the custom fields the file may write.
   auto cfg = load_run_config(o, err);
   // A configuration that cannot be read is said first: without it, the file's custom fields would
   // read as unknown ones.
   if (!cfg) return fail(cfg.error());
   auto parsed = markdown::parse_epic(
-      *text, {o.strict, o.epic.substr(0, o.epic.find('-')), custom_field_names(*cfg)});
+      text, {o.strict, o.epic.substr(0, o.epic.find('-')), custom_field_names(*cfg)});
   if (!parsed.ok()) {
     for (const auto& d : parsed.diagnostics) {
       if (d.severity != model::Severity::kError) continue;
@@ -273,6 +320,11 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
     options->cancel_expressible = expressible;
   }
   plan::Plan plan = plan::make_plan(parsed.epic, *snapshot, *options);
+  if (saved && plan.problems.empty()) {
+    if (auto stale = stale_reasons(*saved, *snapshot, plan); !stale.empty()) {
+      return refuse_stale(o, stale, out, err);
+    }
+  }
   if (execute && plan.problems.empty()) {
     // Runs on other machines (CI runners) do not see our file lock: before the first write, the
     // epic's lease on the tracker is taken, and the plan made again from what the tracker holds
@@ -301,6 +353,13 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
       if (!snapshot) return fail(snapshot.error());
       plan = plan::make_plan(parsed.epic, *snapshot, *options);
       if (!plan.problems.empty()) lease.reset();
+      // Another run may have written between the plan's check and the lease: checked again.
+      if (saved && plan.problems.empty()) {
+        if (auto stale = stale_reasons(*saved, *snapshot, plan); !stale.empty()) {
+          lease.reset();
+          return refuse_stale(o, stale, out, err);
+        }
+      }
       // Someone changed the epic while the person was deciding: what they agreed to is not what
       // would be done, so they see the new plan and are asked again.
       if (!o.no_confirm && plan.problems.empty() && !plan.empty() &&
@@ -318,17 +377,35 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
       const auto replan = [&parsed, &options](const tracker::EpicSnapshot& after) {
         return plan::make_plan(parsed.epic, after, *options);
       };
-      return execute_plan({asked, *cfg, epic_key, *snapshot, plan, options->status_map, *text,
+      return execute_plan({asked, *cfg, epic_key, *snapshot, plan, options->status_map, text,
                            parsed.epic, lease.get(), replan},
                           *session->tracker, out, err);
     }
   }
 
+  // --plan-out: the plan as shown, with what it was made from, for --apply.
+  bool plan_saved = false;
+  if (!o.plan_out.empty() && plan.problems.empty()) {
+    SavedPlan s;
+    s.epic = epic_key;
+    s.source_path = o.markdown_path;
+    s.markdown = text;
+    s.stories = o.stories;
+    s.phase = o.phase;
+    s.prune = o.prune;
+    auto written = backup::write_file_atomic(
+        o.plan_out, saved_plan_json(s, plan, *snapshot).dump(2) + "\n", {0644, false});
+    if (!written) return fail(written.error());
+    plan_saved = true;
+  } else if (!o.plan_out.empty() && o.output != OutputFormat::kJson) {
+    err << "The plan has problems, so it was not saved to " << o.plan_out << ".\n";
+  }
   if (o.output == OutputFormat::kJson) {
     nlohmann::json doc = {{"ok", plan.problems.empty()},
                           {"mode", "dry-run"},
                           {"epic", epic_key},
                           {"plan", report::plan_to_json(plan)}};
+    if (plan_saved) doc["plan_file"] = o.plan_out;
     if (!plan.problems.empty()) {
       doc["error"] = {{"kind", error_id(ErrorKind::kInvalidMarkdown)},
                       {"code", exit_code(ErrorKind::kInvalidMarkdown)},
@@ -352,7 +429,10 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
           << " (" << plan::plural(t.stories_created, "story", "stories") << " and "
           << plan::plural(t.subtasks_created, "sub-task", "sub-tasks") << " to create)\n";
     }
-    if (plan.problems.empty() && !plan.empty()) {
+    if (plan_saved) {
+      out << "\nDry run: nothing was changed. The plan is saved in " << o.plan_out
+          << "; apply exactly it with: epicsync --apply " << o.plan_out << "\n";
+    } else if (plan.problems.empty() && !plan.empty()) {
       out << "\nDry run: nothing was changed. Apply it with --execute.\n";
     }
   }
@@ -360,5 +440,7 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
   // markdown.
   return plan.problems.empty() ? 0 : exit_code(ErrorKind::kInvalidMarkdown);
 }
+
+}  // namespace
 
 }  // namespace epicsync::cli

@@ -83,7 +83,8 @@ TEST_F(CliJsonSchemaTest, EveryDocumentOfEveryCommandMatchesItsSchema) {
   text.replace(text.find(planned), planned.size(), "| **Status** | ✅ Done |");
   text += "\n---\n\n### SHOP-199: Gift wrap\n\n**Story Points**: 1\n\n#### Description\n\nWrap.\n";
   const std::string v2 = write("v2.md", text);
-  json changed = document("dry-run", {"-m", v2, "-e", "PROJ-1"});
+  json changed = document("dry-run", {"-m", v2, "-e", "PROJ-1", "--plan-out", dir_ + "/p.json"});
+  EXPECT_EQ(changed["plan_file"], dir_ + "/p.json");
   bool saw_points = false, saw_status = false;
   for (const auto& op : changed["plan"]["operations"]) {
     for (const auto& c : op.value("changes", json::array())) {
@@ -94,6 +95,9 @@ TEST_F(CliJsonSchemaTest, EveryDocumentOfEveryCommandMatchesItsSchema) {
   EXPECT_TRUE(saw_points) << changed.dump(2);
   EXPECT_TRUE(saw_status) << changed.dump(2);
   document("execute", {"-m", v2, "-e", "PROJ-1", "--execute", "--no-confirm"});
+  // The saved plan is what the tracker holds now: stale, as an error document.
+  json stale = document("error", {"--apply", dir_ + "/p.json", "--no-confirm"}, 11);
+  EXPECT_EQ(stale["error"]["kind"], "stale_plan");
 
   // Someone edits in Jira: the diff, then the rollback preview and the rollback (with a
   // conflict, exit 10), then --force.
