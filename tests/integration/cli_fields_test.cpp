@@ -37,11 +37,6 @@ class CliFieldsTest : public CliSimTest {
     CliSimTest::SetUp();
     write(".epicsync.yaml", kConfig);
   }
-  std::string write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
   ProcessResult sync(const std::string& file, std::vector<std::string> more = {}) {
     std::vector<std::string> args = {"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm"};
     args.insert(args.end(), more.begin(), more.end());

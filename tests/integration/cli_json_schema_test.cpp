@@ -51,11 +51,6 @@ class CliJsonSchemaTest : public CliSimTest {
     ASSERT_TRUE(fs::exists(fs::path(SCHEMA_VALIDATOR_JS).parent_path() / "node_modules" / "ajv"))
         << "ajv is missing: run scripts/setup (npm ci in tools/adf-validate)";
   }
-  std::string write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
   std::map<std::string, std::vector<std::string>> docs_;
   std::string node_;
 };

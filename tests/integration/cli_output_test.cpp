@@ -23,11 +23,6 @@ using nlohmann::json;
 class CliOutputTest : public CliSimTest {
  protected:
   CliOutputTest() { no_color_ = true; }
-  std::string write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
   ProcessResult sync(const std::string& file) {
     return run({"-m", file, "-e", "PROJ-1", "--execute", "--no-confirm"});
   }

@@ -21,12 +21,6 @@ namespace fs = std::filesystem;
 class CliPortableBackupTest : public CliSimTest {
  protected:
   CliPortableBackupTest() { no_color_ = true; }
-  std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
   void write(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
   }

@@ -33,11 +33,6 @@ class CliRollbackTest : public CliSimTest {
     a.insert(a.end(), extra.begin(), extra.end());
     return run(a);
   }
-  std::string write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
   json managed() { return managed_state(sim().state()); }
   // The checkout epic, changed the way a second sync would change it: points, statuses both
   // ways (Done → To Do, To Do → Done: several workflow steps each), a description, a new

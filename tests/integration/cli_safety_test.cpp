@@ -33,11 +33,6 @@ class CliSafetyTest : public CliSimTest {
   ProcessResult rollback() {
     return run({"--rollback", "-e", "PROJ-1", "--execute", "--no-confirm"});
   }
-  std::string write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path) << text;
-    return path;
-  }
   // A config file in the working directory, where epicsync looks first.
   void config(const std::string& yaml) { write(".epicsync.yaml", yaml); }
   json managed() { return managed_state(sim().state()); }

@@ -22,17 +22,6 @@ const char* kEpic =
 class CliSavedPlanTest : public CliSimTest {
  protected:
   CliSavedPlanTest() { no_color_ = true; }
-  std::string write(const std::string& name, const std::string& text) {
-    const std::string path = dir_ + "/" + name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path;
-  }
-  std::string read(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
   ProcessResult plan_out(const std::string& file, std::vector<std::string> more = {}) {
     std::vector<std::string> args = {"-m", file, "-e", "PROJ-1", "--plan-out", dir_ + "/plan.json"};
     args.insert(args.end(), more.begin(), more.end());

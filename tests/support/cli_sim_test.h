@@ -10,7 +10,9 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,20 @@ class CliSimTest : public JiraSimTest {
     return run_process(args, options());
   }
   std::string backups() const { return dir_ + "/backups"; }
+
+  // A file in the scratch folder, byte for byte; its path.
+  std::string write(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+  // A file's bytes ("" when it cannot be read).
+  std::string read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
 
   // The key of the issue with this summary in the simulator (a failure when there is none).
   std::string key_of(const std::string& summary) {

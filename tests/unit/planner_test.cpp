@@ -62,15 +62,21 @@ std::string property(const std::string& id, std::map<std::string, tracker::Comme
   return tracker::to_json_text({id, {}, std::move(c)});
 }
 
+// US-1's issue under epic PROJ-1, with nothing but its summary.
+RemoteIssue guest_checkout() {
+  RemoteIssue s;
+  s.key = "PROJ-2";
+  s.summary = "Guest checkout";
+  s.parent_key = "PROJ-1";
+  return s;
+}
+
 // The tracker exactly as a previous sync of kEpic left it.
 tracker::EpicSnapshot in_step() {
   auto e = desired();
   tracker::EpicSnapshot snap;
   snap.epic.key = "PROJ-1";
-  RemoteIssue s;
-  s.key = "PROJ-2";
-  s.summary = "Guest checkout";
-  s.parent_key = "PROJ-1";
+  RemoteIssue s = guest_checkout();
   s.description = {tracker::RichText::Format::kAdf, markdown::compose_description(e.stories[0])};
   s.points = 5;
   s.priority_name = "High";
@@ -383,10 +389,7 @@ model::Epic with_fields(const std::string& rows) {
 tracker::EpicSnapshot one_story(const tracker::FieldValues& fields) {
   tracker::EpicSnapshot snap;
   snap.epic.key = "PROJ-1";
-  RemoteIssue s;
-  s.key = "PROJ-2";
-  s.summary = "Guest checkout";
-  s.parent_key = "PROJ-1";
+  RemoteIssue s = guest_checkout();
   s.fields = fields;
   s.properties["epicsync"] = property("US-1");
   snap.stories.push_back(s);
