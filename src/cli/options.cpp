@@ -251,6 +251,9 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                : "--phase, --update-source, --prune and --strict belong to a sync",
           diff ? "" : "a rollback or restore takes --execute, --force, --issue and --story"};
     }
+    if (!o.plan_out.empty() || !o.apply_file.empty()) {
+      return Error{ErrorKind::kUsage, "--plan-out and --apply belong to a sync", ""};
+    }
     if (diff && (o.force || !o.issues.empty() || !o.stories.empty())) {
       return Error{ErrorKind::kUsage, "--force, --issue and --story limit a rollback or restore",
                    ""};

@@ -1,6 +1,7 @@
 #include "cli/saved_plan.h"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <set>
 
@@ -19,13 +20,41 @@ namespace {
 using nlohmann::json;
 using tracker::RemoteIssue;
 
-// The issues a plan writes to: every operation on an existing issue names it.
-std::set<std::string> written_keys(const plan::Plan& plan) {
+// The issues a plan writes to: every operation on an existing issue names it, and a story deleted
+// with its sub-tasks takes them too.
+std::set<std::string> written_keys(const plan::Plan& plan, const tracker::EpicSnapshot& snapshot) {
   std::set<std::string> keys;
   for (const auto& op : plan.operations) {
-    if (!op.issue_key.empty()) keys.insert(op.issue_key);
+    if (op.issue_key.empty()) continue;
+    keys.insert(op.issue_key);
+    if (op.kind == plan::OpKind::kDeleteIssue && op.with_subtasks) {
+      for (const auto& st : snapshot.subtasks) {
+        if (st.parent_key == op.issue_key) keys.insert(st.key);
+      }
+    }
   }
   return keys;
+}
+
+// The file's checksum: over every member but itself, so no part of a reviewed plan can be
+// edited by hand (the options, the issues it writes to, the plan).
+std::string checksum_of(json doc) {
+  doc.erase("checksum");
+  return backup::sha256_hex(doc.dump());
+}
+
+// A URL without the user part ("https://me:secret@host" → "https://host"): what the plan names
+// the tracker by, never a credential.
+std::string tracker_of(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t from = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t at = url.find('@', from);
+  const size_t slash = url.find('/', from);
+  std::string out = at != std::string::npos && (slash == std::string::npos || at < slash)
+                        ? url.substr(0, from) + url.substr(at + 1)
+                        : url;
+  while (!out.empty() && out.back() == '/') out.pop_back();
+  return out;
 }
 
 const RemoteIssue* find(const tracker::EpicSnapshot& s, const std::string& key) {
@@ -70,7 +99,8 @@ std::string how_changed(const RemoteIssue& then, const RemoteIssue& now) {
 
 // "create_story US-3 'Saved cards'", "update PROJ-2 'Guest checkout'".
 std::string describe(const json& op) {
-  std::string out = op.value("kind", "?");
+  std::string out = op.contains("kind") && op["kind"].is_string() ? op["kind"].get<std::string>()
+                                                                  : std::string("?");
   if (op.contains("issue") && op["issue"].is_string()) {
     out += " " + op["issue"].get<std::string>();
   } else if (op.contains("story") && op["story"].is_string()) {
@@ -84,9 +114,24 @@ std::string describe(const json& op) {
 
 }  // namespace
 
+json plan_context(const std::string& jira_url, const tracker::EpicSnapshot& snapshot,
+                  const tracker::TrackerInfo& info,
+                  const std::map<std::string, std::vector<std::string>>& status_map) {
+  json fields = json::array();
+  for (const auto& f : info.fields) {
+    fields.push_back({{"id", f.key}, {"name", f.name}, {"type", f.type_text}});
+  }
+  return {{"tracker", tracker_of(jira_url)},
+          {"epic_id", snapshot.epic.id},
+          {"story_points_field", info.story_points_field},
+          {"epic_link_field", info.epic_link_field},
+          {"fields", fields},
+          {"status_map", status_map}};
+}
+
 json saved_plan_json(const SavedPlan& saved, const plan::Plan& plan,
                      const tracker::EpicSnapshot& snapshot) {
-  const std::set<std::string> keys = written_keys(plan);
+  const std::set<std::string> keys = written_keys(plan, snapshot);
   tracker::EpicSnapshot touched;
   touched.epic = snapshot.epic;  // the snapshot format needs the epic; compared only if written
   for (const auto& i : snapshot.stories) {
@@ -95,38 +140,51 @@ json saved_plan_json(const SavedPlan& saved, const plan::Plan& plan,
   for (const auto& i : snapshot.subtasks) {
     if (keys.count(i.key)) touched.subtasks.push_back(i);
   }
-  return {{"format", "epicsync-plan"},
-          {"version", kSavedPlanVersion},
-          {"epicsync", kVersion},
-          {"created", backup::format_utc(std::chrono::system_clock::now())},
-          {"epic", saved.epic},
-          {"source",
-           {{"path", saved.source_path},
-            {"sha256", backup::sha256_hex(saved.markdown)},
-            {"markdown", saved.markdown}}},
-          {"options", {{"stories", saved.stories}, {"phase", saved.phase}, {"prune", saved.prune}}},
-          {"plan", report::plan_to_json(plan)},
-          {"writes_to", std::vector<std::string>(keys.begin(), keys.end())},
-          {"issues", backup::snapshot_to_json(touched)}};
+  json doc = {
+      {"format", "epicsync-plan"},
+      {"version", kSavedPlanVersion},
+      {"epicsync", kVersion},
+      {"created", backup::format_utc(std::chrono::system_clock::now())},
+      {"epic", saved.epic},
+      {"source",
+       {{"path", saved.source_path},
+        {"sha256", backup::sha256_hex(saved.markdown)},
+        {"markdown", saved.markdown}}},
+      {"options", {{"stories", saved.stories}, {"phase", saved.phase}, {"prune", saved.prune}}},
+      {"plan", report::plan_to_json(plan)},
+      {"context", saved.context},
+      {"writes_to", std::vector<std::string>(keys.begin(), keys.end())},
+      {"issues", backup::snapshot_to_json(touched)}};
+  doc["checksum"] = checksum_of(doc);
+  return doc;
 }
 
 Result<SavedPlan> read_saved_plan(const std::string& path) {
   auto text = read_input_file(path);
   if (!text) return text.error();
   const json doc = json::parse(*text, nullptr, false);
-  if (!doc.is_object() || doc.value("format", "") != "epicsync-plan") {
+  auto member = [&](const json& j, const char* name) -> const json* {
+    if (!j.is_object()) return nullptr;
+    auto it = j.find(name);
+    return it == j.end() ? nullptr : &*it;
+  };
+  const json* format = member(doc, "format");
+  if (!format || !format->is_string() || format->get<std::string>() != "epicsync-plan") {
     return damaged(path, "it is not an epicsync plan file (made with --plan-out)");
   }
-  const json& version = doc["version"];
-  if (!version.is_number_integer() || version.get<int>() < 1) {
+  const json* version = member(doc, "version");
+  if (!version || !version->is_number_unsigned() || version->get<uint64_t>() < 1) {
     return damaged(path, "its version is missing");
   }
-  if (version.get<int>() > kSavedPlanVersion) {
+  if (version->get<uint64_t>() > static_cast<uint64_t>(kSavedPlanVersion)) {
     return Error{ErrorKind::kInputFile,
-                 path + " was made by a newer epicsync (plan format " +
-                     std::to_string(version.get<int>()) + "; this one reads " +
-                     std::to_string(kSavedPlanVersion) + ")",
+                 path + " was made by a newer epicsync (plan format " + version->dump() +
+                     "; this one reads " + std::to_string(kSavedPlanVersion) + ")",
                  "apply it with the epicsync that made it, or make the plan again"};
+  }
+  const json* checksum = member(doc, "checksum");
+  if (!checksum || !checksum->is_string() || checksum->get<std::string>() != checksum_of(doc)) {
+    return damaged(path, "it does not match its checksum (edited by hand?)");
   }
   try {
     SavedPlan s;
@@ -143,6 +201,15 @@ Result<SavedPlan> read_saved_plan(const std::string& path) {
     s.prune = options.at("prune").get<bool>();
     s.created = doc.value("created", "");
     s.plan = doc.at("plan");
+    s.context = doc.at("context");
+    const json& operations = s.plan.at("operations");
+    const json& orphans = s.plan.at("orphans");
+    if (!operations.is_array() || !orphans.is_array()) {
+      return damaged(path, "its plan has no list of operations");
+    }
+    for (const auto& op : operations) {
+      if (!op.is_object()) return damaged(path, "an operation of its plan is not an object");
+    }
     auto touched = backup::snapshot_from_json(doc.at("issues"));
     if (!touched) return damaged(path, touched.error().message);
     s.touched = std::move(*touched);
@@ -158,8 +225,25 @@ Result<SavedPlan> read_saved_plan(const std::string& path) {
 }
 
 std::vector<std::string> stale_reasons(const SavedPlan& saved, const tracker::EpicSnapshot& now,
-                                       const plan::Plan& replanned) {
+                                       const plan::Plan& replanned, const json& context) {
   std::vector<std::string> out;
+  // Another tracker, another epic under the same key, or a configuration that maps the file
+  // onto the tracker differently: the same plan text would write elsewhere.
+  static const std::pair<const char*, const char*> kContext[] = {
+      {"tracker", "it was made against another tracker"},
+      {"epic_id", "the epic is another issue than when the plan was made"},
+      {"story_points_field", "the story points field is another one now"},
+      {"epic_link_field", "stories join the epic another way now (Epic Link)"},
+      {"fields", "jira.fields maps the file's fields onto other Jira fields now"},
+      {"status_map", "jira.status_map maps the statuses differently now"}};
+  for (const auto& [key, why] : kContext) {
+    const json was =
+        saved.context.is_object() && saved.context.contains(key) ? saved.context[key] : json();
+    const json is = context.contains(key) ? context[key] : json();
+    if (was != is)
+      out.push_back(std::string(why) + " (" + key + ": " + was.dump() + " → " + is.dump() + ")");
+  }
+  if (!out.empty()) return out;
   std::vector<const RemoteIssue*> then;
   if (!saved.touched.epic.key.empty()) then.push_back(&saved.touched.epic);
   for (const auto* list : {&saved.touched.stories, &saved.touched.subtasks}) {
@@ -180,11 +264,12 @@ std::vector<std::string> stale_reasons(const SavedPlan& saved, const tracker::Ep
   // not show (an issue that appeared and would be matched instead of created, a status renamed).
   const json again = report::plan_to_json(replanned);
   const json& before = saved.plan;
-  if (before.value("operations", json::array()) != again["operations"] ||
-      before.value("orphans", json::array()) != again["orphans"]) {
+  // Without --prune the orphans are only listed, never touched: a change to one is no reason.
+  if (before.at("operations") != again["operations"] ||
+      (saved.prune && before.at("orphans") != again["orphans"])) {
     std::multiset<std::string> a, b;
     std::map<std::string, std::string> text;
-    for (const auto& op : before.value("operations", json::array())) {
+    for (const auto& op : before.at("operations")) {
       a.insert(op.dump());
       text[op.dump()] = describe(op);
     }

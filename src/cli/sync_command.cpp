@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "backup/atomic_file.h"
@@ -320,10 +321,16 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
     options->cancel_expressible = expressible;
   }
   plan::Plan plan = plan::make_plan(parsed.epic, *snapshot, *options);
-  if (saved && plan.problems.empty()) {
-    if (auto stale = stale_reasons(*saved, *snapshot, plan); !stale.empty()) {
-      return refuse_stale(o, stale, out, err);
-    }
+  // What the plan means on this tracker with this configuration, saved with it and compared on
+  // --apply.
+  const nlohmann::json context =
+      plan_context(cfg->jira_url, *snapshot, session->info, cfg->status_map);
+  if (saved) {
+    // The reviewed plan had no problems: problems now mean the tracker moved under it.
+    std::vector<std::string> stale;
+    for (const auto& p : plan.problems) stale.push_back("the plan made now has a problem: " + p);
+    if (stale.empty()) stale = stale_reasons(*saved, *snapshot, plan, context);
+    if (!stale.empty()) return refuse_stale(o, stale, out, err);
   }
   if (execute && plan.problems.empty()) {
     // Runs on other machines (CI runners) do not see our file lock: before the first write, the
@@ -354,8 +361,13 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
       plan = plan::make_plan(parsed.epic, *snapshot, *options);
       if (!plan.problems.empty()) lease.reset();
       // Another run may have written between the plan's check and the lease: checked again.
-      if (saved && plan.problems.empty()) {
-        if (auto stale = stale_reasons(*saved, *snapshot, plan); !stale.empty()) {
+      if (saved) {
+        std::vector<std::string> stale;
+        for (const auto& p : plan.problems) {
+          stale.push_back("the plan made now has a problem: " + p);
+        }
+        if (stale.empty()) stale = stale_reasons(*saved, *snapshot, plan, context);
+        if (!stale.empty()) {
           lease.reset();
           return refuse_stale(o, stale, out, err);
         }
@@ -377,9 +389,17 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
       const auto replan = [&parsed, &options](const tracker::EpicSnapshot& after) {
         return plan::make_plan(parsed.epic, after, *options);
       };
-      return execute_plan({asked, *cfg, epic_key, *snapshot, plan, options->status_map, text,
-                           parsed.epic, lease.get(), replan},
-                          *session->tracker, out, err);
+      const int code = execute_plan({asked, *cfg, epic_key, *snapshot, plan, options->status_map,
+                                     text, parsed.epic, lease.get(), replan},
+                                    *session->tracker, out, err);
+      // A saved plan partly applied no longer matches the tracker (its own writes changed the
+      // issues): the way on is a new plan, which continues this run's journal.
+      if (saved && code != 0 && code != exit_code(ErrorKind::kCancelled) && !o.quiet) {
+        err << "This plan is now partly applied, so applying it again is refused as stale: make "
+               "the plan again with --plan-out (it continues where this run stopped), review it, "
+               "and apply that.\n";
+      }
+      return code;
     }
   }
 
@@ -393,12 +413,19 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
     s.stories = o.stories;
     s.phase = o.phase;
     s.prune = o.prune;
+    s.context = context;
     auto written = backup::write_file_atomic(
         o.plan_out, saved_plan_json(s, plan, *snapshot).dump(2) + "\n", {0644, false});
     if (!written) return fail(written.error());
     plan_saved = true;
-  } else if (!o.plan_out.empty() && o.output != OutputFormat::kJson) {
-    err << "The plan has problems, so it was not saved to " << o.plan_out << ".\n";
+  } else if (!o.plan_out.empty()) {
+    // An older plan at that path must not be applied by mistake in place of this one.
+    std::error_code ec;
+    const bool removed = std::filesystem::remove(o.plan_out, ec);
+    if (o.output != OutputFormat::kJson) {
+      err << "The plan has problems, so it was not saved to " << o.plan_out
+          << (removed ? " (the older plan there was removed)" : "") << ".\n";
+    }
   }
   if (o.output == OutputFormat::kJson) {
     nlohmann::json doc = {{"ok", plan.problems.empty()},

@@ -142,5 +142,42 @@ TEST_F(CliSavedPlanTest, AnEditedOrNewerPlanFileIsRefusedAndFlagsAreChecked) {
   EXPECT_EQ(sim().state()["issues"].size(), 1u) << "only the epic: nothing was applied";
 }
 
+TEST_F(CliSavedPlanTest, AConfigurationThatMapsTheFileDifferentlyMakesThePlanStale) {
+  const std::string file = write("epic.md", kEpic);
+  write(".epicsync.yaml", "jira:\n  status_map:\n    in_progress: In Progress\n");
+  ASSERT_EQ(plan_out(file).exit_code, 0);
+  // The same plan text would now move US-1 to another status: refused, nothing written.
+  write(".epicsync.yaml", "jira:\n  status_map:\n    in_progress: In Review\n");
+  sim().clear_log();
+  auto stale = apply();
+  EXPECT_EQ(stale.exit_code, 11) << stale.out << stale.err;
+  EXPECT_NE(stale.err.find("jira.status_map maps the statuses differently now"), std::string::npos)
+      << stale.err;
+  EXPECT_EQ(writes(), 0);
+}
+
+TEST_F(CliSavedPlanTest, AProblemThatAppearsAfterThePlanIsAStalePlanNotABadFile) {
+  const std::string file = write("epic.md", kEpic);
+  ASSERT_EQ(plan_out(file).exit_code, 0);
+  // Two issues titled like US-1 appear by hand: the plan cannot be made any more.
+  sim().create_issue("Story", "Guest checkout", "PROJ-1");
+  sim().create_issue("Story", "Guest checkout", "PROJ-1");
+  sim().clear_log();
+  auto stale = apply({"-o", "json"});
+  EXPECT_EQ(stale.exit_code, 11) << stale.out << stale.err;
+  EXPECT_NE(stale.out.find("the plan made now has a problem: several issues are titled like story "
+                           "US-1"),
+            std::string::npos)
+      << stale.out;
+  EXPECT_EQ(writes(), 0);
+
+  // A plan with problems is not saved, and an older plan at that path is removed.
+  auto refused = plan_out(file);
+  EXPECT_EQ(refused.exit_code, 6) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("the older plan there was removed"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/plan.json"));
+  EXPECT_EQ(run({"--rollback", "-e", "PROJ-1", "--apply", dir_ + "/plan.json"}).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace epicsync::testing
