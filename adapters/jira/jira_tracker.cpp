@@ -118,6 +118,14 @@ epicsync::Result<json> JiraTracker::call(Method method, const std::string& path,
   return parsed;
 }
 
+std::unique_ptr<JiraTracker> JiraTracker::sibling() const {
+  auto other = std::make_unique<JiraTracker>(client_, options_);
+  other->info_ = info_;
+  other->ids_ = ids_;
+  other->connected_ = connected_;
+  return other;
+}
+
 epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& project_key) {
   // Both deployments answer serverInfo on v2; it decides which API the rest of the run uses.
   auto server = call(Method::kGet, "/rest/api/2/serverInfo");

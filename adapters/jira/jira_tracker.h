@@ -41,6 +41,11 @@ class JiraTracker final : public tracker::Tracker {
   JiraTracker(std::shared_ptr<HttpClient> client, JiraOptions options = {});
 
   epicsync::Result<tracker::TrackerInfo> connect(const std::string& project_key) override;
+  // A tracker for another epic of the same project, connected already: this one's client (its
+  // connection pool and rate-limit budget) and discovery, but a run state of its own (what it
+  // wrote, what it counted).
+  std::unique_ptr<JiraTracker> sibling() const;
+  const tracker::TrackerInfo& info() const { return info_; }
   epicsync::Result<tracker::WorkflowStatuses> workflow_statuses() override;
   epicsync::Result<tracker::EpicSnapshot> read_epic(const std::string& epic_key) override;
   std::vector<epicsync::Result<tracker::RemoteIssue>> create_issues(

@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <mutex>
 
 namespace epicsync::cli {
 namespace {
@@ -13,6 +14,11 @@ static_assert(std::atomic<bool>::is_always_lock_free);
 
 struct sigaction g_old_int;
 struct sigaction g_old_term;
+// Scopes nest, also across threads (several epics written at once): the handlers are installed
+// by the first scope and restored by the last, and a request is cleared only when no scope is
+// open, so a Ctrl-C during one epic's writes stops every epic's.
+std::mutex g_mu;
+int g_depth = 0;
 
 void on_signal(int) {
   g_requested.store(true);
@@ -21,6 +27,8 @@ void on_signal(int) {
 }  // namespace
 
 InterruptScope::InterruptScope() {
+  std::lock_guard lock(g_mu);
+  if (g_depth++ > 0) return;
   g_requested.store(false);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
@@ -32,6 +40,8 @@ InterruptScope::InterruptScope() {
 }
 
 InterruptScope::~InterruptScope() {
+  std::lock_guard lock(g_mu);
+  if (--g_depth > 0) return;
   sigaction(SIGINT, &g_old_int, nullptr);
   sigaction(SIGTERM, &g_old_term, nullptr);
 }

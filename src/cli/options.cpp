@@ -93,8 +93,10 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   std::string output = "text";
   bool validate = false;
   app.add_flag("--validate", validate, "Parse the epic file and report what it describes");
-  app.add_option("-m,--markdown,-f,--input", o.markdown_path, "The epic markdown file")
-      ->type_name("FILE");
+  app.add_option("-m,--markdown,-f,--input", o.markdown_paths,
+                 "The epic markdown file; repeat it, or give a folder (its *.md files that name "
+                 "their Epic Key), to sync many epics in one run")
+      ->type_name("FILE|DIR");
   app.add_flag("--strict", o.strict,
                "Treat warnings as errors (not a status that only the tracker can check)");
   app.add_option("-o,--output", output,
@@ -197,6 +199,15 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       if (!value.empty()) continue;
       return Error{ErrorKind::kUsage, opt->get_name() + " was given an empty value",
                    opt->get_name() + " takes " + opt->get_type_name()};
+    }
+  }
+  if (!o.markdown_paths.empty()) o.markdown_path = o.markdown_paths.front();
+  if (o.markdown_paths.size() > 1) {
+    if (validate || !o.epic.empty() || !o.plan_out.empty() || !o.apply_file.empty()) {
+      return Error{ErrorKind::kUsage,
+                   "several files are synced by the Epic Key each names: --validate, --epic, "
+                   "--plan-out and --apply take one file",
+                   "give one -m with those, or drop them"};
     }
   }
   o.output = output == "json"       ? OutputFormat::kJson

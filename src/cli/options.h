@@ -29,6 +29,10 @@ enum class Mode {
 struct Options {
   Mode mode = Mode::kValidate;
   std::string markdown_path;
+  // -m given more than once, or a folder: a sync of many epics (run_many); markdown_path is then
+  // the one being synced.
+  std::vector<std::string> markdown_paths;
+  bool no_progress = false;  // set for each epic of a run over many: no progress bar
   bool strict = false;
   OutputFormat output = OutputFormat::kText;
   bool quiet = false;

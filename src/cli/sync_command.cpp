@@ -1,4 +1,5 @@
 #include "cli/sync_command.h"
+#include "cli/many_epics.h"
 #include "cli/run_config.h"
 #include "cli/saved_plan.h"
 
@@ -116,12 +117,17 @@ int refuse_stale(const Options& o, const std::vector<std::string>& reasons, std:
       out, err);
 }
 
-int sync_text(const Options& o, const std::string& text, const SavedPlan* saved, std::ostream& out,
-              std::ostream& err);
+int sync_text(const Options& o, const std::string& text, const SavedPlan* saved, TrackerPool* pool,
+              std::ostream& out, std::ostream& err);
 
 }  // namespace
 
 int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  if (o.markdown_paths.size() > 1 ||
+      (!o.markdown_path.empty() && std::filesystem::is_directory(o.markdown_path, ec))) {
+    return run_many(o, out, err);
+  }
   auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
   const bool execute = o.execute && !o.dry_run;
   // Refuse before anything else rather than wait on a prompt nobody can answer.
@@ -140,17 +146,22 @@ int run_sync(const Options& o, std::ostream& out, std::ostream& err) {
     planned.stories = saved->stories;
     planned.phase = saved->phase;
     planned.prune = saved->prune;
-    return sync_text(planned, saved->markdown, &*saved, out, err);
+    return sync_text(planned, saved->markdown, &*saved, nullptr, out, err);
   }
   auto text = read_input_file(o.markdown_path);
   if (!text) return fail(text.error());
-  return sync_text(o, *text, nullptr, out, err);
+  return sync_text(o, *text, nullptr, nullptr, out, err);
+}
+
+int run_sync_one(const Options& o, const std::string& text, TrackerPool& pool, std::ostream& out,
+                 std::ostream& err) {
+  return sync_text(o, text, nullptr, &pool, out, err);
 }
 
 namespace {
 
-int sync_text(const Options& o, const std::string& text, const SavedPlan* saved, std::ostream& out,
-              std::ostream& err) {
+int sync_text(const Options& o, const std::string& text, const SavedPlan* saved, TrackerPool* pool,
+              std::ostream& out, std::ostream& err) {
   auto fail = [&](const Error& e) { return report_error(o.output, e, out, err); };
   const bool execute = o.execute && !o.dry_run;
   // The configuration names the custom fields the file may write.
@@ -184,7 +195,8 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
   auto options = plan_options(o, parsed.epic, *cfg);
   if (!options) return fail(options.error());
 
-  auto session = open_tracker(*cfg, project_of(epic_key, *cfg), o.verbose, err);
+  auto session = pool ? pool->session(project_of(epic_key, *cfg))
+                      : open_tracker(*cfg, project_of(epic_key, *cfg), o.verbose, err);
   if (!session) return fail(session.error());
   // One run per epic: the lock is held from before the read until the last write, so the plan
   // is never made from a state another run is changing.

@@ -94,7 +94,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
   rq.plan = &in.plan;
   rq.concurrency = in.config.concurrency;
   rq.status_map = in.status_map;
-  rq.show_progress = !json && !o.quiet && ::isatty(2) == 1;
+  rq.show_progress = !json && !o.quiet && !o.no_progress && ::isatty(2) == 1;
   rq.quiet = json || o.quiet;
   rq.lease = in.lease;
   if (in.replan) {

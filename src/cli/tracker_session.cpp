@@ -1,6 +1,7 @@
 #include "cli/tracker_session.h"
 
 #include <atomic>
+#include <map>
 #include <mutex>
 
 #include "cli/error_report.h"
@@ -19,8 +20,12 @@ void set_retry_notices(bool on) {
   g_retry_notices = on;
 }
 
-Result<TrackerSession> open_tracker(const config::Config& c, const std::string& project,
-                                    bool verbose, std::ostream& log) {
+namespace {
+
+// The client (connection pool, rate-limit budget, retries) and the Jira adapter over it, not
+// connected yet.
+Result<std::unique_ptr<jira::JiraTracker>> make_tracker(const config::Config& c, bool verbose,
+                                                        std::ostream& log) {
   if (c.jira_url.empty()) {
     return Error{ErrorKind::kUsage, "no tracker URL is configured",
                  "set JIRA_URL, jira.url in .epicsync.yaml, or pass --jira-url"};
@@ -77,16 +82,65 @@ Result<TrackerSession> open_tracker(const config::Config& c, const std::string& 
     std::lock_guard lock(*mu);
     log << "warning: " << message << "\n";
   };
-  TrackerSession session;
-  session.tracker = std::make_unique<jira::JiraTracker>(
-      std::shared_ptr<jira::HttpClient>(std::move(*client)), jo);
-  auto info = session.tracker->connect(project);
-  if (!info) return info.error();
-  session.info = *info;
-  if (!c.notify && info->deployment == tracker::Deployment::kDataCenter) {
+  return std::make_unique<jira::JiraTracker>(std::shared_ptr<jira::HttpClient>(std::move(*client)),
+                                             jo);
+}
+
+void warn_about_notify(const config::Config& c, const tracker::TrackerInfo& info,
+                       std::ostream& log) {
+  if (!c.notify && info.deployment == tracker::Deployment::kDataCenter) {
     log << "warning: jira.notify: false has no effect on Data Center: its edit API has no "
            "notifyUsers switch, so watchers are notified as usual\n";
   }
+}
+
+}  // namespace
+
+Result<TrackerSession> open_tracker(const config::Config& c, const std::string& project,
+                                    bool verbose, std::ostream& log) {
+  auto made = make_tracker(c, verbose, log);
+  if (!made) return made.error();
+  TrackerSession session;
+  auto info = (*made)->connect(project);
+  if (!info) return info.error();
+  session.tracker = std::move(*made);
+  session.info = *info;
+  warn_about_notify(c, session.info, log);
+  return session;
+}
+
+struct TrackerPool::Impl {
+  config::Config config;
+  bool verbose = false;
+  std::ostream& log;
+  std::mutex mu;
+  std::unique_ptr<jira::JiraTracker> base;  // holds the one client
+  std::map<std::string, std::unique_ptr<jira::JiraTracker>> by_project;
+};
+
+TrackerPool::TrackerPool(const config::Config& c, bool verbose, std::ostream& log)
+    : impl_(new Impl{c, verbose, log, {}, nullptr, {}}) {}
+
+TrackerPool::~TrackerPool() = default;
+
+Result<TrackerSession> TrackerPool::session(const std::string& project) {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->by_project.find(project);
+  if (it == impl_->by_project.end()) {
+    if (!impl_->base) {
+      auto made = make_tracker(impl_->config, impl_->verbose, impl_->log);
+      if (!made) return made.error();
+      impl_->base = std::move(*made);
+    }
+    auto connected = impl_->base->sibling();
+    auto info = connected->connect(project);
+    if (!info) return info.error();
+    warn_about_notify(impl_->config, *info, impl_->log);
+    it = impl_->by_project.emplace(project, std::move(connected)).first;
+  }
+  TrackerSession session;
+  session.tracker = it->second->sibling();
+  session.info = it->second->info();
   return session;
 }
 

@@ -31,4 +31,20 @@ void set_retry_notices(bool on);
 Result<TrackerSession> open_tracker(const config::Config& config, const std::string& project,
                                     bool verbose, std::ostream& log);
 
+// Sessions for many epics of one run: one client (one connection pool, one rate-limit budget)
+// for all of them, discovery once per project, and a tracker of its own for each epic (what it
+// wrote, what it counted). Thread-safe. `log` must outlive the pool.
+class TrackerPool {
+ public:
+  TrackerPool(const config::Config& config, bool verbose, std::ostream& log);
+  ~TrackerPool();
+  TrackerPool(const TrackerPool&) = delete;
+  TrackerPool& operator=(const TrackerPool&) = delete;
+  Result<TrackerSession> session(const std::string& project);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace epicsync::cli

@@ -113,6 +113,13 @@ TEST_F(CliJsonSchemaTest, EveryDocumentOfEveryCommandMatchesItsSchema) {
   document("backups", {"--import-backup", dir_ + "/pre.json"});  // already there
   document("backups", {"--cleanup-backups", "--keep", "1", "-e", "PROJ-1"});
 
+  // Many epics in one run: each epic's document inside one.
+  const std::string one = write("one.md",
+                                "# One\n\n## Epic Summary\n| Field | Value |\n|---|---|\n"
+                                "| Epic Key | PROJ-1 |\n\n### US-1: Alone\n");
+  json many = document("many", {"-m", one, "-m", dir_ + "/missing.md"}, 3);
+  EXPECT_EQ(many["mode"], "many");
+
   // Errors: a usage error, a file that is not there, an epic that does not exist.
   document("error", {"--rollback"}, 2);
   document("error", {"--validate", "-m", dir_ + "/missing.md"}, 3);
