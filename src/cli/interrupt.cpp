@@ -19,6 +19,7 @@ struct sigaction g_old_term;
 // open, so a Ctrl-C during one epic's writes stops every epic's.
 std::mutex g_mu;
 int g_depth = 0;
+bool g_sticky = false;
 
 void on_signal(int) {
   g_requested.store(true);
@@ -29,7 +30,7 @@ void on_signal(int) {
 InterruptScope::InterruptScope() {
   std::lock_guard lock(g_mu);
   if (g_depth++ > 0) return;
-  g_requested.store(false);
+  if (!g_sticky) g_requested.store(false);
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
@@ -48,6 +49,11 @@ InterruptScope::~InterruptScope() {
 
 bool interrupt_requested() {
   return g_requested.load();
+}
+
+void keep_interrupt_requests() {
+  std::lock_guard lock(g_mu);
+  g_sticky = true;
 }
 
 }  // namespace epicsync::cli

@@ -19,4 +19,8 @@ class InterruptScope {
 // Whether Ctrl-C or SIGTERM arrived inside the current scope. Safe from any thread.
 bool interrupt_requested();
 
+// A run over many epics: once a stop was asked for, it stays asked for (a later epic's scope does
+// not clear it), so no epic writes after a Ctrl-C.
+void keep_interrupt_requests();
+
 }  // namespace epicsync::cli

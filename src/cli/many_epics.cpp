@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <filesystem>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -33,8 +35,24 @@ struct Entry {
   std::string file;
   std::string epic;
   std::string text;
-  std::optional<Error> error;  // this epic cannot run (unreadable, no Epic Key)
+  std::optional<Error> error;        // this epic cannot run (unreadable, no Epic Key)
+  std::vector<std::string> stories;  // --story: the ones this file has
 };
+
+// Each line of an epic's error output, prefixed with its key, so that stderr read apart from
+// stdout still says which epic spoke.
+std::string prefixed(const std::string& key, const std::string& text) {
+  std::string out;
+  size_t from = 0;
+  while (from < text.size()) {
+    size_t end = text.find('\n', from);
+    if (end == std::string::npos) end = text.size() - 1;
+    out += "[" + key + "] " + text.substr(from, end - from + 1);
+    from = end + 1;
+  }
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out;
+}
 
 struct Outcome {
   int code = 0;
@@ -65,48 +83,87 @@ int run_many(const Options& o, std::ostream& out, std::ostream& err) {
 
   std::vector<Entry> entries;
   std::vector<std::pair<std::string, std::string>> skipped;  // file, why
-  auto epic_key_of = [&](const std::string& text) {
-    return markdown::parse_epic(text, {false, {}, custom}).epic.key;
+  std::set<std::string> seen;  // real paths: a file given twice (or in a folder too) runs once
+  std::set<std::string> found_stories;
+  // A file's epic, or why it cannot run; `in_folder`: a file with neither an Epic Key nor an
+  // error is no epic file (a README) and is skipped.
+  auto add = [&](const std::string& file, bool in_folder) {
+    std::error_code ec;
+    const std::string real = fs::weakly_canonical(file, ec).string();
+    if (!seen.insert(ec ? file : real).second) return;
+    auto text = read_input_file(file);
+    if (!text) {
+      entries.push_back({file, "", "", text.error(), {}});
+      return;
+    }
+    const auto parsed = markdown::parse_epic(*text, {false, {}, custom});
+    std::vector<std::string> ids;
+    for (const auto& st : parsed.epic.stories) ids.push_back(st.id);
+    if (!parsed.epic.key) {
+      for (const auto& d : parsed.diagnostics) {
+        if (d.severity != model::Severity::kError) continue;
+        entries.push_back({file,
+                           "",
+                           "",
+                           Error{ErrorKind::kInvalidMarkdown,
+                                 file + ":" + std::to_string(d.pos.line) + ":" +
+                                     std::to_string(d.pos.column) + ": " + d.message,
+                                 d.hint},
+                           {}});
+        return;
+      }
+      if (in_folder) {
+        skipped.emplace_back(file, "names no Epic Key");
+      } else {
+        entries.push_back({file,
+                           "",
+                           "",
+                           Error{ErrorKind::kUsage, file + " names no Epic Key",
+                                 "add an Epic Key row to its Epic Summary table"},
+                           {}});
+      }
+      return;
+    }
+    // --story: each file takes the stories it has; a file with none of them is not synced.
+    std::vector<std::string> stories;
+    for (const auto& id : o.stories) {
+      if (std::find(ids.begin(), ids.end(), id) != ids.end()) stories.push_back(id);
+    }
+    found_stories.insert(stories.begin(), stories.end());
+    if (!o.stories.empty() && stories.empty()) {
+      skipped.emplace_back(file, "has none of the stories --story names");
+      return;
+    }
+    entries.push_back({file, *parsed.epic.key, std::move(*text), std::nullopt, stories});
   };
   const std::vector<std::string> paths =
       o.markdown_paths.empty() ? std::vector<std::string>{o.markdown_path} : o.markdown_paths;
   for (const auto& path : paths) {
     std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      std::vector<std::string> files;
-      for (const auto& f : fs::directory_iterator(path, ec)) {
-        if (f.is_regular_file(ec) && f.path().extension() == ".md") files.push_back(f.path());
+    if (!fs::is_directory(path, ec)) {
+      add(path, false);
+      continue;
+    }
+    std::vector<std::string> files;
+    for (const auto& f : fs::directory_iterator(path, ec)) {
+      std::string ext = f.path().extension().string();
+      for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (ext != ".md") continue;
+      if (!f.is_regular_file(ec)) {
+        // A folder named *.md, a broken link: said, not silently passed over.
+        skipped.emplace_back(f.path().string(), "not a readable file");
+        continue;
       }
-      std::sort(files.begin(), files.end());
-      for (const auto& file : files) {
-        auto text = read_input_file(file);
-        if (!text) {
-          entries.push_back({file, "", "", text.error()});
-          continue;
-        }
-        // In a folder, a file that names no epic is not an epic file (a README, notes).
-        auto key = epic_key_of(*text);
-        if (!key) {
-          skipped.emplace_back(file, "names no Epic Key");
-          continue;
-        }
-        entries.push_back({file, *key, std::move(*text), std::nullopt});
-      }
-      continue;
+      files.push_back(f.path().string());
     }
-    auto text = read_input_file(path);
-    if (!text) {
-      entries.push_back({path, "", "", text.error()});
-      continue;
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) add(file, true);
+  }
+  for (const auto& id : o.stories) {
+    if (!found_stories.count(id)) {
+      return fail(Error{ErrorKind::kUsage, "no file has story " + id,
+                        "--story names a story id of one of the files"});
     }
-    auto key = epic_key_of(*text);
-    if (!key) {
-      entries.push_back({path, "", "",
-                         Error{ErrorKind::kUsage, path + " names no Epic Key",
-                               "add an Epic Key row to its Epic Summary table"}});
-      continue;
-    }
-    entries.push_back({path, *key, std::move(*text), std::nullopt});
   }
   // Two files writing one epic would undo each other: refused before anything is read.
   std::map<std::string, std::string> file_of;
@@ -125,10 +182,22 @@ int run_many(const Options& o, std::ostream& out, std::ostream& err) {
   }
 
   TrackerPool pool(*cfg, o.verbose, err);
-  // One scope for the whole run: a Ctrl-C in any epic's writes stops every epic, and no epic
-  // starts after it.
-  std::optional<InterruptScope> graceful;
-  if (execute) graceful.emplace();
+  // What fails for every epic (no URL, credentials refused, the tracker unreachable) is said
+  // once, not once an epic: repeated refused logins are what locks an account.
+  std::set<std::string> projects;
+  for (const auto& e : entries) {
+    if (!e.error && projects.insert(project_of(e.epic, *cfg)).second) {
+      auto session = pool.session(project_of(e.epic, *cfg));
+      if (!session) {
+        const ErrorKind k = session.error().kind;
+        if (k == ErrorKind::kUsage || k == ErrorKind::kAuth || k == ErrorKind::kUnreachable) {
+          return fail(session.error());
+        }
+      }
+    }
+  }
+  // A Ctrl-C in any epic's writes stops every epic, and none starts or writes after it.
+  if (execute) keep_interrupt_requests();
   std::vector<Outcome> outcomes(entries.size());
   std::mutex mu;
   std::condition_variable finished;
@@ -152,8 +221,17 @@ int run_many(const Options& o, std::ostream& out, std::ostream& err) {
         one.markdown_path = e.file;
         one.markdown_paths.clear();
         one.epic = e.epic;
+        one.stories = e.stories;
         one.no_progress = true;
-        code = run_sync_one(one, e.text, pool, eo, ee);
+        try {
+          code = run_sync_one(one, e.text, pool, eo, ee);
+        } catch (const std::exception&) {
+          // As main() does for a run of one epic: the others go on.
+          code = report_error(o.output,
+                              Error{ErrorKind::kInternal, "unexpected failure syncing " + e.epic,
+                                    "run that epic alone with --verbose"},
+                              eo, ee);
+        }
       }
       std::lock_guard lock(mu);
       outcomes[i] = {code, eo.str(), ee.str(), true};
@@ -184,13 +262,13 @@ int run_many(const Options& o, std::ostream& out, std::ostream& err) {
                       {"epic", e.epic.empty() ? nlohmann::json(nullptr) : nlohmann::json(e.epic)},
                       {"exit_code", result.code},
                       {"result", doc.is_discarded() ? nlohmann::json(nullptr) : doc}});
-      err << result.err << std::flush;
+      err << prefixed(e.epic.empty() ? e.file : e.epic, result.err) << std::flush;
       continue;
     }
     out << (i == 0 ? "" : "\n") << "== " << (e.epic.empty() ? "?" : e.epic) << "  " << e.file
         << " ==\n"
         << result.out << std::flush;
-    err << result.err << std::flush;
+    err << prefixed(e.epic.empty() ? e.file : e.epic, result.err) << std::flush;
   }
   for (auto& t : threads) t.join();
 

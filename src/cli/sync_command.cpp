@@ -14,6 +14,7 @@
 #include "backup/backup_store.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
+#include "cli/interrupt.h"
 #include "cli/sync_execute.h"
 #include "cli/terminal.h"
 #include "cli/tracker_session.h"
@@ -343,6 +344,12 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
     for (const auto& p : plan.problems) stale.push_back("the plan made now has a problem: " + p);
     if (stale.empty()) stale = stale_reasons(*saved, *snapshot, plan, context);
     if (!stale.empty()) return refuse_stale(o, stale, out, err);
+  }
+  // A stop asked for while this epic was planned (another epic of the run was writing): nothing
+  // is begun, no backup, no lease.
+  if (execute && interrupt_requested()) {
+    return fail(Error{ErrorKind::kInterrupted, "interrupted: nothing was written to " + epic_key,
+                      "run the same command again"});
   }
   if (execute && plan.problems.empty()) {
     // Runs on other machines (CI runners) do not see our file lock: before the first write, the

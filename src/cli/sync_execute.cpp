@@ -11,6 +11,7 @@
 #include "cli/run_config.h"
 #include "cli/terminal.h"
 #include "epic_parser.h"
+#include "input_file.h"
 #include "plan/display_text.h"
 #include "plan/planner.h"
 #include "report/json_vocabulary.h"
@@ -186,7 +187,14 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
           " not pinned: the key would not read back as written (write it by hand, "
           "in a Key column)");
     }
-    if (updated != in.source_text) {
+    // The file as it is now: an edit made while the run wrote (an editor saving it) must not be
+    // overwritten with the keys added to the older text.
+    const auto on_disk = read_input_file(o.markdown_path);
+    if (updated != in.source_text && (!on_disk || *on_disk != in.source_text)) {
+      notes.push_back(o.markdown_path +
+                      " changed on disk during the run, so the keys were not written into it "
+                      "(run the same command with --update-source again)");
+    } else if (updated != in.source_text) {
       auto written = backup::write_file_atomic(o.markdown_path, updated, {0644, true});
       if (written.ok()) {
         pinned = keys.size() + subtask_keys.size();

@@ -88,9 +88,28 @@ TEST_F(CliManyEpicsTest, AFailingEpicDoesNotStopTheOthersAndSetsTheExitCode) {
   EXPECT_EQ(doc["epics"][2]["result"]["mode"], "execute");
   EXPECT_EQ(key_of("First of cards").empty(), false) << "the epic after the failing one ran";
 
-  // Two files for one epic would undo each other: refused before anything.
-  auto twice = run({"-m", dir_ + "/epics/cards.md", "-m", dir_ + "/epics/cards.md"});
+  // The same file twice (or through its folder too) runs once; two files for one epic would
+  // undo each other: refused before anything.
+  auto same = run({"-m", dir_ + "/epics/cards.md", "-m", dir_ + "/epics/../epics/cards.md"});
+  EXPECT_EQ(same.exit_code, 0) << same.out << same.err;
+  EXPECT_NE(same.out.find("1 epic: 1 ok"), std::string::npos) << same.out;
+  write("copy.md", read(dir_ + "/epics/cards.md"));
+  auto twice = run({"-m", dir_ + "/epics/cards.md", "-m", dir_ + "/copy.md"});
   EXPECT_EQ(twice.exit_code, 2) << twice.out << twice.err;
+  // In a folder, a file with a broken Epic Key is an error, not a file to skip.
+  write("epics/typo.md",
+        "# Typo\n\n## Epic Summary\n| Field | Value |\n|---|---|\n"
+        "| Epic Key | proj-9 |\n\n### US-1: T\n");
+  auto typo = run({"-m", dir_ + "/epics"});
+  EXPECT_EQ(typo.exit_code, 6) << typo.out << typo.err;
+  EXPECT_NE(typo.err.find("typo.md:6:14: Epic Key 'proj-9' is not a tracker key"),
+            std::string::npos)
+      << typo.err;
+  // --story takes, in each file, the stories it has.
+  auto one_story = run({"-m", dir_ + "/epics/cards.md", "-m", dir_ + "/epics/search.md", "--story",
+                        "US-2", "-o", "json"});
+  EXPECT_NE(one_story.exit_code, 2) << one_story.out << one_story.err;
+  EXPECT_EQ(run({"-m", dir_ + "/epics", "--story", "US-77"}).exit_code, 2);
   EXPECT_EQ(run({"-m", dir_ + "/epics", "-e", "PROJ-1"}).exit_code, 2);
 }
 
