@@ -123,7 +123,52 @@ std::unique_ptr<JiraTracker> JiraTracker::sibling() const {
   other->info_ = info_;
   other->ids_ = ids_;
   other->connected_ = connected_;
+  other->all_fields_ = all_fields_;
+  other->story_screen_ = story_screen_;
+  other->project_key_ = project_key_;
   return other;
+}
+
+epicsync::Result<std::vector<tracker::FieldSpec>> JiraTracker::fields_on_every_screen() {
+  std::lock_guard lock(screens_mu_);
+  if (all_screens_read_) return info_.fields;
+  std::vector<Request> reqs;
+  std::vector<const std::string*> types;
+  for (const auto* type : {&info_.subtask_type_id, &info_.epic_type_id}) {
+    if (type->empty()) continue;
+    types.push_back(type);
+    reqs.push_back(Request{Method::kGet,
+                           api("issue/createmeta/" + project_key_ + "/issuetypes/" + *type),
+                           {{"maxResults", "200"}},
+                           {{"Accept", "application/json"}},
+                           "",
+                           true,
+                           std::nullopt});
+  }
+  std::map<const std::string*, json> screens;
+  auto answers = client_->send_all(reqs);
+  for (size_t i = 0; i < answers.size(); ++i) {
+    if (!answers[i]) return to_error(answers[i].error());
+    json page = json::parse(answers[i]->body, nullptr, false);
+    if (!page.is_object()) {
+      return Error{epicsync::ErrorKind::kRejected,
+                   "GET " + reqs[i].path + ": the tracker's answer is not JSON", ""};
+    }
+    screens[types[i]] = std::move(page);
+  }
+  auto screen_of = [&](const std::string& type) -> const json* {
+    auto it = screens.find(&type);
+    return it == screens.end() ? nullptr : &it->second;
+  };
+  auto table =
+      field_table(all_fields_,
+                  {&story_screen_, screen_of(info_.subtask_type_id), screen_of(info_.epic_type_id)},
+                  options_.fields, {ids_.story_points, ids_.epic_link});
+  if (!table) return table.error();
+  ids_.extra = *table;
+  info_.fields = *table;
+  all_screens_read_ = true;
+  return info_.fields;
 }
 
 epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& project_key) {
@@ -171,51 +216,32 @@ epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& p
   info_.subtask_type_id = types->subtask_id;
   info_.epic_type_id = types->epic_id;
 
-  // The create screens of the three kinds of issue epicsync writes, together: which fields each
-  // can set (a restore re-creates sub-tasks and a sync writes the epic's own fields), and the
-  // allowed values of the field table's fields.
-  std::vector<Request> screen_reqs;
-  std::vector<const std::string*> screen_types;
-  for (const auto* type : {&info_.story_type_id, &info_.subtask_type_id, &info_.epic_type_id}) {
-    if (type->empty()) continue;
-    screen_types.push_back(type);
-    screen_reqs.push_back(Request{Method::kGet,
-                                  api("issue/createmeta/" + project_key + "/issuetypes/" + *type),
-                                  {{"maxResults", "200"}},
-                                  {{"Accept", "application/json"}},
-                                  "",
-                                  true,
-                                  std::nullopt});
+  // The story's create screen: the fields a story can set, the story points field on it, and
+  // the allowed values of the field table's fields. The sub-task's and the epic's screens are
+  // read only when a run needs them (fields_on_every_screen).
+  auto screen = call(Method::kGet,
+                     api("issue/createmeta/" + project_key + "/issuetypes/" + info_.story_type_id),
+                     nullptr, {{"maxResults", "200"}});
+  if (!screen) return screen.error();
+  if (!screen->is_object()) {
+    return Error{epicsync::ErrorKind::kRejected,
+                 "the story's create screen (createmeta) is not a JSON object", ""};
   }
-  std::map<const std::string*, json> screens;
-  auto answers = client_->send_all(screen_reqs);
-  for (size_t i = 0; i < answers.size(); ++i) {
-    if (!answers[i]) return to_error(answers[i].error());
-    json page = json::parse(answers[i]->body, nullptr, false);
-    if (!page.is_object()) {
-      return Error{epicsync::ErrorKind::kRejected,
-                   "GET " + screen_reqs[i].path + ": the tracker's answer is not JSON", ""};
-    }
-    screens[screen_types[i]] = std::move(page);
-  }
-  auto screen_of = [&](const std::string& type) -> const json* {
-    auto it = screens.find(&type);
-    return it == screens.end() ? nullptr : &it->second;
-  };
-  const json& screen = *screen_of(info_.story_type_id);
-  const auto on_screen = screen_field_ids(screen);
+  const auto on_screen = screen_field_ids(*screen);
   auto points = choose_points_field(all_fields, on_screen, options_.story_points_field);
   if (!points) return points.error();
   ids_.story_points = *points;
   ids_.epic_link = choose_epic_link_field(all_fields, on_screen);
   info_.story_points_field = ids_.story_points;
   info_.epic_link_field = ids_.epic_link;
-  auto table = field_table(
-      all_fields, {&screen, screen_of(info_.subtask_type_id), screen_of(info_.epic_type_id)},
-      options_.fields, {ids_.story_points, ids_.epic_link});
+  auto table = field_table(all_fields, {&*screen, nullptr, nullptr}, options_.fields,
+                           {ids_.story_points, ids_.epic_link});
   if (!table) return table.error();
   ids_.extra = *table;
   info_.fields = *table;
+  all_fields_ = all_fields;
+  story_screen_ = *screen;
+  project_key_ = project_key;
   connected_ = true;
   return info_;
 }

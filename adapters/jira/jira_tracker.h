@@ -56,6 +56,7 @@ class JiraTracker final : public tracker::Tracker {
       const std::vector<std::string>& written) override;
   size_t writes_sent() const override { return writes_; }
   epicsync::Result<std::vector<std::string>> resolutions() override;
+  epicsync::Result<std::vector<tracker::FieldSpec>> fields_on_every_screen() override;
   epicsync::Result<std::vector<tracker::RemoteStatus>> statuses() override;
   epicsync::Result<tracker::TransitionPath> transition(const std::string& key,
                                                        const tracker::RemoteStatus& from,
@@ -131,6 +132,12 @@ class JiraTracker final : public tracker::Tracker {
   tracker::TrackerInfo info_;
   FieldIds ids_;
   bool connected_ = false;
+  // What connect read, kept to build the field table again with every screen.
+  nlohmann::json all_fields_;
+  nlohmann::json story_screen_;
+  std::string project_key_;
+  std::mutex screens_mu_;
+  bool all_screens_read_ = false;
   WorkflowMap workflow_;
 
   std::mutex mu_;  // guards the caches below

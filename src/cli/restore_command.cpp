@@ -122,7 +122,10 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   ro.issues = std::set<std::string>(o.issues.begin(), o.issues.end());
   ro.stories = std::set<std::string>(o.stories.begin(), o.stories.end());
   ro.rich_text = sync::rich_text_ops();
-  ro.fields = session->info.fields;
+  // Issues re-created by a restore get their fields back only where their type's screen has them.
+  auto every = session->tracker->fields_on_every_screen();
+  if (!every) return fail(every.error());
+  ro.fields = *every;
   std::optional<plan::Plan> made;
   auto replan = [&]() -> std::optional<Error> {
     auto p = restore::make_restore_plan(*wanted, *current, since, undo, ro);

@@ -288,6 +288,13 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
     }
   }
   options->fields = session->info.fields;
+  // The epic's own fields are checked against the epic's screen, read only for a file that has
+  // some.
+  if (!parsed.epic.fields.empty() && options->stories.empty()) {
+    auto every = session->tracker->fields_on_every_screen();
+    if (!every) return fail(every.error());
+    options->fields = *every;
+  }
   std::vector<std::string> assignees;
   // Users are resolved once for assignees and user fields alike.
   auto user_fields = [&](const std::vector<model::FieldSetting>& settings) {

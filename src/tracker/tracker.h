@@ -49,6 +49,11 @@ class Tracker {
     return WorkflowStatuses{*all, *all, *all};
   }
 
+  // The field table with the screens of every kind of issue (story, sub-task, epic) read: connect
+  // reads the story's only, since most runs write stories alone; a run that writes the epic's
+  // own fields, or re-creates sub-tasks, asks for the rest once.
+  virtual Result<std::vector<FieldSpec>> fields_on_every_screen() = 0;
+
   // The names of the resolutions the instance has ("Done", "Won't Do", ...).
   virtual Result<std::vector<std::string>> resolutions() = 0;
 
