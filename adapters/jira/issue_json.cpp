@@ -300,9 +300,16 @@ epicsync::Result<json> create_payload(const tracker::IssueDraft& d,
   if (!d.identity.empty()) {
     json value = {{"id", d.identity}};
     if (!d.epic_key.empty()) value["epic"] = d.epic_key;
+    if (!d.base.empty()) value["base"] = d.base;
     payload["properties"] = json::array({{{"key", kPropertyKey}, {"value", value}}});
   }
   return payload;
+}
+
+json property_list(const std::string& property_json) {
+  json value = json::parse(property_json, nullptr, false);
+  if (value.is_discarded()) value = property_json;
+  return json::array({{{"key", kPropertyKey}, {"value", value}}});
 }
 
 epicsync::Result<json> update_payload(const tracker::FieldChanges& c,
@@ -323,7 +330,11 @@ epicsync::Result<json> update_payload(const tracker::FieldChanges& c,
   }
   put_common(fields, std::nullopt, c.priority_name, c.labels, c.assignee, c.fields, false, info,
              ids);
-  return json{{"fields", fields}};
+  json payload = {{"fields", fields}};
+  if (c.property_json && info.deployment == tracker::Deployment::kCloud) {
+    payload["properties"] = property_list(*c.property_json);
+  }
+  return payload;
 }
 
 }  // namespace epicsync::jira

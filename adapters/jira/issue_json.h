@@ -52,6 +52,9 @@ epicsync::Result<nlohmann::json> create_payload(const tracker::IssueDraft& draft
                                                 const tracker::TrackerInfo& info,
                                                 const FieldIds& ids);
 
+// [{"key": "epicsync", "value": …}]: the epicsync property as Cloud's edit and transition take it.
+nlohmann::json property_list(const std::string& property_json);
+
 // {"fields": {...}} for PUT issue/{key}, with only the changed fields. Fails like create_payload.
 epicsync::Result<nlohmann::json> update_payload(const tracker::FieldChanges& changes,
                                                 const tracker::TrackerInfo& info,

@@ -751,7 +751,9 @@ epicsync::Result<tracker::Done> JiraTracker::update_issue(const std::string& key
     if (!arrived) missing[field] = wanted;
   }
   if (missing.empty()) return tracker::Done{};
-  auto again = send_edit(key, {{"fields", missing}});
+  json resend = {{"fields", missing}};
+  if (payload.contains("properties")) resend["properties"] = payload["properties"];
+  auto again = send_edit(key, resend);
   if (!again) return to_error(again.error());
   return tracker::Done{};
 }
@@ -906,7 +908,7 @@ epicsync::Result<tracker::RemoteIssue> JiraTracker::read_issue_status(const std:
 
 epicsync::Result<tracker::TransitionPath> JiraTracker::transition(
     const std::string& key, const tracker::RemoteStatus& from, const tracker::RemoteStatus& target,
-    bool cancel) {
+    bool cancel, const std::string& property_json) {
   tracker::TransitionPath path;
   tracker::RemoteStatus at = from;
   if (at.id.empty()) {
@@ -939,7 +941,12 @@ epicsync::Result<tracker::TransitionPath> JiraTracker::transition(
     }
     json body = {{"transition", {{"id", edge->id}}}};
     if (!fields.fields.empty()) body["fields"] = fields.fields;
+    // The last step records the property with it (Cloud), so the walk and the record are one.
+    const bool with_property =
+        !property_json.empty() && edits_carry_property() && edge->to.id == target.id;
+    if (with_property) body["properties"] = property_list(property_json);
     auto done = call(Method::kPost, api("issue/" + key + "/transitions"), body);
+    path.property_written = with_property && static_cast<bool>(done);
     if (!done) {
       // The cached edge may not apply to this issue (conditions differ), or a lost answer may
       // hide a transition that happened: re-read before deciding anything.

@@ -58,10 +58,13 @@ class JiraTracker final : public tracker::Tracker {
   epicsync::Result<std::vector<std::string>> resolutions() override;
   epicsync::Result<std::vector<tracker::FieldSpec>> fields_on_every_screen() override;
   epicsync::Result<std::vector<tracker::RemoteStatus>> statuses() override;
-  epicsync::Result<tracker::TransitionPath> transition(const std::string& key,
-                                                       const tracker::RemoteStatus& from,
-                                                       const tracker::RemoteStatus& target,
-                                                       bool cancel) override;
+  epicsync::Result<tracker::TransitionPath> transition(
+      const std::string& key, const tracker::RemoteStatus& from,
+      const tracker::RemoteStatus& target, bool cancel,
+      const std::string& property_json = "") override;
+  bool edits_carry_property() const override {
+    return info_.deployment == tracker::Deployment::kCloud;
+  }
   epicsync::Result<std::string> add_comment(const std::string& key,
                                             const std::string& markdown) override;
   epicsync::Result<std::string> add_comment_raw(const std::string& key,

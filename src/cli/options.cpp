@@ -80,7 +80,8 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       "    a link to a story with no issue\n"
       "  7 epic, project or backup not found, or --epic not an epic   8 request rejected\n"
       "  9 another run holds the epic (its host and pid named)\n"
-      "  10 rollback/restore done, but fields others changed since were left alone (--force)\n"
+      "  10 done, but fields others changed in Jira since epicsync wrote them were left alone\n"
+      "     (conflicts; --force writes over them)\n"
       "  11 --apply: the saved plan is stale (the tracker changed since); nothing was written\n"
       "  12 backup, journal or lock could not be written or read\n"
       "  64 some writes failed, did not hold when read back, or have an unknown outcome;\n"
@@ -157,7 +158,7 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                  "Preview bringing --epic back to this backup (apply with --execute)")
       ->type_name("ID");
   app.add_flag("--force", o.force,
-               "Rollback/restore: overwrite changes others made since (conflicts)");
+               "Write over fields others changed in Jira since epicsync wrote them (conflicts)");
   app.add_option("--story", o.stories, "Limit the run to this story (repeatable)")->type_name("ID");
   app.add_option("--issue", o.issues, "Limit a rollback or restore to this issue (repeatable)")
       ->type_name("KEY");
@@ -271,8 +272,12 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
     }
     return ParsedCommandLine{o, {}};
   }
-  if (o.force || !o.issues.empty()) {
-    return Error{ErrorKind::kUsage, "--force and --issue belong to --rollback and --restore-backup",
+  if (!o.issues.empty()) {
+    return Error{ErrorKind::kUsage, "--issue belongs to --rollback and --restore-backup", ""};
+  }
+  if (o.force && (list_backups || exporting || importing || !o.backup_name.empty() ||
+                  verify_backups || cleanup_backups)) {
+    return Error{ErrorKind::kUsage, "--force belongs to a sync, --rollback and --restore-backup",
                  ""};
   }
   if (list_backups) o.mode = Mode::kListBackups;
@@ -303,6 +308,14 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
     return ParsedCommandLine{o, {}};
   }
   o.mode = validate ? Mode::kValidate : Mode::kSync;
+  if (o.force && (validate || !o.plan_out.empty() || !o.apply_file.empty())) {
+    // A saved plan is applied exactly as reviewed: a forced plan is made and applied in one run.
+    return Error{ErrorKind::kUsage,
+                 validate ? "--force belongs to a sync, --rollback and --restore-backup"
+                          : "--force does not go with --plan-out or --apply: a saved plan is "
+                            "applied exactly as it was reviewed, conflicts left alone",
+                 validate ? "" : "epicsync -m EPIC.md -e KEY --execute --force"};
+  }
   if (!o.apply_file.empty()) {
     // The plan file says what was planned: the file, the epic and the limits of the run.
     if (validate || !o.markdown_path.empty() || !o.epic.empty() || !o.stories.empty() ||

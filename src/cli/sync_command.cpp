@@ -62,6 +62,7 @@ Result<plan::PlanOptions> plan_options(const Options& o, const model::Epic& epic
                                        const config::Config& c) {
   plan::PlanOptions p;
   p.rich_text = sync::rich_text_ops();
+  p.force = o.force;
   p.status_map = status_map_from(c);
   for (const auto& id : o.stories) {
     const bool known = std::any_of(epic.stories.begin(), epic.stories.end(),
@@ -288,6 +289,7 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
     }
   }
   options->fields = session->info.fields;
+  options->wiki = session->info.deployment == tracker::Deployment::kDataCenter;
   // The epic's own fields are checked against the epic's screen, read only for a file that has
   // some.
   if (!parsed.epic.fields.empty() && options->stories.empty()) {
@@ -412,8 +414,12 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
       }
     }
     if (plan.problems.empty()) {
+      // The check of the writes plans with --force: a write that did not hold (an automation
+      // reverted it) is an operation to report, never taken for someone's edit.
       const auto replan = [&parsed, &options](const tracker::EpicSnapshot& after) {
-        return plan::make_plan(parsed.epic, after, *options);
+        plan::PlanOptions check = *options;
+        check.force = true;
+        return plan::make_plan(parsed.epic, after, check);
       };
       const int code = execute_plan({asked, *cfg, epic_key, *snapshot, plan, options->status_map,
                                      text, parsed.epic, lease.get(), replan},
@@ -459,6 +465,10 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
                           {"epic", epic_key},
                           {"plan", report::plan_to_json(plan)}};
     if (plan_saved) doc["plan_file"] = o.plan_out;
+    if (plan.problems.empty() && !plan.conflicts.empty()) {
+      doc["ok"] = false;
+      doc["error"] = conflict_error(plan);
+    }
     if (!plan.problems.empty()) {
       doc["error"] = {{"kind", error_id(ErrorKind::kInvalidMarkdown)},
                       {"code", exit_code(ErrorKind::kInvalidMarkdown)},
@@ -486,12 +496,14 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
       out << "\nDry run: nothing was changed. The plan is saved in " << o.plan_out
           << "; apply exactly it with: epicsync --apply " << o.plan_out << "\n";
     } else if (plan.problems.empty() && !plan.empty()) {
-      out << "\nDry run: nothing was changed. Apply it with --execute.\n";
+      out << "\nDry run: nothing was changed. Apply it with --execute"
+          << (plan.conflicts.empty() ? "" : " (add --force to write over the conflicts)") << ".\n";
     }
   }
   // Ambiguity is fixed in the file (pin the story to its key), so it is reported like invalid
-  // markdown.
-  return plan.problems.empty() ? 0 : exit_code(ErrorKind::kInvalidMarkdown);
+  // markdown. Conflicts are said by the dry run's exit code too, so CI sees them before merge.
+  if (!plan.problems.empty()) return exit_code(ErrorKind::kInvalidMarkdown);
+  return plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
 }
 
 }  // namespace

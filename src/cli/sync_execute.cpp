@@ -16,12 +16,24 @@
 #include "plan/planner.h"
 #include "report/json_vocabulary.h"
 #include "report/plan_render.h"
+#include "report/restore_render.h"
 #include "source_update.h"
 #include "sync/executor.h"
 #include "sync/write_check.h"
 #include "version.h"
 
 namespace epicsync::cli {
+
+nlohmann::json conflict_error(const plan::Plan& plan) {
+  const auto& c = plan.conflicts.front();
+  return {{"kind", error_id(ErrorKind::kConflict)},
+          {"code", exit_code(ErrorKind::kConflict)},
+          {"message",
+           plan::plural(static_cast<long long>(plan.conflicts.size()), "field was", "fields were") +
+               " changed in Jira since epicsync wrote them and left alone (" + c.issue + " " +
+               c.field + (plan.conflicts.size() > 1 ? ", …" : "") + ")"},
+          {"hint", "see plan.conflicts; --force writes the file's values over them"}};
+}
 
 int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream& out,
                  std::ostream& err) {
@@ -46,8 +58,9 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
       if (!journal) return fail(journal.error());
       if (auto sealed = journal->seal(); !sealed.ok()) return fail(sealed.error());
     }
+    const bool conflicts = !in.plan.conflicts.empty();
     if (json) {
-      out << nlohmann::json{{"ok", true},
+      nlohmann::json doc = {{"ok", !conflicts},
                             {"mode", "execute"},
                             {"epic", in.epic_key},
                             {"plan", report::plan_to_json(in.plan)},
@@ -58,16 +71,19 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                               {"backup", nullptr},
                               {"pinned", 0},
                               {"verification", nlohmann::json::array()},
-                              {"notes", in.plan.notes}}}}
-                 .dump(2)
-          << "\n";
+                              {"notes", in.plan.notes}}}};
+      if (conflicts) doc["error"] = conflict_error(in.plan);
+      out << doc.dump(2) << "\n";
     } else {
-      out << "Nothing to do: " << in.epic_key << " already says what the file says.\n";
       const Style style = detect_style(o.no_color);
+      out << (conflicts ? "Nothing written: " + in.epic_key +
+                              " says what the file says, apart from the conflicts below.\n"
+                        : "Nothing to do: " + in.epic_key + " already says what the file says.\n");
       for (const auto& n : in.plan.notes) out << style.yellow("note") << ": " << n << "\n";
-      out << report::render_orphans(in.plan, {style.color});
+      out << report::render_orphans(in.plan, {style.color})
+          << report::render_conflicts(in.plan, {style.color});
     }
-    return 0;
+    return conflicts ? exit_code(ErrorKind::kConflict) : 0;
   }
   if (!o.no_confirm) {
     if (!json && !o.quiet)
@@ -212,7 +228,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                           {"message", f.error.message},
                           {"unknown", f.unknown()}});
     }
-    nlohmann::json doc = {{"ok", clean && !storage},
+    nlohmann::json doc = {{"ok", clean && !storage && in.plan.conflicts.empty()},
                           {"mode", "execute"},
                           {"epic", in.epic_key},
                           {"plan", report::plan_to_json(in.plan)},
@@ -255,6 +271,8 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
                       {"message", plan::plural(static_cast<long long>(unverified.size()),
                                                "write does", "writes do") +
                                       " not hold when the epic is read again"}};
+    } else if (!in.plan.conflicts.empty()) {
+      doc["error"] = conflict_error(in.plan);
     }
     out << doc.dump(2) << "\n";
   } else {
@@ -297,6 +315,7 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     } else if (dropped_backup) {
       out << "Nothing was written to " << in.epic_key << ", so no backup was kept.\n";
     }
+    out << report::render_conflicts(in.plan, {style.color});
   }
   if (storage) {
     // The message and hint on stderr like every error; the summary above says what was done.
@@ -317,7 +336,8 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
     return exit_code(ErrorKind::kLocked);
   }
   if (report.unknown() > 0) return exit_code(ErrorKind::kUnknownOutcome);
-  return clean ? 0 : exit_code(ErrorKind::kPartial);
+  if (!clean) return exit_code(ErrorKind::kPartial);
+  return in.plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
 }
 
 }  // namespace epicsync::cli

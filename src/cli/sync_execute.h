@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <ostream>
 #include <string>
 
@@ -36,5 +37,8 @@ struct ExecuteInput {
 // The epic's lock is taken by the caller before the snapshot is read.
 int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream& out,
                  std::ostream& err);
+
+// The JSON error of a sync that left three-way conflicts alone (exit 10).
+nlohmann::json conflict_error(const plan::Plan& plan);
 
 }  // namespace epicsync::cli

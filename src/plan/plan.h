@@ -84,6 +84,11 @@ struct Operation {
   // Identity records: the issue's epicsync property as it should be.
   std::string property_json;
 
+  // Sync: the three-way base entries (IdentityProperty::base) this write establishes once the
+  // tracker confirms it; the executor records them in the issue's property, with the write
+  // where the tracker can.
+  std::map<std::string, std::string> base;
+
   // Restores: the issue a create brings back (deleted since the backup), and whether deleting
   // an issue takes its sub-tasks with it.
   std::string replaces_key;
@@ -105,12 +110,17 @@ struct Orphan {
   friend bool operator==(const Orphan&, const Orphan&) = default;
 };
 
-// A field someone changed after epicsync wrote it: a restore leaves it alone unless forced.
+// A field someone changed after epicsync wrote it: a restore, or a sync, leaves it alone unless
+// forced.
 struct Conflict {
   std::string issue;
   std::string field;
   std::string wrote;  // what epicsync wrote (or the backup holds, when epicsync never wrote it)
   std::string now;    // what the tracker has now
+  // A sync: what the file says (it differs from `now`), and for a description the diff from
+  // the tracker's text to the file's.
+  std::string file = {};
+  std::string diff = {};
   friend bool operator==(const Conflict&, const Conflict&) = default;
 };
 
@@ -124,8 +134,9 @@ struct Plan {
   std::map<std::string, std::string> story_keys;
   // The same for sub-tasks, by the identity they are recorded under.
   std::map<std::string, std::string> subtask_keys;
-  // Restores: fields left alone because someone changed them since (without --force), and
-  // what is worth saying but changes nothing (stories kept, issues that cannot come back).
+  // Fields left alone because someone changed them since epicsync wrote them (without --force):
+  // a restore's, or a sync's three-way conflicts. Then what is worth saying but changes nothing
+  // (stories kept, issues that cannot come back, metadata rows not synced).
   std::vector<Conflict> conflicts;
   std::vector<std::string> notes;
   // Sync: issues epicsync managed that the file no longer has, in the epic's order.

@@ -1,6 +1,7 @@
 #include "plan/planner.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -38,11 +39,6 @@ std::string keys_of(const std::vector<const RemoteIssue*>& issues) {
   std::vector<std::string> keys;
   for (const auto* r : issues) keys.push_back(r->key);
   return join(keys);
-}
-
-// Labels are a set: order and repetition do not count.
-bool same_labels(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  return std::set<std::string>(a.begin(), a.end()) == std::set<std::string>(b.begin(), b.end());
 }
 
 // Finds, for each wanted identity, the one issue that is it: pinned key, then recorded
@@ -274,6 +270,9 @@ class Planner {
     op.draft.labels = s.labels;
     if (s.assignee) op.draft.assignee = user_id(*s.assignee);
     op.draft.fields = wanted_fields("story " + s.id, s.fields, IssueKind::kStory);
+    op.draft.base =
+        created_base(s.title, op.draft.description_markdown, s.points, op.draft.priority_name,
+                     s.labels, op.draft.assignee, op.draft.fields);
     // What the new issue starts with, for a reviewer: every field the file sets on it.
     if (s.points) op.shown.push_back({"Story Points", "-", number_text(*s.points)});
     if (op.draft.priority_name) op.shown.push_back({"Priority", "-", *op.draft.priority_name});
@@ -285,10 +284,13 @@ class Planner {
         op.shown.push_back({spec ? spec->name : key, "-", tracker::value_text(value)});
       }
     }
+    const size_t at = plan_.operations.size();
     plan_.operations.push_back(op);
     if (auto t =
             new_issue_transition("story " + s.id, IssueKind::kStory, s.id, s.title, s.status)) {
       plan_.operations.push_back(std::move(*t));
+    } else if (s.status && !s.status->by_name()) {
+      plan_.operations[at].draft.base["status"] = std::string(model::to_id(s.status->meaning));
     }
     for (const auto& st : s.subtasks) create_subtask(s, st, "");
     add_comments(s, nullptr);
@@ -309,12 +311,37 @@ class Planner {
     op.draft.summary = st.name;
     op.draft.description_markdown = st.description;
     op.draft.points = st.points;
+    op.draft.base = created_base(st.name, st.description, st.points, std::nullopt, std::nullopt,
+                                 std::nullopt, {});
+    const size_t at = plan_.operations.size();
     plan_.operations.push_back(op);
     if (auto t = new_issue_transition("sub-task '" + st.name + "' of " + s.id, IssueKind::kSubtask,
                                       s.id, st.name, st.status)) {
       t->draft.identity = op.draft.identity;  // names the sub-task until it has a key
       plan_.operations.push_back(std::move(*t));
+    } else if (st.status && !st.status->by_name()) {
+      plan_.operations[at].draft.base["status"] = std::string(model::to_id(st.status->meaning));
     }
+  }
+
+  // The three-way base of a new issue: the values it is created with.
+  std::map<std::string, std::string> created_base(
+      const std::string& summary, const std::string& description,
+      const std::optional<double>& points, const std::optional<std::string>& priority,
+      const std::optional<std::vector<std::string>>& labels,
+      const std::optional<std::string>& assignee, const tracker::FieldValues& fields) const {
+    std::map<std::string, std::string> base;
+    if (!phase(Phase::kFields) || !phase(Phase::kDescriptions)) return base;
+    base["summary"] = summary;
+    if (!description.empty() && o_.rich_text.fingerprint_markdown) {
+      base["description"] = o_.rich_text.fingerprint_markdown(description, o_.wiki);
+    }
+    if (points) base["points"] = number_text(*points);
+    if (priority) base["priority"] = normalised(*priority);
+    if (labels) base["labels"] = label_set(*labels);
+    if (assignee) base["assignee"] = *assignee;
+    for (const auto& [key, value] : fields) base["field:" + key] = canonical(value);
+    return base;
   }
 
   // The value the file gives each field of the table, in canonical form; a field the tracker
@@ -364,6 +391,106 @@ class Planner {
     return out;
   }
 
+  // Three-way: the base recorded on an issue is the file's value epicsync last wrote or found in
+  // step, per field. A field the file and the tracker disagree on is written when the tracker
+  // still holds that base (or none is recorded); when the tracker moved away from it, someone
+  // changed it since, and it is a conflict: left alone unless --force. Returns whether to write.
+  // `in_step` fields have their base refreshed with the issue's next write.
+  struct Sides {
+    const char* key;       // in the base: "summary", "field:<id>", …
+    std::string label;     // "Summary"
+    std::string file;      // canonical, as the base holds it
+    std::string tracker;   // canonical; equal to `file` exactly when in step
+    std::string now_text;  // for a reviewer
+    std::string file_text;
+  };
+  bool decide(const RemoteIssue& r, const Sides& f, Operation& op, std::string base_key = "") {
+    if (base_key.empty()) base_key = f.key;
+    const auto& base = issue_base_;
+    auto it = base.find(base_key);
+    if (f.file == f.tracker) {
+      if (it == base.end() || it->second != f.file) in_step_[base_key] = f.file;
+      if (it != base.end() && it->second != f.file) stale_ = true;
+      return false;
+    }
+    if (it != base.end() && it->second != f.tracker && !o_.force) {
+      plan_.conflicts.push_back(
+          {r.key, f.label, base_text(base_key, it->second), f.now_text, f.file_text, ""});
+      return false;
+    }
+    op.base[base_key] = f.file;
+    return true;
+  }
+  // A base value as a reviewer reads it.
+  std::string base_text(const std::string& key, const std::string& value) const {
+    if (key == "status") {
+      if (!value.empty() && value[0] == '=') return value.substr(1, value.find('|') - 1);
+      auto m = model::status_from_id(value);
+      return m ? std::string(model::display_name(*m)) : value;
+    }
+    if (key == "description") return "the text epicsync last wrote";
+    if (key == "priority" && !value.empty()) {
+      // Kept folded ("high"): shown as the priority's name is written.
+      return static_cast<char>(std::toupper(static_cast<unsigned char>(value[0]))) +
+             value.substr(1);
+    }
+    if (key == "assignee") {
+      // Shown as the file writes the user, when this run resolved it.
+      for (const auto& [written, id] : o_.user_ids) {
+        if (id == value) return written;
+      }
+    }
+    std::string out;
+    for (char c : value) out += c == '\n' ? std::string(", ") : std::string(1, c);
+    return out.empty() ? "-" : out;
+  }
+  static std::string canonical(const tracker::FieldValue& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : "\n") + s;
+    return out;
+  }
+  // Labels are a set: order and repetition do not count.
+  static std::string label_set(const std::vector<std::string>& labels) {
+    std::set<std::string> set(labels.begin(), labels.end());
+    std::string out;
+    for (const auto& l : set) out += (out.empty() ? "" : "\n") + l;
+    return out;
+  }
+
+  // Starts the three-way bookkeeping of one issue.
+  void begin_issue(const RemoteIssue& r) {
+    issue_base_ = tracker::identity_property(r).base;
+    in_step_.clear();
+    stale_ = false;
+    first_op_ = plan_.operations.size();
+  }
+  // Ends it: fields found in step are recorded as the base with the issue's first write; an
+  // issue with no write whose base went stale (the tracker changed, and the file now agrees) has
+  // its property written alone, so a later edit of the file is not taken for a conflict.
+  void finish_issue(const RemoteIssue& r) {
+    if (in_step_.empty()) return;
+    for (size_t i = first_op_; i < plan_.operations.size(); ++i) {
+      Operation& op = plan_.operations[i];
+      if (op.issue_key != r.key) continue;
+      if (op.kind == OpKind::kUpdate || op.kind == OpKind::kTransition ||
+          op.kind == OpKind::kRecordIdentity) {
+        for (const auto& [k, v] : in_step_) op.base.emplace(k, v);
+        return;
+      }
+    }
+    if (!stale_) return;
+    Operation op;
+    op.kind = OpKind::kRecordIdentity;
+    op.story_id = r.key == actual_.epic.key ? "" : story_of_issue_;
+    op.issue_key = r.key;
+    op.summary = r.summary;
+    auto property = tracker::identity_property(r);
+    op.property_json = tracker::to_json_text(property);
+    op.base = in_step_;
+    op.shown.push_back({"In step", "", ""});
+    plan_.operations.push_back(std::move(op));
+  }
+
   // Field-by-field comparison, shared by stories and sub-tasks.
   void diff_fields(const std::string& story_id, const RemoteIssue& r, const std::string& title,
                    const std::string& description, const std::optional<double>& points,
@@ -377,58 +504,96 @@ class Planner {
     op.issue_key = r.key;
     op.summary = r.summary;
     if (phase(Phase::kFields)) {
-      if (!title.empty() && title != r.summary) {
+      if (!title.empty() &&
+          decide(r, {"summary", "Summary", title, r.summary, r.summary, title}, op)) {
         op.changes.summary = title;
         op.shown.push_back({"Summary", r.summary, title});
       }
-      if (points && (!r.points || std::fabs(*r.points - *points) > 1e-9)) {
-        op.changes.points = points;
-        op.shown.push_back(
-            {"Story Points", r.points ? number_text(*r.points) : "-", number_text(*points)});
+      if (points) {
+        const bool same =
+            r.points && std::fabs(*r.points - *points) <= 1e-9;  // as written, not as printed
+        const std::string want = number_text(*points);
+        const std::string now = r.points ? number_text(*r.points) : "-";
+        if (decide(r, {"points", "Story Points", want, same ? want : now, now, want}, op)) {
+          op.changes.points = points;
+          op.shown.push_back({"Story Points", now, want});
+        }
       }
       if (priority) {
         const std::string name = priority_name(priority->meaning);
-        if (normalised(name) != normalised(r.priority_name)) {
+        const std::string now = r.priority_name.empty() ? "-" : r.priority_name;
+        if (decide(
+                r,
+                {"priority", "Priority", normalised(name), normalised(r.priority_name), now, name},
+                op)) {
           op.changes.priority_name = name;
-          op.shown.push_back({"Priority", r.priority_name.empty() ? "-" : r.priority_name, name});
+          op.shown.push_back({"Priority", now, name});
         }
       }
-      if (labels && !same_labels(*labels, r.labels)) {
-        op.changes.labels = labels;
-        op.shown.push_back({"Labels", join(r.labels), join(*labels)});
+      if (labels) {
+        const std::string want = label_set(*labels);
+        const std::string have = label_set(r.labels);
+        if (decide(r, {"labels", "Labels", want, have, join(r.labels), join(*labels)}, op)) {
+          op.changes.labels = labels;
+          op.shown.push_back({"Labels", join(r.labels), join(*labels)});
+        }
       }
       if (assignee) {
         const std::string id = user_id(*assignee);
-        if (id != r.assignee) {
+        const std::string now = r.assignee_display.empty() ? r.assignee : r.assignee_display;
+        if (decide(r, {"assignee", "Assignee", id, r.assignee, now.empty() ? "-" : now, *assignee},
+                   op)) {
           op.changes.assignee = id;
-          op.shown.push_back({"Assignee",
-                              r.assignee_display.empty() ? r.assignee : r.assignee_display,
-                              *assignee});
+          op.shown.push_back({"Assignee", now, *assignee});
         }
       }
       for (const auto& [key, want] : fields) {
         auto have = r.fields.find(key);
         const tracker::FieldValue now =
             have == r.fields.end() ? tracker::FieldValue{} : have->second;
-        if (now == want) continue;
-        op.changes.fields[key] = want;
         const tracker::FieldSpec* spec = tracker::find_spec(o_.fields, key);
-        op.shown.push_back(
-            {spec ? spec->name : key, tracker::value_text(now), tracker::value_text(want)});
+        const std::string name = spec ? spec->name : key;
+        if (decide(r,
+                   {"", name, canonical(want), canonical(now), tracker::value_text(now),
+                    tracker::value_text(want)},
+                   op, "field:" + key)) {
+          op.changes.fields[key] = want;
+          op.shown.push_back({name, tracker::value_text(now), tracker::value_text(want)});
+        }
       }
     }
     // An empty description in the file means "not managed", never "clear the tracker's".
-    if (phase(Phase::kDescriptions) && !description.empty() && o_.rich_text.same &&
-        !o_.rich_text.same(r.description, description)) {
-      op.changes.description_markdown = description;
-      const std::string before =
-          o_.rich_text.to_markdown ? o_.rich_text.to_markdown(r.description) : "";
-      const std::string after =
-          o_.rich_text.render_markdown ? o_.rich_text.render_markdown(description) : description;
-      op.description_diff = unified_diff(before, after);
-      op.shown.push_back({"Description", "", ""});
+    if (phase(Phase::kDescriptions) && !description.empty() && o_.rich_text.same) {
+      const bool same = o_.rich_text.same(r.description, description);
+      const std::string theirs =
+          o_.rich_text.fingerprint ? o_.rich_text.fingerprint(r.description) : std::string();
+      const std::string mine = o_.rich_text.fingerprint_markdown
+                                   ? o_.rich_text.fingerprint_markdown(description, o_.wiki)
+                                   : std::string();
+      const size_t conflicts = plan_.conflicts.size();
+      const bool write = !theirs.empty() && !mine.empty()
+                             ? decide(r,
+                                      {"description", "Description", mine, same ? mine : theirs,
+                                       "edited in Jira since", "the file's text"},
+                                      op)
+                             : !same;
+      if (write) {
+        op.changes.description_markdown = description;
+        op.description_diff = description_diff(r, description);
+        op.shown.push_back({"Description", "", ""});
+      } else if (plan_.conflicts.size() > conflicts) {
+        plan_.conflicts.back().diff = description_diff(r, description);
+      }
     }
     if (!op.changes.empty()) plan_.operations.push_back(std::move(op));
+  }
+
+  std::string description_diff(const RemoteIssue& r, const std::string& description) const {
+    const std::string before =
+        o_.rich_text.to_markdown ? o_.rich_text.to_markdown(r.description) : "";
+    const std::string after =
+        o_.rich_text.render_markdown ? o_.rich_text.render_markdown(description) : description;
+    return unified_diff(before, after);
   }
 
   // The workflow status a status written by name is, or nullopt with a problem that lists the
@@ -470,12 +635,56 @@ class Planner {
     if (status->by_name()) {
       t.target_status = named_status(who, kind, *status);
       if (!t.target_status) return std::nullopt;
+      t.base["status"] = "";
     } else if (status->meaning == model::StatusMeaning::kToDo) {
       return std::nullopt;
     } else {
       t.target = status->meaning;
+      t.base["status"] = "|" + std::string(model::to_id(status->meaning));
     }
     return t;
+  }
+
+  // The base of a status is the workflow status epicsync left the issue in, and the meaning the
+  // file gave it when it gave one ("=Closed|done"): the executor puts in the status a transition
+  // reaches (before the "|…" the planner leaves it), and a status found in step records the
+  // tracker's. A new issue that is not moved records the meaning it starts in ("todo").
+  static std::string status_base(const RemoteIssue& r, const model::Status& s) {
+    return "=" + r.status.name + (s.by_name() ? "" : "|" + std::string(model::to_id(s.meaning)));
+  }
+  // Whether the tracker's status still says what a base says: someone moving an issue from one
+  // done status to another has not changed what the file's "Done" asked for.
+  bool still_says(const std::string& base, const RemoteIssue& r) const {
+    std::string meaning = base;
+    if (!base.empty() && base[0] == '=') {
+      const size_t bar = base.find('|');
+      if (normalised(base.substr(1, bar == std::string::npos ? bar : bar - 1)) ==
+          normalised(r.status.name)) {
+        return true;
+      }
+      if (bar == std::string::npos) return false;
+      meaning = base.substr(bar + 1);
+    }
+    auto m = model::status_from_id(meaning);
+    if (!m) return false;
+    if (satisfies(o_.status_map, *m, r.status, r.resolution)) return true;
+    return *m == model::StatusMeaning::kCancelled && !o_.cancel_expressible &&
+           r.status.category == tracker::StatusCategory::kDone;
+  }
+  // A status the file and the tracker disagree on: false (and a conflict) when someone moved the
+  // issue since epicsync last put it where the file says.
+  bool status_writable(const RemoteIssue& r, const std::string& want_text) {
+    auto it = issue_base_.find("status");
+    if (it == issue_base_.end() || o_.force || still_says(it->second, r)) return true;
+    plan_.conflicts.push_back(
+        {r.key, "Status", base_text("status", it->second), r.status.name, want_text, ""});
+    return false;
+  }
+  void status_in_step(const RemoteIssue& r, const model::Status& s) {
+    auto it = issue_base_.find("status");
+    if (it != issue_base_.end() && still_says(it->second, r)) return;
+    in_step_["status"] = status_base(r, s);
+    if (it != issue_base_.end()) stale_ = true;
   }
 
   void transition_if_needed(const std::string& story_id, const RemoteIssue& r,
@@ -484,8 +693,14 @@ class Planner {
     if (status->by_name()) {
       auto target =
           named_status(r.key + (story_id.empty() ? "" : " of " + story_id), kind_of(r), *status);
-      if (!target || normalised(target->name) == normalised(r.status.name)) return;
+      if (!target) return;
+      if (normalised(target->name) == normalised(r.status.name)) {
+        status_in_step(r, *status);
+        return;
+      }
+      if (!status_writable(r, target->name)) return;
       Operation t;
+      t.base["status"] = "";
       t.kind = OpKind::kTransition;
       t.story_id = story_id;
       t.issue_key = r.key;
@@ -496,13 +711,19 @@ class Planner {
       plan_.operations.push_back(t);
       return;
     }
-    if (satisfies(o_.status_map, status->meaning, r.status, r.resolution)) return;
+    if (satisfies(o_.status_map, status->meaning, r.status, r.resolution)) {
+      status_in_step(r, *status);
+      return;
+    }
     if (status->meaning == model::StatusMeaning::kCancelled && !o_.cancel_expressible &&
         r.status.category == tracker::StatusCategory::kDone) {
       inexpressible_.push_back(r.key);
+      status_in_step(r, *status);
       return;
     }
+    if (!status_writable(r, std::string(model::display_name(status->meaning)))) return;
     Operation t;
+    t.base["status"] = "|" + std::string(model::to_id(status->meaning));
     t.kind = OpKind::kTransition;
     t.story_id = story_id;
     t.issue_key = r.key;
@@ -534,17 +755,23 @@ class Planner {
   void plan_epic() {
     const RemoteIssue& r = actual_.epic;
     if (r.key.empty() || !o_.stories.empty()) return;
+    begin_issue(r);
+    story_of_issue_.clear();
     diff_fields("", r, desired_.title, desired_.description, std::nullopt, desired_.priority,
                 desired_.labels, std::nullopt,
                 wanted_fields("epic " + r.key, desired_.fields, IssueKind::kEpic));
     transition_if_needed("", r, desired_.status);
+    finish_issue(r);
   }
 
   void plan_story(const model::Story& s, const RemoteIssue& r) {
+    begin_issue(r);
+    story_of_issue_ = s.id;
     record_identity(s.id, r, s.id);
     diff_fields(s.id, r, s.title, markdown::compose_description(s), s.points, s.priority, s.labels,
                 s.assignee, wanted_fields("story " + s.id, s.fields, IssueKind::kStory));
     transition_if_needed(s.id, r, s.status);
+    finish_issue(r);
     if (phase(Phase::kSubtasks)) plan_subtasks(s, r);
     add_comments(s, &r);
     if (phase(Phase::kFields)) {
@@ -589,10 +816,13 @@ class Planner {
       }
       const RemoteIssue& m = *matched[i];
       plan_.subtask_keys[subtask_identity(s, st)] = m.key;
+      begin_issue(m);
+      story_of_issue_ = s.id;
       record_identity(s.id, m, subtask_identity(s, st));
       diff_fields(s.id, m, st.name, st.description, st.points, std::nullopt, std::nullopt,
                   std::nullopt);
       transition_if_needed(s.id, m, st.status);
+      finish_issue(m);
     }
   }
 
@@ -757,7 +987,15 @@ class Planner {
   const PlanOptions& o_;
   Plan plan_;
   std::vector<std::string> inexpressible_;  // Cancelled in the file, done as close as it gets
-  std::set<std::string> created_;           // stories of this run that are created by it
+  // The three-way bookkeeping of the issue being planned: its recorded base, the fields found in
+  // step whose base is to be refreshed, whether a recorded base went stale, and where its
+  // operations begin.
+  std::map<std::string, std::string> issue_base_;
+  std::map<std::string, std::string> in_step_;
+  bool stale_ = false;
+  size_t first_op_ = 0;
+  std::string story_of_issue_;
+  std::set<std::string> created_;                  // stories of this run that are created by it
   std::map<std::string, std::string> other_keys_;  // the issues of stories --story left out
 };
 

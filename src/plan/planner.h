@@ -21,6 +21,11 @@ struct RichTextOps {
   std::function<std::string(const tracker::RichText&)> to_markdown;
   // The file's markdown as the tracker would show it, so a diff shows content, not style.
   std::function<std::string(const std::string&)> render_markdown;
+  // Fingerprints of content, equal exactly when `same` holds: of the tracker's text, and of
+  // markdown as a tracker storing wiki markup (or else ADF) would hold it. The three-way base
+  // of a description.
+  std::function<std::string(const tracker::RichText&)> fingerprint;
+  std::function<std::string(const std::string& markdown, bool wiki)> fingerprint_markdown;
 };
 
 // What --prune does with an issue the file no longer has (jira.prune).
@@ -54,6 +59,11 @@ struct PlanOptions {
   // field the file writes is read, checked and compared. A field the file writes that is not
   // here, or not on the issue type's screen, is a plan problem.
   std::vector<tracker::FieldSpec> fields;
+  // The tracker stores wiki markup (Data Center), not ADF: how a description's base is taken.
+  bool wiki = false;
+  // --force: a field someone changed in the tracker since epicsync last wrote it is written
+  // anyway; without it, it is a conflict and left alone.
+  bool force = false;
 };
 
 // Whether any status the file writes (the epic's, a story's, a sub-task's) is such.

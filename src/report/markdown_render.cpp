@@ -81,9 +81,12 @@ std::string render_plan_markdown(const plan::Plan& p, const std::string& source)
     out << "\nNothing will be written until the file is fixed.\n";
     return out.str();
   }
-  if (p.empty()) {
+  if (p.empty() && p.conflicts.empty()) {
     out << "### epicsync: " << epic << " is in step with " << markdown_escape(source) << "\n\n"
         << "Nothing to do: " << epic << " already says what the file says.\n";
+  } else if (p.empty()) {
+    out << "### epicsync: plan for " << epic << " from " << markdown_escape(source) << "\n\n"
+        << "Nothing to write but the conflicts below.\n";
   } else {
     out << "### epicsync: plan for " << epic << " from " << markdown_escape(source) << "\n\n";
     const auto t = totals(p);
@@ -123,6 +126,17 @@ std::string render_plan_markdown(const plan::Plan& p, const std::string& source)
       out << "| " << markdown_escape(o.key) << " | " << markdown_escape(o.summary) << " | "
           << markdown_escape(was) << " | " << markdown_escape(o.status) << " | " << action
           << " |\n";
+    }
+  }
+  if (!p.conflicts.empty()) {
+    out << "\n#### Conflicts: changed in Jira since epicsync wrote them (" << p.conflicts.size()
+        << ")\n\n"
+        << "Left alone; `--force` writes the file's values.\n\n"
+        << "| issue | field | epicsync wrote | Jira now | the file |\n|---|---|---|---|---|\n";
+    for (const auto& c : p.conflicts) {
+      out << "| " << markdown_escape(c.issue) << " | " << markdown_escape(c.field) << " | "
+          << markdown_escape(c.wrote) << " | " << markdown_escape(c.now) << " | "
+          << markdown_escape(c.file) << " |\n";
     }
   }
   return out.str();

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "report/json_vocabulary.h"
+#include "report/restore_render.h"
 #include "report/text_style.h"
 
 namespace epicsync::report {
@@ -112,6 +113,17 @@ std::string recorded_identity(const Operation& op) {
   return op.story_id;
 }
 
+// "Summary, Status": the fields a record of fields in step again names.
+std::string in_step_fields(const Operation& op) {
+  std::vector<std::string> names;
+  for (const auto& [key, value] : op.base) {
+    std::string name = key.rfind("field:", 0) == 0 ? key.substr(6) : key;
+    if (name == "points") name = "story points";
+    names.push_back(name);
+  }
+  return plan::join(names);
+}
+
 std::vector<PlanBlock> plan_blocks(const plan::Plan& p) {
   // Keep the order in which groups first appear, which is the file's order.
   std::vector<std::string> order;
@@ -187,7 +199,13 @@ std::vector<PlanBlock> plan_blocks(const plan::Plan& p) {
                                         : op->link_target));
           break;
         case OpKind::kRecordIdentity:
-          line("record identity " + recorded_identity(*op), "2");
+          if (!op->shown.empty() && op->shown.front().field == "In step") {
+            line("record " + in_step_fields(*op) +
+                     " as in step again (changed in Jira since, and the file agrees)",
+                 "2");
+          } else {
+            line("record identity " + recorded_identity(*op), "2");
+          }
           break;
         case OpKind::kDeleteIssue:
           line("- delete " + op->issue_key + ": " + op->summary, "31");
@@ -243,8 +261,12 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
     return out.str();
   }
   if (p.empty()) {
-    out << "Nothing to do: " << p.epic_key << " already says what the file says.\n"
-        << render_orphans(p, s);
+    if (p.conflicts.empty()) {
+      out << "Nothing to do: " << p.epic_key << " already says what the file says.\n";
+    } else {
+      out << "Nothing to write to " << p.epic_key << " but the conflicts below.\n";
+    }
+    out << render_orphans(p, s) << render_conflicts(p, s);
     return out.str();
   }
   for (const auto& block : plan_blocks(p)) {
@@ -268,7 +290,7 @@ std::string render_plan_text(const plan::Plan& p, const RenderStyle& s) {
       << (t.deletions > 0 ? ", " + plural(t.deletions, "deletion", "deletions") : std::string())
       << "\n";
   for (const auto& n : p.notes) out << paint(s, "33", "note") << ": " << n << "\n";
-  out << render_orphans(p, s);
+  out << render_orphans(p, s) << render_conflicts(p, s);
   return out.str();
 }
 
@@ -313,7 +335,7 @@ nlohmann::json plan_to_json(const plan::Plan& p) {
       j["status"] = status_change_json(
           op.from_status,
           op.target_status ? op.target_status->name : std::string(model::display_name(op.target)));
-    } else if (!op.shown.empty()) {
+    } else if (!op.shown.empty() && op.kind != OpKind::kRecordIdentity) {
       j["changes"] = nlohmann::json::array();
       for (const auto& c : op.shown) {
         j["changes"].push_back(c.field == "Description"
@@ -343,6 +365,7 @@ nlohmann::json plan_to_json(const plan::Plan& p) {
           {"operations", ops},
           {"problems", p.problems},
           {"orphans", orphans},
+          {"conflicts", conflicts_json(p)},
           {"totals",
            {{"stories_created", t.stories_created},
             {"subtasks_created", t.subtasks_created},

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <vector>
 
+#include "report/json_vocabulary.h"
 #include "report/text_style.h"
 
 namespace epicsync::report {
@@ -158,7 +159,16 @@ std::string render_conflicts(const plan::Plan& p, const RenderStyle& s) {
       << "\n";
   const size_t hidden = plan::show_some(p.conflicts, [&](const plan::Conflict& c) {
     out << "  " << c.issue << " " << c.field << ": ";
-    if (c.wrote.empty()) {
+    if (!c.file.empty()) {
+      // A sync's: the three values a reviewer decides between.
+      if (c.field == "Description") {
+        out << "edited in Jira since epicsync wrote it; the file's text differs\n";
+        if (!c.diff.empty()) write_unified_diff(out, c.diff, "    ", s);
+      } else {
+        out << "epicsync wrote '" << c.wrote << "', Jira now has '" << c.now << "', the file says '"
+            << c.file << "'\n";
+      }
+    } else if (c.wrote.empty()) {
       out << "changed outside epicsync since the backup, now " << c.now << "\n";
     } else {
       out << "epicsync wrote " << c.wrote << ", now " << c.now << "\n";
@@ -202,10 +212,15 @@ nlohmann::json restore_totals_json(const RestoreTotals& t) {
 nlohmann::json conflicts_json(const plan::Plan& p) {
   nlohmann::json all = nlohmann::json::array();
   for (const auto& c : p.conflicts) {
-    all.push_back({{"issue", c.issue},
-                   {"field", c.field},
-                   {"wrote", c.wrote.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.wrote)},
-                   {"now", c.now}});
+    nlohmann::json j = {
+        {"issue", c.issue},
+        {"field", field_id(c.field)},
+        {"wrote", c.wrote.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.wrote)},
+        {"now", c.now}};
+    // A sync's conflict: what the file says, and for a description the diff to it.
+    if (!c.file.empty()) j["file"] = c.file;
+    if (!c.diff.empty()) j["diff"] = c.diff;
+    all.push_back(std::move(j));
   }
   return all;
 }

@@ -231,7 +231,7 @@ class Restorer {
   void conflict(const std::string& key, const std::string& field, std::string wrote,
                 std::string now) {
     // A field of the table is named by its Jira id (components, customfield_10040).
-    plan_.conflicts.push_back({key, label(field), std::move(wrote), std::move(now)});
+    plan_.conflicts.push_back({key, label(field), std::move(wrote), std::move(now), "", ""});
   }
 
   // Whether a change to `field` since the backup may be undone: epicsync made it (the issue still

@@ -55,8 +55,12 @@ void apply(WriteHistory& h, const JournalOp& op) {
   switch (op.intent.kind) {
     case WriteKind::kUpdate:
       for (const auto& [field, value] : sent.items()) w.fields[field].add(value, done);
+      // A sync's update and transition record the three-way base in the property, with the
+      // write or after it: undoing them puts the property back too.
+      w.property_written = true;
       break;
     case WriteKind::kTransition: {
+      w.property_written = true;
       json reached = nullptr;
       if (done && op.outcome->path && !op.outcome->path->empty()) {
         reached = op.outcome->path->back();

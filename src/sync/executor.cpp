@@ -285,15 +285,39 @@ class Run {
     initial_.emplace(op.draft.subtask || !op.draft.identity.empty(), from);
   }
 
-  // One issue's operations, in plan order, then its identity property if it changed.
+  // The property with a write's three-way base entries, as JSON to send with the write where
+  // the tracker takes it there (empty: it does not, or the write records none).
+  std::string riding_property(const tracker::IdentityProperty& property,
+                              const std::map<std::string, std::string>& base) {
+    if (base.empty() || !tracker_.edits_carry_property()) return {};
+    tracker::IdentityProperty next = property;
+    for (const auto& [field, value] : base) next.base[field] = value;
+    return tracker::to_json_text(next);
+  }
+
+  // One issue's operations, in plan order, then its identity property if it changed. `original`
+  // is the property as the tracker holds it: writes that carried it move it along.
   void apply_issue(const std::string& key, const std::vector<size_t>& ops) {
     tracker::IdentityProperty property;
     tracker::IdentityProperty original;
-    bool known = false;
     if (auto it = remote_.find(key); it != remote_.end()) {
       original = property = tracker::identity_property(*it->second);
-      known = true;
+    } else {
+      // A new issue: its identity and base were recorded at creation.
+      std::lock_guard lock(mu_);
+      for (const auto& [id, k] : report_.created) {
+        if (k == key) property.id = id;
+      }
+      property.epic = plan_.epic_key;
+      if (auto b = created_base_.find(key); b != created_base_.end()) property.base = b->second;
+      original = property;
     }
+    // Base entries confirmed by a write: recorded in the property, which the tracker holds
+    // already when the write carried it.
+    auto confirm = [&](const std::map<std::string, std::string>& base, bool carried) {
+      for (const auto& [field, value] : base) property.base[field] = value;
+      if (carried) original = property;
+    };
     std::optional<size_t> record_op;
     // Comments a restore put back: the backup's id → the new one, for the property.
     std::map<std::string, std::string> restored_ids;
@@ -326,8 +350,16 @@ class Run {
       }
       switch (op.kind) {
         case OpKind::kUpdate: {
-          auto r = tracker_.update_issue(key, op.changes);
-          r.ok() ? succeed(i, done(key)) : failed_outcome(i, r.error());
+          tracker::FieldChanges changes = op.changes;
+          const std::string riding = riding_property(property, op.base);
+          if (!riding.empty()) changes.property_json = riding;
+          auto r = tracker_.update_issue(key, changes);
+          if (r.ok()) {
+            confirm(op.base, !riding.empty());
+            succeed(i, done(key));
+          } else {
+            failed_outcome(i, r.error());
+          }
           break;
         }
         case OpKind::kDeleteIssue: {
@@ -378,8 +410,15 @@ class Run {
           }
           const bool cancel =
               op.target_status ? op.cancel : op.target == model::StatusMeaning::kCancelled;
-          auto r = tracker_.transition(key, believed_status(key, op), *target, cancel);
+          // The status's base is the workflow status the walk ends in.
+          auto base = op.base;
+          if (auto s = base.find("status"); s != base.end()) {
+            s->second = "=" + target->name + s->second;
+          }
+          const std::string riding = riding_property(property, base);
+          auto r = tracker_.transition(key, believed_status(key, op), *target, cancel, riding);
           if (r.ok()) {
+            confirm(base, r->property_written);
             learn_initial_status(key, op, r->from);
             {
               std::lock_guard lock(mu_);
@@ -389,6 +428,10 @@ class Run {
             o.path = r->statuses;
             succeed(i, o);
           } else {
+            // A walk that failed may have stopped part-way, on a status epicsync moved it to:
+            // no status base then (no conflict; the next run walks on) rather than one that
+            // would take epicsync's own step for someone else's.
+            if (base.count("status")) property.base.erase("status");
             failed_outcome(i, r.error());
           }
           break;
@@ -440,6 +483,8 @@ class Run {
             property.id = parsed.value("id", "");
             property.epic = parsed.value("epic", "");
           }
+          // Fields found in step again: their base is refreshed by this record.
+          for (const auto& [field, value] : op.base) property.base[field] = value;
           record_op = i;
           break;
         }
@@ -448,15 +493,6 @@ class Run {
           break;
       }
       tick(o_.label);
-    }
-    if (!known) {
-      // A new issue: its identity was recorded at creation.
-      std::lock_guard lock(mu_);
-      for (const auto& [id, k] : report_.created) {
-        if (k == key) property.id = id;
-      }
-      original.id = property.id;
-      original.epic = property.epic = plan_.epic_key;
     }
     if (property == original) {
       if (record_op) succeed(*record_op, done(key));
@@ -538,6 +574,7 @@ class Run {
         {
           std::lock_guard lock(mu_);
           report_.created[drafts[n].identity] = results[n]->key;
+          created_base_[results[n]->key] = drafts[n].base;
           if (!results[n]->id.empty()) report_.created_ids.push_back(results[n]->id);
         }
         auto o = done(results[n]->key);
@@ -567,6 +604,8 @@ class Run {
   std::map<bool, tracker::RemoteStatus> initial_;  // by "is a sub-task"
   std::atomic<bool> stopped_{false};       // the journal failed or the lease was lost: send no more
   std::set<std::string> unknown_creates_;  // identities whose create is unknown
+  // The three-way base a new issue was created with (its property holds it), by key.
+  std::map<std::string, std::map<std::string, std::string>> created_base_;
   std::mutex status_mu_;
   std::optional<std::vector<tracker::RemoteStatus>> statuses_;
 };

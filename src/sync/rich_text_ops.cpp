@@ -41,6 +41,24 @@ plan::RichTextOps rich_text_ops() {
   ops.render_markdown = [](const std::string& markdown) {
     return richtext::adf_to_markdown(richtext::markdown_to_adf(markdown));
   };
+  ops.fingerprint = [](const tracker::RichText& t) -> std::string {
+    switch (t.format) {
+      case tracker::RichText::Format::kEmpty:
+        return plan::content_hash(richtext::canonical_text_of_markdown(""));
+      case tracker::RichText::Format::kAdf: {
+        auto doc = nlohmann::json::parse(t.raw, nullptr, false);
+        return plan::content_hash(doc.is_discarded() ? t.raw : richtext::canonical_text(doc));
+      }
+      case tracker::RichText::Format::kWiki:
+        return plan::content_hash(richtext::canonical_text_of_wiki(t.raw));
+    }
+    return {};
+  };
+  ops.fingerprint_markdown = [](const std::string& markdown, bool wiki) {
+    return plan::content_hash(
+        wiki ? richtext::canonical_text_of_wiki(richtext::markdown_to_wiki(markdown))
+             : richtext::canonical_text_of_markdown(markdown));
+  };
   return ops;
 }
 

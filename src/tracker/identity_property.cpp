@@ -18,6 +18,11 @@ IdentityProperty identity_property(const RemoteIssue& issue) {
       out.comments[key] = {c.value("hash", ""), c.value("id", "")};
     }
   }
+  if (j.contains("base") && j["base"].is_object()) {
+    for (const auto& [field, value] : j["base"].items()) {
+      if (value.is_string()) out.base[field] = value.get<std::string>();
+    }
+  }
   return out;
 }
 
@@ -29,6 +34,7 @@ std::string to_json_text(const IdentityProperty& p) {
   nlohmann::json j = {{"id", p.id}, {"comments", nlohmann::json::object()}};
   if (!p.epic.empty()) j["epic"] = p.epic;
   for (const auto& [key, c] : p.comments) j["comments"][key] = {{"hash", c.hash}, {"id", c.id}};
+  if (!p.base.empty()) j["base"] = p.base;
   return j.dump();
 }
 

@@ -9,7 +9,8 @@ namespace epicsync::tracker {
 
 // What epicsync records on each issue it manages, in one issue property, so that identity
 // survives renames and comments are added once:
-//   {"id": "US-001", "epic": "PROJ-1", "comments": {"commits": {"hash": "…", "id": "10042"}, …}}
+//   {"id": "US-001", "epic": "PROJ-1", "comments": {"commits": {"hash": "…", "id": "10042"}, …},
+//    "base": {"summary": "Guest checkout", "points": "3", "status": "inprogress", …}}
 inline constexpr const char* kPropertyKey = "epicsync";
 
 struct CommentRecord {
@@ -24,6 +25,10 @@ struct IdentityProperty {
   // prune. Empty on issues recorded before epicsync wrote it.
   std::string epic;
   std::map<std::string, CommentRecord> comments;
+  // The three-way base: per managed field, the file's value (canonical text, a fingerprint for
+  // the description) that epicsync last wrote or found in step. A tracker value that no longer
+  // matches it was changed by someone else since, so a sync does not overwrite it unasked.
+  std::map<std::string, std::string> base = {};
   friend bool operator==(const IdentityProperty&, const IdentityProperty&) = default;
 };
 

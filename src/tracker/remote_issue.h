@@ -125,6 +125,9 @@ struct IssueDraft {
   // A restore re-creating an issue deleted since the backup: the description exactly as the
   // backup holds it, used instead of description_markdown.
   std::optional<RichText> description_raw;
+  // The three-way base recorded with the identity (IdentityProperty::base): the values it is
+  // created with.
+  std::map<std::string, std::string> base;
 };
 
 // Fields to change on an existing issue; only those set are sent.
@@ -138,6 +141,9 @@ struct FieldChanges {
   FieldValues fields;  // extra fields to set; an empty value clears the field
   // Rich text to put back exactly as a backup holds it (a restore), instead of markdown.
   std::optional<RichText> description_raw;
+  // The epicsync issue property to write in the same request, where the tracker can
+  // (Tracker::edits_carry_property); not a field, so not counted by empty().
+  std::optional<std::string> property_json;
   bool empty() const {
     return !summary && !description_markdown && !points && !priority_name && !labels && !assignee &&
            !description_raw && fields.empty();
@@ -147,6 +153,7 @@ struct FieldChanges {
 struct TransitionPath {
   RemoteStatus from;                  // where the issue was when the walk began
   std::vector<std::string> statuses;  // the statuses passed through, the final one last
+  bool property_written = false;      // the property asked for went with the last step
 };
 
 }  // namespace epicsync::tracker

@@ -62,8 +62,15 @@ class Tracker {
   // `cancel`, a resolution is chosen that says the work was dropped (Won't Do), not done.
   // `from` is where the caller believes the issue is (empty id: unknown, it is read); a stale
   // belief costs a re-read, never a wrong move.
+  // `property_json`, when not empty, is the epicsync issue property to write with the last step,
+  // where the tracker can (edits_carry_property).
   virtual Result<TransitionPath> transition(const std::string& key, const RemoteStatus& from,
-                                            const RemoteStatus& target, bool cancel) = 0;
+                                            const RemoteStatus& target, bool cancel,
+                                            const std::string& property_json = "") = 0;
+  // Whether an edit (FieldChanges::property_json) and a transition write the epicsync property
+  // in the same request: Jira Cloud's edit and transition take entity properties; where they do
+  // not, the caller writes the property on its own.
+  virtual bool edits_carry_property() const { return false; }
 
   virtual Result<std::string> add_comment(const std::string& key, const std::string& markdown) = 0;
   // Puts back a comment exactly as a backup holds it (ADF or wiki text); returns the new id.

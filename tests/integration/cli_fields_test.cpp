@@ -148,7 +148,8 @@ TEST_F(CliFieldsTest, EveryKindOfFieldIsWrittenAndAReSyncWritesNothing) {
   EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out;
   EXPECT_EQ(writes(), 0);
 
-  // Someone changes a field in Jira: the file wins again, and "-" clears.
+  // Someone changes a field in Jira: a conflict (three-way), which --force settles for the
+  // file; and "-" clears.
   ASSERT_EQ(sim()
                 .edit_as_other(key_of("Saved cards"),
                                {{"fields", {{"components", json::parse(R"([{"name":"API"}])")}}}})
@@ -158,9 +159,15 @@ TEST_F(CliFieldsTest, EveryKindOfFieldIsWrittenAndAReSyncWritesNothing) {
   text.replace(text.find("| Budget | 2500.5 |"), 19, "| Budget | - |");
   write("epic.md", text);
   auto shown = run({"-m", file, "-e", "PROJ-1"});
-  EXPECT_NE(shown.out.find("Components: API → Frontend"), std::string::npos) << shown.out;
+  EXPECT_EQ(shown.exit_code, 10) << shown.out << shown.err;
+  EXPECT_NE(shown.out.find("Components: epicsync wrote 'Frontend', Jira now has 'API', the file "
+                           "says 'Frontend'"),
+            std::string::npos)
+      << shown.out;
   EXPECT_NE(shown.out.find("Budget: 2500.5 → -"), std::string::npos) << shown.out;
-  auto back = sync(file);
+  auto forced = run({"-m", file, "-e", "PROJ-1", "--force"});
+  EXPECT_NE(forced.out.find("Components: API → Frontend"), std::string::npos) << forced.out;
+  auto back = sync(file, {"--force"});
   ASSERT_EQ(back.exit_code, 0) << back.out << back.err;
   EXPECT_EQ(view(key_of("Saved cards"))["components"], json::parse(R"(["Frontend"])"));
   EXPECT_TRUE(view(key_of("Guest checkout"))["customfield_10043"].is_null());
@@ -284,7 +291,8 @@ TEST_F(CliFieldsTest, ARollbackPutsEveryFieldOfEveryIssueBackAsItWas) {
   const json before = views();
 
   write("gen.md", generate(1));
-  auto second = sync(file);
+  // Forced: the fields someone else set are written over (the rollback puts them back).
+  auto second = sync(file, {"--force"});
   ASSERT_EQ(second.exit_code, 0) << second.out << second.err;
   const json changed = views();
   int differing = 0;
@@ -306,8 +314,9 @@ TEST_F(CliFieldsTest, ARollbackPutsEveryFieldOfEveryIssueBackAsItWas) {
   }
 
   // The same sync again, then --restore-backup of the backup taken just before it: the same
-  // state, field by field.
-  ASSERT_EQ(sync(file).exit_code, 0);
+  // state, field by field. The rollback put back the other user's values, which are conflicts
+  // again: forced, as before.
+  ASSERT_EQ(sync(file, {"--force"}).exit_code, 0);
   const json listed = json::parse(run({"--list-backups", "--epic", "PROJ-1", "-o", "json"}).out);
   // Ids are backup_YYYYMMDD_HHMMSS with _2, _3… for more in one second: the newest is the
   // greatest by time, then by suffix.

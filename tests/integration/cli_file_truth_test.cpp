@@ -66,11 +66,17 @@ TEST_F(CliTeamWorkflowTest, AnyStatusOfTheWorkflowIsWrittenByNameAndUndone) {
   EXPECT_NE(again.out.find("Nothing to do"), std::string::npos) << again.out;
   EXPECT_EQ(writes(), 0);
 
-  // Someone moves a story on; the file's status wins again, by the shortest path.
+  // Someone moves a story on: a conflict (three-way); forced, the file's status wins again, by
+  // the shortest path.
   ASSERT_EQ(sim().edit_as_other(key_of("Waiting on legal"), {{"status", "In Review"}}).status, 200);
   auto shown = dry_run(file);
-  EXPECT_NE(shown.out.find("In Review → Blocked"), std::string::npos) << shown.out;
-  auto back = sync(file);
+  EXPECT_EQ(shown.exit_code, 10) << shown.out << shown.err;
+  EXPECT_NE(shown.out.find("Status: epicsync wrote 'Blocked', Jira now has 'In Review'"),
+            std::string::npos)
+      << shown.out;
+  auto forced = run({"-m", file, "-e", "PROJ-1", "--force"});
+  EXPECT_NE(forced.out.find("In Review → Blocked"), std::string::npos) << forced.out;
+  auto back = sync(file, {"--force"});
   EXPECT_EQ(back.exit_code, 0) << back.out << back.err;
   EXPECT_EQ(status_of(key_of("Waiting on legal")), "Blocked");
 

@@ -98,10 +98,17 @@ TEST_F(CliSavedPlanTest, AnIssueSomeoneChangedAfterThePlanMakesItStaleAndNothing
       << message;
   EXPECT_NE(issue(one)["fields"]["status"]["name"], "In Progress") << "left as the other set it";
 
-  // Made again, the plan applies.
-  ASSERT_EQ(plan_out(file).exit_code, 0);
+  // Made again, the plan applies; the other user's status is a conflict (three-way), left
+  // alone, and said with exit 10.
+  auto again = plan_out(file);
+  ASSERT_EQ(again.exit_code, 10) << again.out << again.err;
+  EXPECT_NE(again.out.find("Status: epicsync wrote 'In Progress', Jira now has 'In Review'"),
+            std::string::npos)
+      << again.out;
   auto applied = apply();
-  EXPECT_EQ(applied.exit_code, 0) << applied.out << applied.err;
+  EXPECT_EQ(applied.exit_code, 10) << applied.out << applied.err;
+  EXPECT_EQ(issue(one)["fields"]["status"]["name"], "In Review") << "someone's edit is kept";
+  EXPECT_NE(applied.out.find("updated 1 issue"), std::string::npos) << applied.out;
 }
 
 TEST_F(CliSavedPlanTest, IssuesThatAppearedSinceThePlanAreACollisionNotACopy) {

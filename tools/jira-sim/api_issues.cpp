@@ -499,6 +499,13 @@ void JiraApi::edit_issue(Call& c) {
       !err.is_null()) {
     return send_json(c.res, 400, err);
   }
+  // Cloud's edit takes entity properties too (IssueUpdateDetails.properties); Data Center's
+  // ignores them.
+  if (s.cloud()) {
+    if (json err = create_properties(*issue, c.body); !err.is_null()) {
+      return send_json(c.res, 400, err);
+    }
+  }
   if (s.cloud() && param(c.req, "returnIssue") == "true") {
     Renderer r(ctx_, c.version);
     return send_json(c.res, 200, r.issue(*issue, {"*all"}, {}, false));

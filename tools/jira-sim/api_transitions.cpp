@@ -112,6 +112,12 @@ void JiraApi::do_transition(Call& c) {
     }
   }
   if (!errors.empty()) return send_field_errors(c.res, 400, errors);
+  if (s.cloud()) {
+    Issue probe;
+    if (json err = create_properties(probe, body); !err.is_null()) {
+      return send_json(c.res, 400, err);
+    }
+  }
 
   const Status* from = ctx_.workflow.status_by_id(issue->status_id);
   const Status* to = ctx_.workflow.status_by_id(tr->to);
@@ -142,6 +148,7 @@ void JiraApi::do_transition(Call& c) {
   }
   issue->status_id = to->id;
   issue->resolution_id = new_resolution;
+  if (s.cloud()) (void)create_properties(*issue, body);
   record_change(*issue, s.me().account_id, items);
   send_empty(c.res, 204);
 }

@@ -97,4 +97,8 @@ class JiraApi {
   void record_change(Issue& issue, const std::string& author, const json& items);
 };
 
+// Entity properties sent with a write ("properties": [{"key", "value"}]): Jira's create takes
+// them, and Cloud's edit and transition too. An error body, or null when they were stored.
+nlohmann::json create_properties(Issue& issue, const nlohmann::json& request);
+
 }  // namespace jira_sim
