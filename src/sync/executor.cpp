@@ -321,7 +321,29 @@ class Run {
     std::optional<size_t> record_op;
     // Comments a restore put back: the backup's id → the new one, for the property.
     std::map<std::string, std::string> restored_ids;
+    // A restore's property write rides with the issue's update where the tracker takes it
+    // (Cloud), one request instead of two; not when comments put back rename their ids in it.
+    std::optional<size_t> riding_restore;
+    std::set<size_t> carried;  // operations done by another's request
+    if (tracker_.edits_carry_property()) {
+      bool updated = false;
+      bool renames = false;
+      for (size_t i : ops) {
+        const Operation& op = plan_.operations[i];
+        updated = updated || op.kind == OpKind::kUpdate;
+        renames = renames || op.kind == OpKind::kRestoreComment;
+        if (op.kind == OpKind::kSetProperty && updated && !op.property_json.empty() &&
+            !nlohmann::json::parse(op.property_json, nullptr, false).is_discarded()) {
+          riding_restore = i;
+        }
+      }
+      if (renames) riding_restore.reset();
+    }
     for (size_t i : ops) {
+      if (carried.count(i)) {
+        tick(o_.label);
+        continue;
+      }
       const Operation* planned = &plan_.operations[i];
       Operation linked;
       if (!planned->link_target_story.empty()) {
@@ -353,12 +375,22 @@ class Run {
           tracker::FieldChanges changes = op.changes;
           const std::string riding = riding_property(property, op.base);
           if (!riding.empty()) changes.property_json = riding;
+          // The restore's property, journalled before the request that carries it.
+          std::optional<size_t> with;
+          if (riding.empty() && riding_restore && !carried.count(*riding_restore) &&
+              begin(*riding_restore, plan_.operations[*riding_restore])) {
+            with = riding_restore;
+            carried.insert(*with);
+            changes.property_json = plan_.operations[*with].property_json;
+          }
           auto r = tracker_.update_issue(key, changes);
           if (r.ok()) {
             confirm(op.base, !riding.empty());
             succeed(i, done(key));
+            if (with) succeed(*with, done(key));
           } else {
             failed_outcome(i, r.error());
+            if (with) failed_outcome(*with, r.error());
           }
           break;
         }
@@ -507,8 +539,10 @@ class Run {
     auto r = tracker_.set_property(key, tracker::kPropertyKey, tracker::to_json_text(property));
     if (record_op) {
       r.ok() ? succeed(*record_op, done(key)) : failed_outcome(*record_op, r.error());
-    } else if (!r.ok()) {
-      // Comments went in but are not recorded: the next run would add them again. Say so.
+    } else if (!r.ok() && property.comments != original.comments) {
+      // Comments went in but are not recorded: the next run would add them again. Say so. (A
+      // three-way base not recorded heals itself: the next run finds those fields in step and
+      // records them.)
       fail(ops.front(),
            Error{ErrorKind::kRejected,
                  key + ": could not record the comments added: " + r.error().message, ""});
