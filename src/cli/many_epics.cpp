@@ -254,7 +254,9 @@ int run_many(const Options& o, std::ostream& out, std::ostream& err) {
       result = outcomes[i];
     }
     const Entry& e = entries[i];
-    worst = std::max(worst, result.code);
+    // Conflicts (10) say everything else was applied: any other failure is more severe.
+    const auto severity = [](int code) { return code == 10 ? 1 : code; };
+    if (severity(result.code) > severity(worst)) worst = result.code;
     failed += result.code != 0;
     if (json) {
       auto doc = nlohmann::json::parse(result.out, nullptr, false);

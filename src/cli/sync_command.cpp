@@ -426,7 +426,9 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
                                     *session->tracker, out, err);
       // A saved plan partly applied no longer matches the tracker (its own writes changed the
       // issues): the way on is a new plan, which continues this run's journal.
-      if (saved && code != 0 && code != exit_code(ErrorKind::kCancelled) && !o.quiet) {
+      // Conflicts (10) leave nothing of the plan undone: applying it again gives the same.
+      if (saved && code != 0 && code != exit_code(ErrorKind::kCancelled) &&
+          code != exit_code(ErrorKind::kConflict) && !o.quiet) {
         err << "This plan is now partly applied, so applying it again is refused as stale: make "
                "the plan again with --plan-out (it continues where this run stopped), review it, "
                "and apply that.\n";
@@ -490,7 +492,14 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
       out << plan::plural(static_cast<long long>(plan.issues_affected()), "issue would change",
                           "issues would change")
           << " (" << plan::plural(t.stories_created, "story", "stories") << " and "
-          << plan::plural(t.subtasks_created, "sub-task", "sub-tasks") << " to create)\n";
+          << plan::plural(t.subtasks_created, "sub-task", "sub-tasks") << " to create)"
+          << (plan.conflicts.empty()
+                  ? std::string()
+                  : "; " +
+                        plan::plural(static_cast<long long>(plan.conflicts.size()), "conflict",
+                                     "conflicts") +
+                        " left alone")
+          << "\n";
     }
     if (plan_saved) {
       out << "\nDry run: nothing was changed. The plan is saved in " << o.plan_out

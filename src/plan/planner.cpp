@@ -333,12 +333,17 @@ class Planner {
     std::map<std::string, std::string> base;
     if (!phase(Phase::kFields) || !phase(Phase::kDescriptions)) return base;
     base["summary"] = summary;
+    // Fields Jira leaves empty on a create the file does not set are recorded empty too: a
+    // value someone puts there later is theirs, should the file start stating the field.
+    // (Priority and assignee may get a project default, so they are recorded only when set.)
     if (!description.empty() && o_.rich_text.fingerprint_markdown) {
       base["description"] = o_.rich_text.fingerprint_markdown(description, o_.wiki);
+    } else if (description.empty() && o_.rich_text.fingerprint) {
+      base["description"] = o_.rich_text.fingerprint(tracker::RichText{});
     }
-    if (points) base["points"] = number_text(*points);
+    base["points"] = points ? number_text(*points) : "-";
     if (priority) base["priority"] = normalised(*priority);
-    if (labels) base["labels"] = label_set(*labels);
+    base["labels"] = labels ? label_set(*labels) : "";
     if (assignee) base["assignee"] = *assignee;
     for (const auto& [key, value] : fields) base["field:" + key] = canonical(value);
     return base;
@@ -533,7 +538,10 @@ class Planner {
       if (labels) {
         const std::string want = label_set(*labels);
         const std::string have = label_set(r.labels);
-        if (decide(r, {"labels", "Labels", want, have, join(r.labels), join(*labels)}, op)) {
+        if (decide(r,
+                   {"labels", "Labels", want, have, base_text("labels", have),
+                    base_text("labels", want)},
+                   op)) {
           op.changes.labels = labels;
           op.shown.push_back({"Labels", join(r.labels), join(*labels)});
         }

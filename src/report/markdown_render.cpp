@@ -138,6 +138,14 @@ std::string render_plan_markdown(const plan::Plan& p, const std::string& source)
           << markdown_escape(c.wrote) << " | " << markdown_escape(c.now) << " | "
           << markdown_escape(c.file) << " |\n";
     }
+    for (const auto& c : p.conflicts) {
+      if (c.diff.empty()) continue;
+      // What the person changed, as the file would change it back.
+      out << "\n<details>\n<summary>" << html_escape(c.issue + " " + c.field)
+          << ": Jira's text → the file's</summary>\n\n";
+      fenced(out, c.diff, "diff");
+      out << "\n</details>\n";
+    }
   }
   return out.str();
 }

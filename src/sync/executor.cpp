@@ -540,12 +540,20 @@ class Run {
     if (record_op) {
       r.ok() ? succeed(*record_op, done(key)) : failed_outcome(*record_op, r.error());
     } else if (!r.ok() && property.comments != original.comments) {
-      // Comments went in but are not recorded: the next run would add them again. Say so. (A
-      // three-way base not recorded heals itself: the next run finds those fields in step and
-      // records them.)
+      // Comments went in but are not recorded: the next run would add them again. Say so.
       fail(ops.front(),
            Error{ErrorKind::kRejected,
                  key + ": could not record the comments added: " + r.error().message, ""});
+    } else if (!r.ok()) {
+      // The values written are not recorded as the three-way base: a run with the file as it
+      // is records them (it finds them in step), but an edit of the file before that would be
+      // taken for a conflict. Say so, so the run is not reported clean.
+      fail(ops.front(), Error{ErrorKind::kRejected,
+                              key +
+                                  ": could not record the values written (the base the next "
+                                  "sync compares with): " +
+                                  r.error().message,
+                              "run the same command again before editing the file"});
     }
   }
 

@@ -69,6 +69,24 @@ TEST_F(CliManyEpicsTest, AFolderSyncsEveryEpicItNamesWithOneSummary) {
   EXPECT_EQ(writes(), 0) << "every epic in step: nothing written";
 }
 
+// Conflicts (10) say everything else was applied: an epic that failed outright outranks them,
+// though its code is lower.
+TEST_F(CliManyEpicsTest, AnEpicThatFailedOutranksAnotherEpicsConflicts) {
+  ASSERT_EQ(run({"-m", dir_ + "/epics/search.md", "--execute", "--no-confirm"}).exit_code, 0);
+  ASSERT_EQ(sim()
+                .edit_as_other(key_of("First of search"),
+                               {{"fields", {{"summary", "First of search, renamed"}}}})
+                .status,
+            200);
+  auto alone = run({"-m", dir_ + "/epics/search.md"});
+  EXPECT_EQ(alone.exit_code, 10) << alone.out << alone.err;
+  write("gone.md",
+        "# Gone\n\n## Epic Summary\n| Field | Value |\n|---|---|\n"
+        "| Epic Key | PROJ-404 |\n\n### US-1: Lost\n");
+  auto r = run({"-m", dir_ + "/epics/search.md", "-m", dir_ + "/gone.md"});
+  EXPECT_EQ(r.exit_code, 7) << r.out << r.err;
+}
+
 TEST_F(CliManyEpicsTest, AFailingEpicDoesNotStopTheOthersAndSetsTheExitCode) {
   write("gone.md",
         "# Gone\n\n## Epic Summary\n| Field | Value |\n|---|---|\n"

@@ -550,6 +550,54 @@ TEST_P(CliThreeWayTest, AnIssueEpicsyncNeverWroteIsWrittenWithoutConflict) {
 
 // The documents with conflicts match their schemas in docs/schema (as cli_json_schema_test
 // checks every other document).
+
+// A field the file did not state when epicsync created the issue was created empty, and that is
+// its base: a value someone puts there later is theirs, also once the file starts stating it.
+TEST_P(CliThreeWayTest, AFieldCreatedEmptyThatSomeoneFilledIsTheirs) {
+  const std::string file = write("epic.md", epic_v1());
+  ASSERT_EQ(sync(file).exit_code, 0);
+  const std::string two = key_of("Saved cards");
+  edit_as_other(two, {{"fields", {{"labels", {"fraud", "needs-legal"}}}}});
+  write("epic.md",
+        edited(epic_v1(), "**Story Points**: 2\n", "**Story Points**: 2\n**Labels**: risk\n"));
+  auto r = sync(file, {"-o", "json"});
+  EXPECT_EQ(r.exit_code, 10) << r.out << r.err;
+  const json c = conflict(conflicts(document(r)), two, "labels");
+  ASSERT_TRUE(c.is_object()) << r.out;
+  EXPECT_EQ(c["wrote"], "-") << "created with none";
+  EXPECT_EQ(c["now"], "fraud, needs-legal");
+  EXPECT_EQ(c["file"], "risk");
+  EXPECT_EQ(view(two)["labels"], json::array({"fraud", "needs-legal"})) << "someone's, kept";
+}
+
+// Data Center writes the base in a request of its own: when that fails, the run says so (exit
+// 64) rather than reporting a clean sync whose next edit of the file would be a false conflict,
+// and the same command run again records it.
+TEST_P(CliThreeWayTest, ABaseThatCouldNotBeRecordedIsSaidAndTheNextRunRecordsIt) {
+  if (!dc()) GTEST_SKIP() << "Cloud writes the base with the edit itself";
+  const std::string file = write("epic.md", epic_v1());
+  ASSERT_EQ(sync(file).exit_code, 0);
+  const std::string two = key_of("Saved cards");
+  sim().add_fault({{"method", "PUT"},
+                   {"path", "/rest/api/2/issue/" + two + "/properties/epicsync"},
+                   {"action", "error500"},
+                   {"times", 10}});
+  write("epic.md", edited(epic_v1(), "**Story Points**: 2", "**Story Points**: 8"));
+  auto r = sync(file);
+  EXPECT_EQ(r.exit_code, 64) << r.out << r.err;
+  EXPECT_NE(r.out.find("could not record the values written"), std::string::npos) << r.out;
+  EXPECT_EQ(number(view(two)["points"]), 8) << "the write itself went in";
+  sim().clear_faults();
+  auto again = sync(file);
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_TRUE(base_holds(two, "8")) << property(two).dump();
+  // Now a later edit of the file is written, not taken for a conflict.
+  write("epic.md", edited(epic_v1(), "**Story Points**: 2", "**Story Points**: 3"));
+  auto later = sync(file);
+  EXPECT_EQ(later.exit_code, 0) << later.out << later.err;
+  EXPECT_EQ(number(view(two)["points"]), 3);
+}
+
 class CliThreeWaySchemaTest : public CliThreeWayBase {};
 
 TEST_F(CliThreeWaySchemaTest, DocumentsWithConflictsMatchTheirSchemas) {
