@@ -220,12 +220,17 @@ Result<JournalWriter> JournalWriter::open(const std::filesystem::path& file, Clo
 JournalWriter::JournalWriter(int fd, std::filesystem::path path, Clock clock)
     : fd_(fd), path_(std::move(path)), clock_(std::move(clock)) {}
 
+// Moved only before any thread appends (open() returns it by value): the lock and the group's
+// state start afresh, the records on disk are all synced.
 JournalWriter::JournalWriter(JournalWriter&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       path_(std::move(other.path_)),
       clock_(std::move(other.clock_)),
       next_seq_(other.next_seq_),
-      awaiting_outcome_(std::move(other.awaiting_outcome_)) {}
+      awaiting_outcome_(std::move(other.awaiting_outcome_)),
+      synced_(other.next_seq_ - 1),
+      sync_error_(std::move(other.sync_error_)),
+      syncs_(other.syncs_) {}
 
 JournalWriter& JournalWriter::operator=(JournalWriter&& other) noexcept {
   if (this != &other) {
@@ -235,6 +240,10 @@ JournalWriter& JournalWriter::operator=(JournalWriter&& other) noexcept {
     clock_ = std::move(other.clock_);
     next_seq_ = other.next_seq_;
     awaiting_outcome_ = std::move(other.awaiting_outcome_);
+    synced_ = other.next_seq_ - 1;
+    syncing_ = false;
+    sync_error_ = std::move(other.sync_error_);
+    syncs_ = other.syncs_;
   }
   return *this;
 }
@@ -248,17 +257,19 @@ Result<std::uint64_t> JournalWriter::intent(std::string_view op, const nlohmann:
 }
 
 Result<std::uint64_t> JournalWriter::outcome(std::string_view op, const nlohmann::json& data) {
-  if (!awaiting_outcome_.count(op)) {
-    return Error{ErrorKind::kInternal,
-                 "journal: outcome of \"" + std::string(op) + "\" without an intent", ""};
-  }
   return append(op, Phase::kOutcome, data);
 }
 
 Result<std::uint64_t> JournalWriter::append(std::string_view op, Phase phase,
                                             const nlohmann::json& data) {
+  std::unique_lock lock(mu_);
   if (fd_ < 0) return Error{ErrorKind::kInternal, "journal " + path_.string() + " is closed", ""};
+  if (sync_error_) return *sync_error_;
   if (op.empty()) return Error{ErrorKind::kInternal, "journal: empty operation id", ""};
+  if (phase == Phase::kOutcome && !awaiting_outcome_.count(op)) {
+    return Error{ErrorKind::kInternal,
+                 "journal: outcome of \"" + std::string(op) + "\" without an intent", ""};
+  }
   JournalRecord record{next_seq_, std::string(op), phase, clock_(), data};
   std::string line;
   try {
@@ -267,19 +278,89 @@ Result<std::uint64_t> JournalWriter::append(std::string_view op, Phase phase,
     return Error{ErrorKind::kInternal, std::string("journal: cannot encode record: ") + e.what(),
                  ""};
   }
-  // One write() per record: a crash leaves at most this line torn, never an earlier one.
-  if (!write_all(fd_, line))
-    return os_error(ErrorKind::kLocalStorage, "cannot write", path_, errno);
-  if (::fdatasync(fd_) != 0) return os_error(ErrorKind::kLocalStorage, "cannot sync", path_, errno);
+  // One write() per record, in seq order under the lock: a crash leaves at most the last line
+  // torn, never an earlier one.
+  if (!write_all(fd_, line)) {
+    sync_error_ = os_error(ErrorKind::kLocalStorage, "cannot write", path_, errno);
+    return *sync_error_;
+  }
   if (phase == Phase::kIntent) {
     awaiting_outcome_.insert(record.op);
   } else {
     awaiting_outcome_.erase(record.op);
   }
-  return next_seq_++;
+  const std::uint64_t seq = next_seq_++;
+  if (auto synced = sync_through(seq, lock); !synced) return synced.error();
+  return seq;
+}
+
+Result<std::uint64_t> JournalWriter::append_all(const std::vector<Entry>& entries) {
+  std::unique_lock lock(mu_);
+  if (fd_ < 0) return Error{ErrorKind::kInternal, "journal " + path_.string() + " is closed", ""};
+  if (sync_error_) return *sync_error_;
+  if (entries.empty()) return next_seq_ - 1;
+  // Checked and encoded first: either every record is written or none.
+  std::set<std::string, std::less<>> awaiting = awaiting_outcome_;
+  std::vector<std::string> lines;
+  std::uint64_t seq = next_seq_;
+  for (const auto& e : entries) {
+    if (e.op.empty()) return Error{ErrorKind::kInternal, "journal: empty operation id", ""};
+    if (e.phase == Phase::kOutcome && !awaiting.erase(e.op)) {
+      return Error{ErrorKind::kInternal, "journal: outcome of \"" + e.op + "\" without an intent",
+                   ""};
+    }
+    if (e.phase == Phase::kIntent) awaiting.insert(e.op);
+    try {
+      lines.push_back(encode(JournalRecord{seq++, e.op, e.phase, clock_(), e.data}));
+    } catch (const nlohmann::json::exception& ex) {
+      return Error{ErrorKind::kInternal, std::string("journal: cannot encode record: ") + ex.what(),
+                   ""};
+    }
+  }
+  // One write() per record, as append does.
+  for (const auto& line : lines) {
+    if (!write_all(fd_, line)) {
+      sync_error_ = os_error(ErrorKind::kLocalStorage, "cannot write", path_, errno);
+      return *sync_error_;
+    }
+    ++next_seq_;
+  }
+  awaiting_outcome_ = std::move(awaiting);
+  const std::uint64_t last = next_seq_ - 1;
+  if (auto synced = sync_through(last, lock); !synced) return synced.error();
+  return last;
+}
+
+Result<Done> JournalWriter::sync_through(std::uint64_t seq, std::unique_lock<std::mutex>& lock) {
+  while (synced_ < seq) {
+    if (sync_error_) return *sync_error_;
+    if (syncing_) {
+      // Another thread's sync may have begun before this record was written: wait for it, then
+      // for the next one if it did not cover this record.
+      synced_cv_.wait(lock);
+      continue;
+    }
+    syncing_ = true;
+    const std::uint64_t covered = next_seq_ - 1;  // every record written so far
+    const int fd = fd_;
+    lock.unlock();
+    const int rc = ::fdatasync(fd);
+    const int error = errno;
+    lock.lock();
+    syncing_ = false;
+    ++syncs_;
+    if (rc != 0) {
+      sync_error_ = os_error(ErrorKind::kLocalStorage, "cannot sync", path_, error);
+    } else {
+      synced_ = std::max(synced_, covered);
+    }
+    synced_cv_.notify_all();
+  }
+  return Done{};
 }
 
 Result<Done> JournalWriter::seal() {
+  std::lock_guard lock(mu_);
   if (fd_ < 0) return Error{ErrorKind::kInternal, "journal " + path_.string() + " is closed", ""};
   if (::fsync(fd_) != 0) return os_error(ErrorKind::kLocalStorage, "cannot sync", path_, errno);
   auto text = read_file(path_);

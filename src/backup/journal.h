@@ -1,7 +1,9 @@
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -68,10 +70,23 @@ class JournalWriter {
   JournalWriter& operator=(const JournalWriter&) = delete;
   ~JournalWriter();
 
-  // Each returns once the record is on disk (one write(), then fdatasync), with its seq.
+  // Each returns once the record is on disk, with its seq: one write(), then an fdatasync that
+  // records written meanwhile by other threads share (group commit: callers that arrive while
+  // one syncs wait for the next sync, which covers them all). Safe to call from many threads.
   Result<std::uint64_t> intent(std::string_view op, const nlohmann::json& data);
   // kInternal when `op` has no intent awaiting an outcome.
   Result<std::uint64_t> outcome(std::string_view op, const nlohmann::json& data);
+
+  // Several records, in order, on disk together with one sync: the intents of a bulk create
+  // before it is sent, the outcomes of its answer. Returns the last one's seq. Nothing is
+  // written when one of them is refused (an outcome without its intent, data that cannot be
+  // encoded).
+  struct Entry {
+    std::string op;
+    Phase phase = Phase::kIntent;
+    nlohmann::json data;
+  };
+  Result<std::uint64_t> append_all(const std::vector<Entry>& entries);
 
   // Ends the journal: writes journal.sealed with its SHA-256, size and record count. Nothing
   // can be appended afterwards.
@@ -80,16 +95,30 @@ class JournalWriter {
   const std::filesystem::path& path() const { return path_; }
   // The seq the next record gets: 1 for a new journal, more for one an earlier run began.
   std::uint64_t next_seq() const { return next_seq_; }
+  // The fdatasyncs made so far for records (bench/: how well group commit shares them).
+  std::uint64_t syncs() const { return syncs_; }
 
  private:
   JournalWriter(int fd, std::filesystem::path path, Clock clock);
   Result<std::uint64_t> append(std::string_view op, Phase phase, const nlohmann::json& data);
+
+  // Waits until record `seq` is on disk, syncing for every record written so far when no other
+  // thread is syncing. `lock` holds mu_.
+  Result<Done> sync_through(std::uint64_t seq, std::unique_lock<std::mutex>& lock);
 
   int fd_ = -1;
   std::filesystem::path path_;
   Clock clock_;
   std::uint64_t next_seq_ = 1;
   std::set<std::string, std::less<>> awaiting_outcome_;
+  // Group commit: records up to synced_ are on disk; one thread at a time syncs. A failed sync
+  // fails every record it was to cover, and the journal takes no more.
+  std::mutex mu_;
+  std::condition_variable synced_cv_;
+  std::uint64_t synced_ = 0;
+  bool syncing_ = false;
+  std::optional<Error> sync_error_;
+  std::uint64_t syncs_ = 0;
 };
 
 }  // namespace epicsync::backup

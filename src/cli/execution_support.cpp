@@ -17,17 +17,55 @@ std::string JournalLog::record_id(size_t index) const {
   return prefix_ + "op-" + std::to_string(index);
 }
 
+// The writer is called outside the lock: records of concurrent writes share its syncs (group
+// commit), which holding a lock across them would undo.
 bool JournalLog::intent(size_t index, const plan::Operation&) {
+  {
+    std::lock_guard lock(mu_);
+    if (failure_) return false;
+  }
+  auto r = writer_.intent(record_id(index), intents_.at(index));
   std::lock_guard lock(mu_);
-  if (failure_) return false;
-  return note(writer_.intent(record_id(index), intents_.at(index)));
+  return note(r);
 }
 
 bool JournalLog::outcome(size_t index, const plan::Operation&,
                          const backup::OutcomeRecord& result) {
+  {
+    std::lock_guard lock(mu_);
+    if (failure_) return false;
+  }
+  auto r = writer_.outcome(record_id(index), to_json(result));
   std::lock_guard lock(mu_);
-  if (failure_) return false;
-  return note(writer_.outcome(record_id(index), to_json(result)));
+  return note(r);
+}
+
+bool JournalLog::intents(const std::vector<size_t>& indexes, const plan::Plan&) {
+  {
+    std::lock_guard lock(mu_);
+    if (failure_) return false;
+  }
+  std::vector<backup::JournalWriter::Entry> entries;
+  for (size_t i : indexes)
+    entries.push_back({record_id(i), backup::Phase::kIntent, intents_.at(i)});
+  auto r = writer_.append_all(entries);
+  std::lock_guard lock(mu_);
+  return note(r);
+}
+
+bool JournalLog::outcomes(const std::vector<std::pair<size_t, backup::OutcomeRecord>>& results,
+                          const plan::Plan&) {
+  {
+    std::lock_guard lock(mu_);
+    if (failure_) return false;
+  }
+  std::vector<backup::JournalWriter::Entry> entries;
+  for (const auto& [i, result] : results) {
+    entries.push_back({record_id(i), backup::Phase::kOutcome, to_json(result)});
+  }
+  auto r = writer_.append_all(entries);
+  std::lock_guard lock(mu_);
+  return note(r);
 }
 
 ProgressBar::~ProgressBar() {

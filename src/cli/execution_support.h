@@ -26,6 +26,9 @@ class JournalLog : public sync::OperationLog {
 
   bool intent(size_t index, const plan::Operation&) override;
   bool outcome(size_t index, const plan::Operation&, const backup::OutcomeRecord& result) override;
+  bool intents(const std::vector<size_t>& indexes, const plan::Plan& plan) override;
+  bool outcomes(const std::vector<std::pair<size_t, backup::OutcomeRecord>>& results,
+                const plan::Plan& plan) override;
   // The first journal failure, if any. The executor stops at it: a write the journal does not
   // hold could not be undone.
   const std::optional<Error>& failure() const { return failure_; }

@@ -605,11 +605,18 @@ class Run {
         }
         op.draft.parent_key = it->second;
       }
-      if (!begin(i, op)) continue;
       drafts.push_back(op.draft);
       sent.push_back(i);
     }
+    // The intents of the whole bulk create are made durable together, before any is sent.
+    if (!begin_all(sent)) {
+      for (size_t n = 0; n < sent.size(); ++n) tick(label);
+      return;
+    }
     auto results = tracker_.create_issues(drafts);
+    // Their outcomes likewise, once the answer is in.
+    std::vector<std::pair<size_t, backup::OutcomeRecord>> outcomes;
+    std::vector<std::pair<size_t, Error>> refused;
     for (size_t n = 0; n < results.size() && n < sent.size(); ++n) {
       const size_t i = sent[n];
       if (results[n].ok()) {
@@ -621,16 +628,42 @@ class Run {
         }
         auto o = done(results[n]->key);
         o.id = results[n]->id;
-        succeed(i, o);
+        outcomes.emplace_back(i, o);
       } else {
-        if (results[n].error().kind == ErrorKind::kUnknownOutcome) {
+        const Error& e = results[n].error();
+        if (e.kind == ErrorKind::kUnknownOutcome) {
           std::lock_guard lock(mu_);
           unknown_creates_.insert(drafts[n].identity);
         }
-        failed_outcome(i, results[n].error());
+        backup::OutcomeRecord o;
+        o.outcome = e.kind == ErrorKind::kUnknownOutcome ? backup::Outcome::kUnknown
+                                                         : backup::Outcome::kRefused;
+        o.error = e.message;
+        outcomes.emplace_back(i, o);
+        refused.emplace_back(i, e);
       }
-      tick(label);
     }
+    if (log_ && !log_->outcomes(outcomes, plan_)) stop();
+    for (const auto& [i, e] : refused) fail(i, e);
+    {
+      std::lock_guard lock(mu_);
+      report_.applied += outcomes.size() - refused.size();
+    }
+    for (size_t n = 0; n < outcomes.size(); ++n) tick(label);
+  }
+
+  // begin() for a batch: the intents of all of them durable at once (one sync), or none sent.
+  bool begin_all(const std::vector<size_t>& indexes) {
+    if (indexes.empty()) return true;
+    if (!stopped_ && o_.interrupted && o_.interrupted()) interrupt();
+    if (!stopped_ && o_.may_write && !o_.may_write()) lose_lease();
+    if (!stopped_ && (!log_ || log_->intents(indexes, plan_))) return true;
+    stop();
+    const Error why = stop_reason();
+    for (size_t i : indexes) fail(i, why);
+    std::lock_guard lock(mu_);
+    report_.not_sent += indexes.size();
+    return false;
   }
 
   const plan::Plan& plan_;

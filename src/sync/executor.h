@@ -25,6 +25,21 @@ class OperationLog {
   virtual bool intent(size_t index, const plan::Operation& op) = 0;
   virtual bool outcome(size_t index, const plan::Operation& op,
                        const backup::OutcomeRecord& result) = 0;
+  // Several at once, durable together (one sync where the log can): the intents of a bulk
+  // create, the outcomes of its answer. By default one by one.
+  virtual bool intents(const std::vector<size_t>& indexes, const plan::Plan& plan) {
+    for (size_t i : indexes) {
+      if (!intent(i, plan.operations[i])) return false;
+    }
+    return true;
+  }
+  virtual bool outcomes(const std::vector<std::pair<size_t, backup::OutcomeRecord>>& results,
+                        const plan::Plan& plan) {
+    for (const auto& [i, r] : results) {
+      if (!outcome(i, plan.operations[i], r)) return false;
+    }
+    return true;
+  }
 };
 
 struct Failure {

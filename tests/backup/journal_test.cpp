@@ -5,6 +5,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include "backup/manifest.h"
 #include "test_support.h"
 
@@ -90,6 +94,70 @@ TEST(Journal, AnOutcomeNeedsAnIntent) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, ErrorKind::kInternal);
   EXPECT_FALSE(w->intent("", json::object()));
+}
+
+// Group commit: records written from many threads at once share syncs, and the journal is
+// still one line per record, seq without gaps, every intent before its outcome.
+TEST(Journal, ConcurrentRecordsAreAllWrittenInOrderWithSharedSyncs) {
+  TempDir tmp;
+  auto path = tmp.path() / kJournalFile;
+  auto w = JournalWriter::open(path, clock_at());
+  ASSERT_TRUE(w);
+  constexpr int kThreads = 8, kOps = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < kOps; ++n) {
+        const std::string op = "op-" + std::to_string(t) + "-" + std::to_string(n);
+        if (!w->intent(op, {{"n", n}}) || !w->outcome(op, {{"ok", true}})) ++failures;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+  auto j = read_journal(path);
+  ASSERT_TRUE(j) << j.error().message;
+  ASSERT_EQ(j->records.size(), static_cast<size_t>(2 * kThreads * kOps));
+  std::set<std::string> open;
+  for (size_t i = 0; i < j->records.size(); ++i) {
+    const auto& r = j->records[i];
+    EXPECT_EQ(r.seq, i + 1);
+    if (r.phase == Phase::kIntent) {
+      EXPECT_TRUE(open.insert(r.op).second) << r.op;
+    } else {
+      EXPECT_EQ(open.erase(r.op), 1u) << r.op << ": an outcome before its intent";
+    }
+  }
+  EXPECT_TRUE(open.empty());
+  EXPECT_TRUE(j->pending().empty());
+  EXPECT_LE(w->syncs(), j->records.size()) << "never more than one sync a record";
+}
+
+// A batch is on disk together, or not written at all when one of its records is refused.
+TEST(Journal, ABatchIsWrittenWholeOrNotAtAll) {
+  TempDir tmp;
+  auto path = tmp.path() / kJournalFile;
+  auto w = JournalWriter::open(path, clock_at());
+  ASSERT_TRUE(w);
+  using E = JournalWriter::Entry;
+  auto last = w->append_all({E{"create:US-1", Phase::kIntent, {{"a", 1}}},
+                             E{"create:US-2", Phase::kIntent, {{"a", 2}}},
+                             E{"create:US-1", Phase::kOutcome, {{"key", "PROJ-2"}}}});
+  ASSERT_TRUE(last) << last.error().message;
+  EXPECT_EQ(*last, 3u);
+  EXPECT_EQ(w->syncs(), 1u) << "one sync for the batch";
+  // An outcome with no intent refuses the whole batch: the intent before it is not written.
+  auto refused = w->append_all({E{"create:US-3", Phase::kIntent, json::object()},
+                                E{"create:US-9", Phase::kOutcome, json::object()}});
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::kInternal);
+  EXPECT_EQ(*w->outcome("create:US-2", {{"key", "PROJ-3"}}), 4u);
+  auto j = read_journal(path);
+  ASSERT_TRUE(j) << j.error().message;
+  ASSERT_EQ(j->records.size(), 4u);
+  EXPECT_EQ(j->records[2].data["key"], "PROJ-2");
+  EXPECT_TRUE(j->pending().empty());
 }
 
 TEST(Journal, DataThatCannotBeEncodedIsAnErrorNotAnException) {
