@@ -233,7 +233,11 @@ class Planner {
 
  private:
   enum class IssueKind { kStory, kSubtask, kEpic };
-  bool phase(Phase p) const { return o_.phases.count(p) > 0; }
+  // The subtasks phase is the sub-tasks whole (created, and their fields, descriptions and
+  // statuses); the fields, descriptions and statuses phases take in existing sub-tasks too.
+  bool phase(Phase p) const {
+    return o_.phases.count(p) > 0 || (whole_subtask_ && p != Phase::kComments);
+  }
 
   void delete_duplicates(const std::vector<const RemoteIssue*>& duplicates) {
     for (const auto* d : duplicates) {
@@ -780,7 +784,10 @@ class Planner {
                 s.assignee, wanted_fields("story " + s.id, s.fields, IssueKind::kStory));
     transition_if_needed(s.id, r, s.status);
     finish_issue(r);
-    if (phase(Phase::kSubtasks)) plan_subtasks(s, r);
+    if (phase(Phase::kSubtasks) || phase(Phase::kFields) || phase(Phase::kDescriptions) ||
+        phase(Phase::kStatuses)) {
+      plan_subtasks(s, r);
+    }
     add_comments(s, &r);
     if (phase(Phase::kFields)) {
       for (const auto& l : s.links) {
@@ -807,7 +814,8 @@ class Planner {
     std::vector<const RemoteIssue*> duplicates;
     auto matched =
         match(wanted, pool, "a sub-task of " + r.key, o_.own_creates, plan_.problems, duplicates);
-    delete_duplicates(duplicates);
+    const bool whole = phase(Phase::kSubtasks);
+    if (whole) delete_duplicates(duplicates);
     std::set<std::string> kept;
     for (const auto* m : matched) {
       if (m != nullptr) kept.insert(m->key);
@@ -819,18 +827,20 @@ class Planner {
     for (size_t i = 0; i < s.subtasks.size(); ++i) {
       const auto& st = s.subtasks[i];
       if (matched[i] == nullptr) {
-        create_subtask(s, st, r.key);
+        if (whole) create_subtask(s, st, r.key);
         continue;
       }
       const RemoteIssue& m = *matched[i];
       plan_.subtask_keys[subtask_identity(s, st)] = m.key;
       begin_issue(m);
       story_of_issue_ = s.id;
+      whole_subtask_ = whole;
       record_identity(s.id, m, subtask_identity(s, st));
       diff_fields(s.id, m, st.name, st.description, st.points, std::nullopt, std::nullopt,
                   std::nullopt);
       transition_if_needed(s.id, m, st.status);
       finish_issue(m);
+      whole_subtask_ = false;
     }
   }
 
@@ -1003,7 +1013,8 @@ class Planner {
   bool stale_ = false;
   size_t first_op_ = 0;
   std::string story_of_issue_;
-  std::set<std::string> created_;                  // stories of this run that are created by it
+  bool whole_subtask_ = false;     // planning an existing sub-task under the subtasks phase
+  std::set<std::string> created_;  // stories of this run that are created by it
   std::map<std::string, std::string> other_keys_;  // the issues of stories --story left out
 };
 

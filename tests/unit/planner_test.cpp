@@ -325,6 +325,25 @@ TEST(Planner, StoryAndPhaseFiltersLimitTheRun) {
   EXPECT_TRUE(make_plan(desired(), snap, o).empty());
 }
 
+// The subtasks phase is the sub-tasks whole; fields, descriptions and statuses take in the
+// existing sub-tasks too, and create none.
+TEST(Planner, PhasesReachExistingSubtasks) {
+  auto snap = in_step();
+  snap.subtasks[0].points = 1;      // Guest form: the file says 2
+  snap.subtasks[0].status = kTodo;  // the file says Done
+  snap.subtasks.pop_back();         // Payment is missing: a create
+  auto only = [&](std::set<Phase> phases) {
+    auto o = options();
+    o.phases = std::move(phases);
+    return kinds(make_plan(desired(), snap, o));
+  };
+  EXPECT_EQ(only({Phase::kFields}), (std::vector<OpKind>{OpKind::kUpdate}));
+  EXPECT_EQ(only({Phase::kStatuses}), (std::vector<OpKind>{OpKind::kTransition}));
+  EXPECT_EQ(only({Phase::kSubtasks}),
+            (std::vector<OpKind>{OpKind::kUpdate, OpKind::kTransition, OpKind::kCreateSubtask}));
+  EXPECT_TRUE(only({Phase::kComments}).empty());
+}
+
 TEST(StatusMap, TargetsByNameThenCategory) {
   const auto map = StatusMap::defaults();
   std::vector<RemoteStatus> all = {kTodo,
