@@ -254,6 +254,14 @@ class Planner {
     }
   }
 
+  // The user as the file writes it, for an id this run resolved (else the id).
+  std::string written_user(const std::string& id) const {
+    for (const auto& [written, uid] : o_.user_ids) {
+      if (uid == id) return written;
+    }
+    return id;
+  }
+
   std::string user_id(const std::string& written) const {
     auto it = o_.user_ids.find(written);
     return it == o_.user_ids.end() ? written : it->second;
@@ -285,7 +293,9 @@ class Planner {
     for (const auto& [key, value] : op.draft.fields) {
       const tracker::FieldSpec* spec = tracker::find_spec(o_.fields, key);
       if (!value.empty()) {
-        op.shown.push_back({spec ? spec->name : key, "-", tracker::value_text(value)});
+        const bool user = spec && spec->kind == tracker::FieldKind::kUser;
+        op.shown.push_back({spec ? spec->name : key, "-",
+                            user ? written_user(value[0]) : tracker::value_text(value)});
       }
     }
     const size_t at = plan_.operations.size();
@@ -322,6 +332,7 @@ class Planner {
     if (auto t = new_issue_transition("sub-task '" + st.name + "' of " + s.id, IssueKind::kSubtask,
                                       s.id, st.name, st.status)) {
       t->draft.identity = op.draft.identity;  // names the sub-task until it has a key
+      t->draft.parent_key = parent_key;       // shown with its story (empty: a new story)
       plan_.operations.push_back(std::move(*t));
     } else if (st.status && !st.status->by_name()) {
       plan_.operations[at].draft.base["status"] = std::string(model::to_id(st.status->meaning));
@@ -443,8 +454,8 @@ class Planner {
       return static_cast<char>(std::toupper(static_cast<unsigned char>(value[0]))) +
              value.substr(1);
     }
-    if (key == "assignee") {
-      // Shown as the file writes the user, when this run resolved it.
+    if (key == "assignee" || key.rfind("field:", 0) == 0) {
+      // A user is shown as the file writes it, when this run resolved it.
       for (const auto& [written, id] : o_.user_ids) {
         if (id == value) return written;
       }
@@ -565,12 +576,15 @@ class Planner {
             have == r.fields.end() ? tracker::FieldValue{} : have->second;
         const tracker::FieldSpec* spec = tracker::find_spec(o_.fields, key);
         const std::string name = spec ? spec->name : key;
-        if (decide(r,
-                   {"", name, canonical(want), canonical(now), tracker::value_text(now),
-                    tracker::value_text(want)},
-                   op, "field:" + key)) {
+        // A user the file names is shown as written (the tracker's side is its account id).
+        const bool user = spec && spec->kind == tracker::FieldKind::kUser;
+        const std::string now_text = tracker::value_text(now);
+        const std::string want_text =
+            user && !want.empty() ? written_user(want[0]) : tracker::value_text(want);
+        if (decide(r, {"", name, canonical(want), canonical(now), now_text, want_text}, op,
+                   "field:" + key)) {
           op.changes.fields[key] = want;
-          op.shown.push_back({name, tracker::value_text(now), tracker::value_text(want)});
+          op.shown.push_back({name, now_text, want_text});
         }
       }
     }

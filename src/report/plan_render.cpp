@@ -55,6 +55,8 @@ std::string group_of(const Operation& op) {
     return "new:" + (op.parent_story_id.empty() ? op.story_id : op.parent_story_id);
   }
   if (!op.issue_key.empty()) return op.issue_key;
+  // A new sub-task's transition, under the existing story its create is listed under.
+  if (op.kind == OpKind::kTransition && !op.draft.parent_key.empty()) return op.draft.parent_key;
   return "new:" + op.story_id;
 }
 
