@@ -75,10 +75,8 @@ int main(int argc, char** argv) {
 
   std::printf("%d stories x %d sub-tasks, %d ms latency, concurrency %d\n", stories, subtasks,
               latency, concurrency);
-  enum class Phase { kFirst, kResync, kChanged, kRollback };
-  auto run = [&](const char* title, Phase phase) {
-    const bool first = phase == Phase::kFirst;
-    sim.clear_log();
+  // How every epicsync run of the bench is started: in the scratch folder, against the sim.
+  auto process_options = [&] {
     epicsync::testing::ProcessOptions po;
     po.cwd = dir;
     po.env = {{"JIRA_URL", sim.url()},
@@ -87,6 +85,13 @@ int main(int argc, char** argv) {
               {"EPICSYNC_BACKUP_DIR", dir + "/backups"},
               {"HOME", dir}};
     po.timeout = std::chrono::minutes(10);
+    return po;
+  };
+  enum class Phase { kFirst, kResync, kChanged, kRollback };
+  auto run = [&](const char* title, Phase phase) {
+    const bool first = phase == Phase::kFirst;
+    sim.clear_log();
+    const auto po = process_options();
     const auto t0 = Clock::now();
     std::vector<std::string> args = {EPICSYNC_PATH, "-m",           file, "-e",  "PROJ-1",
                                      "--execute",   "--no-confirm", "-o", "json"};
@@ -144,6 +149,25 @@ int main(int argc, char** argv) {
   std::ofstream(file) << epicsync::bench::render_epic(model);
   run("second sync, every story changed", Phase::kChanged);
   run("rollback of the second sync", Phase::kRollback);
+  {
+    // --pull of the whole epic: the paged reads, the file written, and its read-back check.
+    sim.clear_log();
+    const auto t0 = Clock::now();
+    auto r = epicsync::testing::run_process(
+        {EPICSYNC_PATH, "--pull", "-e", "PROJ-1", "-m", dir + "/PULLED.md", "-o", "json"},
+        process_options());
+    const double wall = seconds_since(t0);
+    if (r.exit_code != 0) {
+      std::fprintf(stderr, "epicsync --pull exited %d: %s\n", r.exit_code, r.err.c_str());
+      std::exit(1);
+    }
+    const int issues = stories * (1 + subtasks);
+    report("pull of the whole epic", counts(sim), wall, 4 + (issues + 1 + 99) / 100, concurrency,
+           latency);
+    const auto doc = nlohmann::json::parse(r.out);
+    std::printf("  in step: %s, %zu listed as not held\n",
+                doc["in_step"].get<bool>() ? "yes" : "no", doc["not_held"].size());
+  }
   std::filesystem::remove_all(dir);
   rusage usage{};
   getrusage(RUSAGE_CHILDREN, &usage);  // the largest epicsync run (jira-sim is still running)

@@ -29,6 +29,7 @@ _epicsync() {
     -o --output -q --quiet --no-color -e --epic -x --execute --dry-run --no-confirm --no-backup
     --update-source --prune --plan-out --apply --export-backup --import-backup --backup-dir --backup --notes --list-backups --cleanup-backups --keep
     --verify-backups --diff-latest --diff-backup --rollback --restore-backup --force --story
+    --pull --pull-comments
     --issue --phase -v --verbose --config --jira-url --project --timeout' -- "$cur"))
 }
 complete -F _epicsync epicsync

@@ -29,6 +29,8 @@ complete -c epicsync -l verify-backups -d "Check every backup's checksums and fi
 complete -c epicsync -l diff-latest -d 'Show what changed since the latest backup'
 complete -c epicsync -l diff-backup -x -d 'Show what changed since this backup'
 complete -c epicsync -l rollback -d 'Preview undoing the last sync'
+complete -c epicsync -l pull -d 'Write the epic from the tracker as the markdown file'
+complete -c epicsync -l pull-comments -d 'With --pull, write the comments too'
 complete -c epicsync -l restore-backup -x -d 'Preview bringing the epic back to this backup'
 complete -c epicsync -l force -d 'Overwrite changes others made since'
 complete -c epicsync -l story -x -d 'Limit the run to this story'

@@ -234,6 +234,7 @@ tracker::RemoteIssue issue_from_json(const json& issue, const FieldIds& ids,
       if (one.contains("author") && one["author"].is_object()) {
         comment.author = str(one["author"], "accountId");
         if (comment.author.empty()) comment.author = str(one["author"], "name");
+        comment.author_display = str(one["author"], "displayName");
       }
       comment.created = str(one, "created");
       r.comments.push_back(std::move(comment));

@@ -152,6 +152,12 @@ json empty_paragraph() {
   return paragraph(json::array());
 }
 
+bool is_inline_type(std::string_view type) {
+  return type == "text" || type == "hardBreak" || type == "mention" || type == "emoji" ||
+         type == "status" || type == "date" || type == "inlineCard" || type == "placeholder" ||
+         type == "mediaInline" || type == "inlineExtension";
+}
+
 std::string_view type_of(const json& node) {
   if (!node.is_object()) return {};
   auto it = node.find("type");
@@ -264,33 +270,38 @@ const json& marks_or_empty(const json& node) {
   return it == node.end() ? empty_array() : *it;
 }
 
-json merged(const json& content) {
+bool marks_sorted(const json& marks) {
+  for (size_t i = 1; i < marks.size(); ++i) {
+    std::string_view previous = type_of(marks[i - 1]);
+    std::string_view current = type_of(marks[i]);
+    // Equal types are ordered by their JSON; leave those to sorted_marks.
+    if (!(previous < current)) return false;
+  }
+  return true;
+}
+
+json merged(json content) {
   json out = json::array();
-  for (const json& node : content) {
+  for (json& node : content) {
     if (type_of(node) != "text") {
-      out.push_back(node);
+      out.push_back(std::move(node));
       continue;
     }
     if (text_of(node).empty()) continue;
     auto marks_it = node.find("marks");
-    json copy;
-    if (marks_it == node.end()) {
-      copy = node;
-    } else if (!marks_it->is_array() || marks_it->empty()) {
-      copy = node;
-      copy.erase("marks");
-    } else if (marks_it->size() == 1) {
-      copy = node;
-    } else {
-      copy = node;
-      copy["marks"] = sorted_marks(*marks_it);
+    if (marks_it != node.end()) {
+      if (!marks_it->is_array() || marks_it->empty()) {
+        node.erase(marks_it);
+      } else if (marks_it->size() > 1 && !marks_sorted(*marks_it)) {
+        *marks_it = sorted_marks(*marks_it);
+      }
     }
     if (!out.empty() && type_of(out.back()) == "text" &&
-        marks_or_empty(out.back()) == marks_or_empty(copy)) {
-      out.back()["text"].get_ref<std::string&>() += text_of(copy);
+        marks_or_empty(out.back()) == marks_or_empty(node)) {
+      out.back()["text"].get_ref<std::string&>() += text_of(node);
       continue;
     }
-    out.push_back(std::move(copy));
+    out.push_back(std::move(node));
   }
   return out;
 }
@@ -369,13 +380,16 @@ json trim_line_edges(json content) {
   while (!content.empty() && type_of(content.back()) == "hardBreak") {
     content.erase(content.end() - 1);
   }
+  size_t size = content.size();
+  std::vector<bool> breaks(size);
+  for (size_t i = 0; i < size; ++i) breaks[i] = type_of(content[i]) == "hardBreak";
   json out = json::array();
-  for (size_t i = 0; i < content.size(); ++i) {
-    json node = content[i];
+  for (size_t i = 0; i < size; ++i) {
+    json node = std::move(content[i]);
     if (type_of(node) == "text") {
       std::string text(text_of(node));
-      bool line_start = i == 0 || type_of(content[i - 1]) == "hardBreak";
-      bool line_end = i + 1 == content.size() || type_of(content[i + 1]) == "hardBreak";
+      bool line_start = i == 0 || breaks[i - 1];
+      bool line_end = i + 1 == size || breaks[i + 1];
       if (line_start) {
         size_t lead = 0;
         while (lead < text.size() && is_space(text[lead])) ++lead;
@@ -390,7 +404,7 @@ json trim_line_edges(json content) {
     out.push_back(std::move(node));
   }
   // Trimming can leave a break at an edge again (a line of only spaces).
-  if (out.size() != content.size()) return trim_line_edges(std::move(out));
+  if (out.size() != size) return trim_line_edges(std::move(out));
   return out;
 }
 
@@ -435,7 +449,7 @@ void flatten_block(const json& block, json& content) {
       if (end == std::string::npos) break;
       start = end + 1;
     }
-  } else if (type == "text" || type == "hardBreak") {
+  } else if (is_inline_type(type)) {
     append_inline(content, block);
   } else if (type == "rule") {
     append_text(content, "---", {});
@@ -443,7 +457,7 @@ void flatten_block(const json& block, json& content) {
     bool first = true;
     for (const json& child : content_of(block)) {
       std::string_view child_type = type_of(child);
-      bool is_inline = child_type == "text" || child_type == "hardBreak";
+      bool is_inline = is_inline_type(child_type);
       if (!is_inline && !first) append_hard_break(content);
       if (!is_inline) first = false;
       flatten_block(child, content);
@@ -452,7 +466,11 @@ void flatten_block(const json& block, json& content) {
 }
 
 json tidy_inline(const json& content) {
-  json out = merged(content);
+  return tidy_inline(json(content));
+}
+
+json tidy_inline(json&& content) {
+  json out = merged(std::move(content));
   bool changed = false;
   for (std::string_view type : {"strong", "em", "strike", "underline"}) {
     bool present = std::any_of(out.begin(), out.end(), [&](const json& node) {
@@ -462,7 +480,7 @@ json tidy_inline(const json& content) {
     out = unmark_run_edges(out, type);
     changed = true;
   }
-  return changed ? merged(out) : out;
+  return changed ? merged(std::move(out)) : out;
 }
 
 }  // namespace epicsync::richtext::adf

@@ -55,6 +55,9 @@ struct TaskIds {
 // The text with every invalid UTF-8 sequence replaced by U+FFFD (JSON strings must be UTF-8).
 std::string valid_utf8(std::string_view text);
 
+// Inline node types (text, hardBreak, mention, emoji, status, date, inlineCard, ...).
+bool is_inline_type(std::string_view type);
+
 // Accessors that never throw on a value of the wrong shape.
 std::string_view type_of(const json& node);
 const json& content_of(const json& node);  // an empty array when absent or not an array
@@ -74,6 +77,7 @@ namespace epicsync::richtext::adf {
 // edges of a strong/em/strike/underline run moved outside the mark (markdown cannot put a
 // delimiter next to a space, and bold spaces look like plain ones).
 json tidy_inline(const json& content);
+json tidy_inline(json&& content);
 
 // Whitespace at the start or end of a line is invisible in every renderer and markdown cannot
 // express it, so it is trimmed, as are line breaks at the edges of a block.

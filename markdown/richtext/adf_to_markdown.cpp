@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "richtext/adf.h"
 #include "richtext/adf_nodes.h"
+#include "richtext/normalize.h"
 
 namespace epicsync::richtext {
 
@@ -183,8 +186,8 @@ std::string format_date(const json& node) {
 class InlineWriter {
  public:
   // A table cell is never at the start of a markdown line, so line-start syntax needs no escape.
-  explicit InlineWriter(Context context)
-      : context_(context), line_start_(context != Context::kTable) {}
+  InlineWriter(Context context, bool lossless)
+      : context_(context), lossless_(lossless), line_start_(context != Context::kTable) {}
 
   std::string render(const json& content) {
     nodes_ = adf::trim_line_edges(adf::tidy_inline(content));
@@ -207,6 +210,7 @@ class InlineWriter {
   };
 
   Context context_;
+  bool lossless_;
   std::string out_;
   bool line_start_;
   std::vector<Open> stack_;
@@ -387,6 +391,15 @@ class InlineWriter {
 
   void plain(const std::string& text) { this->text(text, {}); }
 
+  // [@Display Name](mention:ACCOUNT_ID): markdown_to_adf reads the link back as the mention.
+  void mention(const json& node) {
+    close_to(0);
+    flush_pending();
+    out_ += "[" + escape(adf::string_attr(node, "text"), false, context_, true) + "](" +
+            destination("mention:" + adf::string_attr(node, "id")) + ")";
+    line_start_ = false;
+  }
+
   void node(const json& node) {
     std::string_view type = adf::type_of(node);
     if (type == "text") {
@@ -396,6 +409,8 @@ class InlineWriter {
     } else if (type == "emoji") {
       std::string text = adf::string_attr(node, "text");
       plain(text.empty() ? adf::string_attr(node, "shortName") : text);
+    } else if (type == "mention" && lossless_) {
+      mention(node);
     } else if (type == "mention") {
       std::string text = adf::string_attr(node, "text");
       if (text.empty()) text = adf::string_attr(node, "id");
@@ -419,8 +434,9 @@ class InlineWriter {
   }
 };
 
-std::string render_inline(const json& content, Context context = Context::kBlock) {
-  return InlineWriter(context).render(content);
+std::string render_inline(const json& content, Context context = Context::kBlock,
+                          bool lossless = false) {
+  return InlineWriter(context, lossless).render(content);
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -451,48 +467,70 @@ std::string indent_rest(const std::string& body, const std::string& first_prefix
   return out;
 }
 
+// Two lists in a row would merge into one in markdown; alternating markers (`-`/`*`, `.`/`)`)
+// keep them apart. Blocks that render as nothing do not separate lists.
+struct ListAlternation {
+  std::string_view previous;
+  bool alternate = false;
+
+  static bool is_list(std::string_view type) {
+    return type == "bulletList" || type == "taskList" || type == "orderedList" ||
+           type == "decisionList";
+  }
+
+  // Whether a block of `type` takes the other marker. The caller restores a copy taken before
+  // when the block renders as nothing, and sets `previous` when it renders as something.
+  bool next(std::string_view type) {
+    bool same_family =
+        is_list(type) &&
+        (previous == type ||
+         (type != "orderedList" && previous != "orderedList" && !previous.empty() &&
+          (previous == "bulletList" || previous == "taskList" || previous == "decisionList")));
+    alternate = same_family ? !alternate : false;
+    return alternate;
+  }
+};
+
 class BlockWriter {
  public:
+  // In lossless mode mentions and panels take the forms markdown_to_adf reads back as such.
+  explicit BlockWriter(bool lossless) : lossless_(lossless) {}
+
   // Inside a list item a nested list follows its paragraph on the next line, as people write it;
   // only an ordered list not starting at 1 cannot interrupt a paragraph and needs a blank line.
   std::string blocks(const json& content, bool in_item = false) {
     std::string out;
-    std::string_view previous;
-    bool alternate = false;
+    ListAlternation run;
     for (const json& node : content) {
       std::string_view type = adf::type_of(node);
-      bool is_list = type == "bulletList" || type == "taskList" || type == "orderedList" ||
-                     type == "decisionList";
-      bool same_family =
-          is_list &&
-          (previous == type ||
-           (type != "orderedList" && previous != "orderedList" && !previous.empty() &&
-            (previous == "bulletList" || previous == "taskList" || previous == "decisionList")));
-      // Two lists in a row would merge into one in markdown; another marker keeps them apart.
-      alternate = same_family ? !alternate : false;
-      std::string chunk = block(node, alternate);
-      bool tight = in_item && previous == "paragraph" && !out.empty() && is_list &&
-                   type != "decisionList" && adf::number_attr(node, "order").value_or(1) == 1 &&
+      ListAlternation before = run;
+      std::string chunk = block(node, run.next(type));
+      if (chunk.empty()) {
+        run = before;
+        continue;
+      }
+      bool tight = in_item && run.previous == "paragraph" && !out.empty() &&
+                   ListAlternation::is_list(type) && type != "decisionList" &&
+                   adf::number_attr(node, "order").value_or(1) == 1 &&
                    chunk.substr(0, chunk.find('\n')).find(' ') != std::string::npos;
-      previous = type;
-      if (chunk.empty()) continue;
+      run.previous = type;
       if (!out.empty()) out += tight ? "\n" : "\n\n";
       out += chunk;
     }
     return out;
   }
 
- private:
   std::string block(const json& node, bool alternate) {
     std::string_view type = adf::type_of(node);
-    if (type == "paragraph") return render_inline(adf::content_of(node));
+    if (type == "paragraph") return inline_markdown(adf::content_of(node));
     if (type == "heading") {
       int level = static_cast<int>(adf::number_attr(node, "level").value_or(1));
       level = std::clamp(level, 1, 6);
-      std::string text = render_inline(adf::content_of(node), Context::kHeading);
+      std::string text = inline_markdown(adf::content_of(node), Context::kHeading);
       return std::string(static_cast<size_t>(level), '#') + (text.empty() ? "" : " " + text);
     }
     if (type == "codeBlock") return code_block(node);
+    if (type == "panel" && lossless_) return alert(node);
     if (type == "blockquote" || type == "panel") return quote(blocks(adf::content_of(node)));
     if (type == "bulletList") return list(node, false, alternate);
     if (type == "orderedList") return list(node, true, alternate);
@@ -504,7 +542,7 @@ class BlockWriter {
       std::string body = blocks(adf::content_of(node));
       if (title.empty()) return body;
       json heading = json::array({json{{"type", "text"}, {"text", title}}});
-      std::string head = "**" + render_inline(heading) + "**";
+      std::string head = "**" + inline_markdown(heading) + "**";
       return body.empty() ? head : head + "\n\n" + body;
     }
     if (type == "mediaSingle" || type == "mediaGroup") return "[attachment]";
@@ -523,7 +561,41 @@ class BlockWriter {
           std::string_view t = adf::type_of(child);
           return t == "text" || t == "hardBreak";
         });
-    return inline_only ? render_inline(content) : blocks(content);
+    return inline_only ? inline_markdown(content) : blocks(content);
+  }
+
+ private:
+  bool lossless_;
+
+  std::string inline_markdown(const json& content, Context context = Context::kBlock) const {
+    return render_inline(content, context, lossless_);
+  }
+
+  // A panel as a GitHub alert: "> [!INFO]" on a line of its own, then the blocks quoted.
+  std::string alert(const json& node) {
+    std::string panel_type = adf::string_attr(node, "panelType");
+    std::string body = blocks(adf::content_of(node));
+    std::string marker;
+    for (const char* known : {"info", "note", "tip", "warning", "error", "success"}) {
+      if (panel_type != known) continue;
+      for (char c : panel_type) marker += static_cast<char>(c - 'a' + 'A');
+    }
+    // Other panel types (custom) have no marker that reads back as them: a plain quote, which
+    // the lossless check replaces with the fence.
+    if (marker.empty()) return quote(body);
+    std::string out = "> [!" + marker + "]";
+    if (body.empty()) return out;
+    // A paragraph continues the marker's line as GitHub writes alerts; anything else starts
+    // after an empty quoted line, so that it cannot be read as part of the marker's paragraph.
+    bool paragraph_first = false;
+    for (const json& child : adf::content_of(node)) {
+      if (adf::type_of(child) == "paragraph" && inline_markdown(adf::content_of(child)).empty()) {
+        continue;
+      }
+      paragraph_first = adf::type_of(child) == "paragraph";
+      break;
+    }
+    return out + (paragraph_first ? "\n" : "\n>\n") + quote(body);
   }
 
   static std::string code_block(const json& node) {
@@ -579,7 +651,7 @@ class BlockWriter {
       // list starts on the next line instead.
       for (const json& child : adf::content_of(item)) {
         std::string_view type = adf::type_of(child);
-        if (type == "paragraph" && render_inline(adf::content_of(child)).empty()) continue;
+        if (type == "paragraph" && inline_markdown(adf::content_of(child)).empty()) continue;
         if (type == "bulletList" || type == "orderedList" || type == "taskList") body = "\n" + body;
         break;
       }
@@ -608,7 +680,7 @@ class BlockWriter {
       if (type == "blockTaskItem") {
         body = blocks(adf::content_of(item), true);
       } else {
-        body = render_inline(adf::content_of(item));
+        body = inline_markdown(adf::content_of(item));
       }
       std::string prefix = bullet + (done ? " [x] " : " [ ] ");
       if (!out.empty()) out += "\n";
@@ -618,7 +690,7 @@ class BlockWriter {
     return out;
   }
 
-  static std::string cell_text(const json& cell) {
+  std::string cell_text(const json& cell) const {
     json content = json::array();
     bool first = true;
     for (const json& block : adf::content_of(cell)) {
@@ -626,7 +698,7 @@ class BlockWriter {
       first = false;
       flatten(block, content);
     }
-    std::string text = render_inline(content, Context::kTable);
+    std::string text = inline_markdown(content, Context::kTable);
     return text.empty() ? " " : text;
   }
 
@@ -680,12 +752,366 @@ class BlockWriter {
   }
 };
 
+// JSON for people: "type" first, then "attrs", "text", "marks", "content" and the rest; an
+// object or array that fits on its line stays on one line, anything longer is spread over lines
+// indented by two spaces. Any layout reads back the same, so only the diffs are concerned.
+class JsonLayout {
+ public:
+  static std::string write(const json& value) {
+    std::string out;
+    JsonLayout().value(value, 0, 0, out);
+    return out;
+  }
+
+ private:
+  static constexpr size_t kWidth = 100;
+
+  static std::vector<std::pair<std::string_view, const json*>> members(const json& object) {
+    std::vector<std::pair<std::string_view, const json*>> out;
+    for (const char* key : {"type", "attrs", "text", "marks", "content"}) {
+      auto it = object.find(key);
+      if (it != object.end()) out.emplace_back(key, &*it);
+    }
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      const std::string& key = it.key();
+      if (key == "type" || key == "attrs" || key == "text" || key == "marks" || key == "content") {
+        continue;
+      }
+      out.emplace_back(key, &it.value());
+    }
+    return out;
+  }
+
+  static std::string scalar(const json& value) {
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+
+  // A string as JSON; plain ASCII (keys, most text) without the detour through a json value.
+  static void quoted(std::string_view text, std::string& out) {
+    for (char c : text) {
+      unsigned char u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
+        out += scalar(json(std::string(text)));
+        return;
+      }
+    }
+    out += '"';
+    out += text;
+    out += '"';
+  }
+
+  static void scalar(const json& value, std::string& out) {
+    if (value.is_string()) {
+      quoted(value.get_ref<const std::string&>(), out);
+    } else {
+      out += scalar(value);
+    }
+  }
+
+  // Appends the value on one line; gives up (false) once the line is longer than `limit`, so
+  // that trying every level of a large tree stays linear.
+  static bool one_line(const json& value, std::string& out, size_t limit) {
+    if (value.is_object()) {
+      out += "{";
+      bool first = true;
+      for (const auto& [key, member] : members(value)) {
+        if (!first) out += ", ";
+        first = false;
+        quoted(key, out);
+        out += ": ";
+        if (out.size() > limit || !one_line(*member, out, limit)) return false;
+      }
+      out += "}";
+    } else if (value.is_array()) {
+      out += "[";
+      bool first = true;
+      for (const json& item : value) {
+        if (!first) out += ", ";
+        first = false;
+        if (out.size() > limit || !one_line(item, out, limit)) return false;
+      }
+      out += "]";
+    } else {
+      scalar(value, out);
+    }
+    return out.size() <= limit;
+  }
+
+  void value(const json& value, size_t indent, size_t column, std::string& out) {
+    if (!value.is_structured() || value.empty()) {
+      scalar(value, out);
+      return;
+    }
+    std::string flat;
+    if (column < kWidth && one_line(value, flat, kWidth - column)) {
+      out += flat;
+      return;
+    }
+    std::string pad(indent + 2, ' ');
+    if (value.is_object()) {
+      out += "{";
+      bool first = true;
+      for (const auto& [key, member] : members(value)) {
+        out += first ? "\n" : ",\n";
+        first = false;
+        std::string head = pad;
+        quoted(key, head);
+        head += ": ";
+        out += head;
+        this->value(*member, indent + 2, head.size(), out);
+      }
+      out += "\n" + std::string(indent, ' ') + "}";
+    } else {
+      out += "[";
+      bool first = true;
+      for (const json& item : value) {
+        out += first ? "\n" : ",\n";
+        first = false;
+        out += pad;
+        this->value(item, indent + 2, pad.size(), out);
+      }
+      out += "\n" + std::string(indent, ' ') + "]";
+    }
+  }
+};
+
+// The fallback form: the block's JSON in a code fence with the info string `adf`, which
+// markdown_to_adf reads back as the node itself.
+std::string adf_fence(const json& node) {
+  std::string text = JsonLayout::write(node);
+  size_t longest = 0;
+  size_t run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  std::string fence(std::max<size_t>(3, longest + 1), '`');
+  return fence + "adf\n" + text + "\n" + fence;
+}
+
+json doc_of(json content) {
+  return json{{"type", "doc"}, {"version", 1}, {"content", std::move(content)}};
+}
+
+bool has_other_attrs(const json& node, std::initializer_list<std::string_view> allowed) {
+  const json& attrs = adf::attrs_of(node);
+  for (auto it = attrs.begin(); it != attrs.end(); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), it.key()) == allowed.end()) return true;
+  }
+  return false;
+}
+
+// A GFM table: a header row of header cells, the other rows plain cells, as many in every row,
+// each one paragraph, no spans or colours, the default layout.
+bool is_markdown_table(const json& table) {
+  const json& attrs = adf::attrs_of(table);
+  if (attrs.value("isNumberColumnEnabled", false) == true ||
+      (attrs.contains("layout") && attrs["layout"] != "default" && attrs["layout"] != "center") ||
+      (attrs.contains("displayMode") && attrs["displayMode"] != "default")) {
+    return false;
+  }
+  size_t columns = 0;
+  bool header = true;
+  for (const json& row : adf::content_of(table)) {
+    const json& cells = adf::content_of(row);
+    if (header) columns = cells.size();
+    if (cells.size() != columns) return false;
+    for (const json& cell : cells) {
+      if (adf::type_of(cell) != (header ? "tableHeader" : "tableCell")) return false;
+      if (has_other_attrs(cell, {"colwidth", "localId", "colspan", "rowspan"}) ||
+          adf::number_attr(cell, "colspan").value_or(1) != 1 ||
+          adf::number_attr(cell, "rowspan").value_or(1) != 1) {
+        return false;
+      }
+      // Empty paragraphs are no content; more than one paragraph would be joined by a break.
+      size_t paragraphs = 0;
+      for (const json& block : adf::content_of(cell)) {
+        if (adf::type_of(block) != "paragraph") return false;
+        if (!adf::content_of(block).empty()) ++paragraphs;
+      }
+      if (paragraphs > 1) return false;
+    }
+    header = false;
+  }
+  return true;
+}
+
+bool holds_task_list(const json& node) {
+  for (const json& child : adf::content_of(node)) {
+    if (adf::type_of(child) == "taskList" || holds_task_list(child)) return true;
+  }
+  return false;
+}
+
+// False when the node holds something that no readable markdown comes back as: a node or mark
+// that markdown_to_adf never produces outside an `adf` fence (emoji, status, media, underline,
+// ...), a table GFM cannot draw, a code language with a space, a custom panel, a task list in a
+// panel or quote (GitHub reads no task lists in quotes). Only saves the check: what passes here is
+// still checked by reading it back.
+bool may_have_readable_form(const json& node) {
+  std::string_view type = adf::type_of(node);
+  if (type == "table" && !is_markdown_table(node)) return false;
+  if (type == "codeBlock" &&
+      adf::string_attr(node, "language").find_first_of(" \t\n") != std::string::npos) {
+    return false;
+  }
+  if (type == "panel") {
+    std::string panel_type = adf::string_attr(node, "panelType");
+    if (panel_type == "custom" || has_other_attrs(node, {"panelType", "localId"})) return false;
+  }
+  if ((type == "panel" || type == "blockquote") && holds_task_list(node)) return false;
+  static constexpr std::string_view kReadable[] = {
+      "paragraph",  "heading", "text",       "hardBreak",   "mention",     "codeBlock",
+      "blockquote", "panel",   "bulletList", "orderedList", "listItem",    "taskList",
+      "taskItem",   "rule",    "table",      "tableRow",    "tableHeader", "tableCell"};
+  if (std::find(std::begin(kReadable), std::end(kReadable), type) == std::end(kReadable)) {
+    return false;
+  }
+  auto marks = node.find("marks");
+  if (marks != node.end() && marks->is_array()) {
+    for (const json& mark : *marks) {
+      std::string_view mark_type = adf::type_of(mark);
+      if (mark_type != "strong" && mark_type != "em" && mark_type != "strike" &&
+          mark_type != "code" && mark_type != "link") {
+        return false;
+      }
+    }
+  }
+  for (const json& child : adf::content_of(node)) {
+    if (child.is_object() && !may_have_readable_form(child)) return false;
+  }
+  return true;
+}
+
+// Writes the top level of a document block by block. In lossless mode every block is checked by
+// reading it back, alone and next to its neighbours, and is fenced when it does not come back
+// with the same canonical form; the whole document is checked last.
+class TopLevelWriter {
+ public:
+  TopLevelWriter(const json& doc, const AdfToMarkdownOptions& options)
+      : doc_(doc), options_(options) {
+    for (const json& node : adf::content_of(doc)) {
+      if (!node.is_object()) continue;  // not content; the canonical form skips it too
+      nodes_.push_back(&node);
+      fenced_.push_back((options.fence_top_level && options.fence_top_level(node)) ||
+                        (options.lossless && !may_have_readable_form(node)));
+    }
+    expected_.resize(nodes_.size());
+    checked_.resize(nodes_.size());
+  }
+
+  std::string write() {
+    render(false);
+    if (!options_.lossless) return joined();
+    std::string expected = canonical_text(doc_);
+    // Most documents come back whole at the first try; only when they do not is every block
+    // checked on its own.
+    std::string markdown = joined();
+    if (canonical_text(markdown_to_adf(markdown)) == expected) return markdown;
+    render(true);
+    // Each round fences at least one more block; few rounds are ever needed.
+    for (int round = 0; round < 8; ++round) {
+      markdown = joined();
+      if (canonical_text(markdown_to_adf(markdown)) == expected) return markdown;
+      if (!fence_at_failing_boundaries()) break;
+      render(true);
+    }
+    // Blocks that only go wrong together with blocks further away: fence them all.
+    fenced_.assign(nodes_.size(), true);
+    render(false);
+    return joined();
+  }
+
+ private:
+  const json& doc_;
+  const AdfToMarkdownOptions& options_;
+  std::vector<const json*> nodes_;
+  std::vector<bool> fenced_;
+  std::vector<std::string> chunks_;
+  // Per block: its canonical form alone, and the last rendering checked with its verdict.
+  std::vector<std::string> expected_;
+  std::vector<std::pair<std::string, bool>> checked_;
+
+  bool reads_back_alone(size_t i, const std::string& chunk) {
+    if (checked_[i].first == chunk && !chunk.empty()) return checked_[i].second;
+    if (expected_[i].empty()) expected_[i] = canonical_text(doc_of(json::array({*nodes_[i]})));
+    bool same = canonical_text(markdown_to_adf(chunk)) == expected_[i];
+    checked_[i] = {chunk, same};
+    return same;
+  }
+
+  // Renders every block, fencing those that are to be fenced and, with `check`, those that do
+  // not read back on their own.
+  void render(bool check) {
+    BlockWriter writer(options_.lossless);
+    ListAlternation run;
+    chunks_.assign(nodes_.size(), std::string());
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      const json& node = *nodes_[i];
+      if (!fenced_[i]) {
+        std::string_view type = adf::type_of(node);
+        ListAlternation before = run;
+        std::string chunk = writer.block(node, run.next(type));
+        if (!check || reads_back_alone(i, chunk)) {
+          if (chunk.empty()) {
+            run = before;
+          } else {
+            run.previous = type;
+          }
+          chunks_[i] = std::move(chunk);
+          continue;
+        }
+        fenced_[i] = true;
+      }
+      chunks_[i] = adf_fence(node);
+      run = ListAlternation{"codeBlock", false};
+    }
+  }
+
+  std::string joined() const {
+    std::string out;
+    for (const std::string& chunk : chunks_) {
+      if (chunk.empty()) continue;
+      if (!out.empty()) out += "\n\n";
+      out += chunk;
+    }
+    if (!out.empty()) out += "\n";
+    return out;
+  }
+
+  // Finds neighbouring blocks that read back differently together than apart (two lists that
+  // merge, a paragraph that continues into the next block, ...) and fences one of each pair.
+  bool fence_at_failing_boundaries() {
+    bool changed = false;
+    size_t previous = nodes_.size();
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (chunks_[i].empty()) continue;
+      if (previous != nodes_.size() && !(fenced_[previous] && fenced_[i])) {
+        json pair = json::array();
+        for (size_t k = previous; k <= i; ++k) pair.push_back(*nodes_[k]);
+        std::string markdown = chunks_[previous] + "\n\n" + chunks_[i] + "\n";
+        if (canonical_text(markdown_to_adf(markdown)) != canonical_text(doc_of(std::move(pair)))) {
+          fenced_[fenced_[i] ? previous : i] = true;
+          changed = true;
+        }
+      }
+      previous = i;
+    }
+    return changed;
+  }
+};
+
 }  // namespace
 
 std::string adf_to_markdown(const json& doc) {
-  std::string out = BlockWriter().blocks(adf::content_of(doc));
+  std::string out = BlockWriter(false).blocks(adf::content_of(doc));
   if (!out.empty()) out += "\n";
   return out;
+}
+
+std::string adf_to_markdown(const json& doc, const AdfToMarkdownOptions& options) {
+  if (!options.lossless && !options.fence_top_level) return adf_to_markdown(doc);
+  return TopLevelWriter(doc, options).write();
 }
 
 }  // namespace epicsync::richtext

@@ -106,6 +106,20 @@ std::string link_target(std::string_view href) {
   return out;
 }
 
+// A mention's id inside [~...]: what would end or split the brackets is percent-encoded as in
+// links (wiki_to_adf decodes it); spaces stay, a Data Center username may hold one.
+std::string mention_target(std::string_view id) {
+  std::string out;
+  for (char c : id) {
+    if (c == ' ') {
+      out += c;
+    } else {
+      out += link_target(std::string_view(&c, 1));
+    }
+  }
+  return out;
+}
+
 class InlineWriter {
  public:
   explicit InlineWriter(bool line_start) : line_start_(line_start) {}
@@ -260,8 +274,17 @@ class InlineWriter {
       std::string value = adf::string_attr(node, "text");
       text(value.empty() ? adf::string_attr(node, "shortName") : value, {});
     } else if (type == "mention") {
-      std::string value = adf::string_attr(node, "text");
-      text(value.rfind('@', 0) == 0 ? value : "@" + value, {});
+      // [~ID] is a mention in Jira's wiki markup (a username on Data Center, "accountid:..." on
+      // Cloud); wiki_to_adf reads it back with the same id. The display text is not in wiki.
+      std::string id = adf::string_attr(node, "id");
+      if (id.empty()) {
+        std::string value = adf::string_attr(node, "text");
+        text(value.rfind('@', 0) == 0 ? value : "@" + value, {});
+      } else {
+        close_to(0);
+        out_ += "[~" + mention_target(id) + "]";
+        line_start_ = false;
+      }
     } else if (type == "inlineCard") {
       std::string url = adf::string_attr(node, "url");
       adf::MarkSet link;
@@ -286,6 +309,16 @@ std::string clean_language(const std::string& language) {
     }
   }
   return language;
+}
+
+// The background colours of Jira's panels; wiki_to_adf maps a colour to the nearest of them.
+// A tip panel has the success panel's colour (the editor offers no tip panel of its own).
+std::string panel_color(const std::string& panel_type) {
+  if (panel_type == "note") return "#eae6ff";
+  if (panel_type == "success" || panel_type == "tip") return "#e3fcef";
+  if (panel_type == "warning") return "#fffae6";
+  if (panel_type == "error") return "#ffebe6";
+  return "#deebff";  // info, custom and unknown types
 }
 
 class BlockWriter {
@@ -316,8 +349,14 @@ class BlockWriter {
       std::string tag = language.empty() ? "{code}" : "{code:" + language + "}";
       return tag + "\n" + (text.empty() ? "" : text + "\n") + "{code}";
     }
-    if (type == "blockquote" || type == "panel") {
+    if (type == "blockquote") {
       return "{quote}\n" + blocks(adf::content_of(node)) + "\n{quote}";
+    }
+    if (type == "panel") {
+      // Jira's wiki renderer has {panel} (not Confluence's {info}, {note}, ...); the colour
+      // says the type, as Jira Cloud's own converter writes it, and wiki_to_adf reads it back.
+      return "{panel:bgColor=" + panel_color(adf::string_attr(node, "panelType")) + "}\n" +
+             blocks(adf::content_of(node)) + "\n{panel}";
     }
     if (type == "bulletList" || type == "orderedList" || type == "taskList") {
       std::string out;

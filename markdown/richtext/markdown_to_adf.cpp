@@ -2,8 +2,11 @@
 #include <cmark-gfm.h>
 
 #include <cstring>
+#include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "richtext/adf.h"
 #include "richtext/adf_nodes.h"
@@ -16,8 +19,9 @@ using adf::json;
 using adf::MarkSet;
 
 // Where a block lands decides which ADF nodes it may become: the schema lets a listItem hold
-// only paragraphs, lists and code blocks, and a blockquote not even task lists.
-enum class Where { kDoc, kListItem, kQuote };
+// only paragraphs, lists and code blocks, a blockquote not even task lists, and a panel no quotes
+// or tables (but headings, rules and task lists).
+enum class Where { kDoc, kListItem, kQuote, kPanel };
 
 struct ParserDeleter {
   void operator()(cmark_parser* parser) const { cmark_parser_free(parser); }
@@ -46,6 +50,137 @@ bool is_br_tag(const std::string& html) {
     if (c != ' ' && c != '/') lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
   }
   return lower == "<br>";
+}
+
+// The text of a link's label as written, without its formatting (a mention has no marks).
+void label_text(cmark_node* parent, std::string& out) {
+  for (cmark_node* child = cmark_node_first_child(parent); child != nullptr;
+       child = cmark_node_next(child)) {
+    cmark_node_type type = cmark_node_get_type(child);
+    if (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK) {
+      out += ' ';
+    } else if (cmark_node_first_child(child) != nullptr) {
+      label_text(child, out);
+    } else {
+      out += literal(child);
+    }
+  }
+}
+
+// The GitHub alert marker that turns a quote into a panel ("> [!INFO]" on a line of its own).
+// GitHub's TIP, IMPORTANT and CAUTION are read as the ADF panels of the same colour; the writer
+// only uses the names that map to themselves.
+std::string panel_type_of_marker(std::string_view marker) {
+  struct Alert {
+    std::string_view marker;
+    const char* type;
+  };
+  static constexpr Alert kAlerts[] = {{"[!INFO]", "info"},      {"[!NOTE]", "note"},
+                                      {"[!TIP]", "tip"},        {"[!WARNING]", "warning"},
+                                      {"[!ERROR]", "error"},    {"[!SUCCESS]", "success"},
+                                      {"[!IMPORTANT]", "note"}, {"[!CAUTION]", "error"}};
+  for (const Alert& alert : kAlerts) {
+    if (alert.marker == marker) return alert.type;
+  }
+  return {};
+}
+
+// When the quote opens with an alert marker line, removes the marker (and the line break after
+// it) from the tree and returns the panel type; otherwise leaves the quote as it is.
+std::string take_panel_marker(cmark_node* quote) {
+  cmark_node* paragraph = cmark_node_first_child(quote);
+  if (paragraph == nullptr || cmark_node_get_type(paragraph) != CMARK_NODE_PARAGRAPH) return {};
+  std::string marker;
+  cmark_node* child = cmark_node_first_child(paragraph);
+  for (; child != nullptr && cmark_node_get_type(child) == CMARK_NODE_TEXT;
+       child = cmark_node_next(child)) {
+    marker += literal(child);
+    if (marker.size() > 16) return {};
+  }
+  if (child != nullptr && cmark_node_get_type(child) != CMARK_NODE_SOFTBREAK &&
+      cmark_node_get_type(child) != CMARK_NODE_LINEBREAK) {
+    return {};
+  }
+  std::string type = panel_type_of_marker(marker);
+  if (type.empty()) return {};
+  cmark_node* stop = child == nullptr ? nullptr : cmark_node_next(child);
+  cmark_node* node = cmark_node_first_child(paragraph);
+  while (node != stop) {
+    cmark_node* next = cmark_node_next(node);
+    cmark_node_free(node);
+    node = next;
+  }
+  if (cmark_node_first_child(paragraph) == nullptr) cmark_node_free(paragraph);
+  return type;
+}
+
+// Which block nodes an `adf` fence may stand for where it appears: anything block-like at the top
+// of the document, what the schema allows inside list items, quotes and panels.
+bool fence_node_allowed(std::string_view type, Where where) {
+  auto one_of = [&](std::initializer_list<std::string_view> types) {
+    for (std::string_view allowed : types) {
+      if (type == allowed) return true;
+    }
+    return false;
+  };
+  switch (where) {
+    case Where::kDoc:
+      return !type.empty() && !adf::is_inline_type(type) &&
+             !one_of({"doc", "listItem", "taskItem", "blockTaskItem", "decisionItem", "tableRow",
+                      "tableCell", "tableHeader", "media", "caption", "layoutColumn"});
+    case Where::kListItem:
+      return one_of({"paragraph", "bulletList", "orderedList", "taskList", "codeBlock",
+                     "mediaSingle", "extension"});
+    case Where::kQuote:
+      return one_of({"paragraph", "bulletList", "orderedList", "codeBlock", "mediaSingle",
+                     "mediaGroup", "extension"});
+    case Where::kPanel:
+      return one_of({"paragraph", "heading", "bulletList", "orderedList", "taskList", "codeBlock",
+                     "rule", "blockCard", "mediaGroup", "mediaSingle", "decisionList",
+                     "extension"});
+  }
+  return false;
+}
+
+// JSON nested deeper than this is not taken from an `adf` fence: the converters recurse over
+// the tree. Real documents stay far below it.
+constexpr int kMaxFenceDepth = 256;
+
+bool nesting_within(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return false;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+// A fenced code block with the info string `adf` holding the JSON of an ADF block node is that
+// node, verbatim (the lossless form of adf_to_markdown); anything else stays a code block.
+std::optional<json> fenced_adf_node(cmark_node* code, Where where) {
+  const char* info = cmark_node_get_fence_info(code);
+  if (info == nullptr || std::strcmp(info, "adf") != 0) return std::nullopt;
+  std::string text = literal(code);
+  if (!nesting_within(text, kMaxFenceDepth)) return std::nullopt;
+  json node = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!node.is_object()) return std::nullopt;
+  auto type = node.find("type");
+  if (type == node.end() || !type->is_string()) return std::nullopt;
+  if (!fence_node_allowed(type->get_ref<const std::string&>(), where)) return std::nullopt;
+  return node;
 }
 
 // Raw HTML is kept as visible text, one line per hardBreak.
@@ -168,6 +303,17 @@ class Converter {
         return;
       }
       case CMARK_NODE_LINK:
+        if (const char* url = cmark_node_get_url(node);
+            url != nullptr && std::strncmp(url, "mention:", 8) == 0) {
+          // The lossless form of a mention: [@Display Name](mention:ACCOUNT_ID).
+          std::string label;
+          label_text(node, label);
+          json attrs{{"id", std::string(url + 8)}};
+          if (!label.empty()) attrs["text"] = std::move(label);
+          out.push_back(json{{"type", "mention"}, {"attrs", std::move(attrs)}});
+          return;
+        }
+        [[fallthrough]];
       case CMARK_NODE_IMAGE: {
         // An image would need an upload to become ADF media; it becomes a link to its source,
         // labelled with its alt text (or the source when there is none).
@@ -225,7 +371,7 @@ class Converter {
         out.push_back(adf::paragraph(inline_content(node)));
         return;
       case CMARK_NODE_HEADING:
-        if (where == Where::kDoc) {
+        if (where == Where::kDoc || where == Where::kPanel) {
           out.push_back(json{{"type", "heading"},
                              {"attrs", {{"level", cmark_node_get_heading_level(node)}}},
                              {"content", inline_content(node)}});
@@ -237,7 +383,11 @@ class Converter {
         }
         return;
       case CMARK_NODE_CODE_BLOCK:
-        out.push_back(code_block(node));
+        if (std::optional<json> fenced = fenced_adf_node(node, where)) {
+          out.push_back(std::move(*fenced));
+        } else {
+          out.push_back(code_block(node));
+        }
         return;
       case CMARK_NODE_HTML_BLOCK: {
         json content = json::array();
@@ -246,16 +396,26 @@ class Converter {
         return;
       }
       case CMARK_NODE_THEMATIC_BREAK:
-        adf::place_rule(out, where == Where::kDoc);
+        adf::place_rule(out, where == Where::kDoc || where == Where::kPanel);
         return;
       case CMARK_NODE_BLOCK_QUOTE:
         if (where == Where::kDoc) {
+          std::string panel_type = take_panel_marker(node);
+          if (!panel_type.empty()) {
+            json content = json::array();
+            blocks_of(node, Where::kPanel, content);
+            if (content.empty()) content.push_back(adf::empty_paragraph());
+            out.push_back(json{{"type", "panel"},
+                               {"attrs", {{"panelType", panel_type}}},
+                               {"content", std::move(content)}});
+            return;
+          }
           json content = json::array();
           blocks_of(node, Where::kQuote, content);
           if (content.empty()) content.push_back(adf::empty_paragraph());
           out.push_back(json{{"type", "blockquote"}, {"content", std::move(content)}});
         } else {
-          // A quote inside a list item or a quote is flattened into its container.
+          // A quote inside a list item, a quote or a panel is flattened into its container.
           blocks_of(node, where, out);
         }
         return;

@@ -40,6 +40,8 @@ json canonical_attrs(std::string_view type, const json& attrs) {
       if ((key == "colspan" || key == "rowspan") && value == 1) continue;
     }
     if (type == "orderedList" && key == "order" && value == 1) continue;
+    // Jira fills these in from the user's account; the id says who is mentioned.
+    if (type == "mention" && (key == "accessLevel" || key == "userType")) continue;
     if (type == "codeBlock" &&
         ((key == "language" && value == "") || key == "wrap" || key == "hideLineNumbers")) {
       continue;
@@ -90,7 +92,7 @@ json canonical_content(std::string_view parent_type, const json& content) {
     if (!text.empty()) merged.push_back(json{{"type", "text"}, {"text", text}});
     return merged;
   }
-  if (has_inline) out = adf::trim_line_edges(adf::tidy_inline(out));
+  if (has_inline) out = adf::trim_line_edges(adf::tidy_inline(std::move(out)));
   return out;
 }
 

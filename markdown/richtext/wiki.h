@@ -15,8 +15,9 @@ std::string markdown_to_wiki(std::string_view markdown);
 std::string adf_to_wiki(const nlohmann::json& doc);
 
 // Parses the wiki markup this module writes (and the common hand-written subset: h1.-h6.,
-// effects, {{code}}, links, * # - lists, tables, {code}, {noformat}, {quote}, bq., ----) into
-// an ADF document that validates against the schema. Total, like markdown_to_adf.
+// effects, {{code}}, links, [~user] mentions, * # - lists, tables, {code}, {noformat}, {quote},
+// {panel} and {info}/{note}/{warning}/{tip}, bq., ----) into an ADF document that validates
+// against the schema. Total, like markdown_to_adf.
 nlohmann::json wiki_to_adf(std::string_view wiki);
 
 }  // namespace epicsync::richtext

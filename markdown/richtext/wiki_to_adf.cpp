@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,7 +14,9 @@ namespace {
 using adf::json;
 using adf::MarkSet;
 
-enum class Where { kDoc, kQuote };
+// Where a block lands: a quote holds no headings, rules, tables or task lists; a panel holds
+// headings, rules and task lists but no quotes or tables.
+enum class Where { kDoc, kQuote, kPanel };
 
 bool is_alnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
@@ -288,6 +292,14 @@ class InlineParser {
               bar = k;
             }
           }
+          if (bar == std::string_view::npos && body.size() > 1 && body[0] == '~') {
+            // [~name] (Data Center) or [~accountid:...] (Cloud) mentions a user.
+            flush();
+            std::string id = decode_percent(body.substr(1));
+            out.push_back(json{{"type", "mention"}, {"attrs", {{"id", id}, {"text", "@" + id}}}});
+            i = end + 1;
+            continue;
+          }
           std::string_view label = bar == std::string_view::npos ? body : body.substr(0, bar);
           std::string_view target =
               bar == std::string_view::npos ? body : trim(body.substr(bar + 1));
@@ -408,12 +420,139 @@ bool rule_line(const std::string& line) {
   return trim(line) == "----";
 }
 
+// An opening panel macro at the start of `text`: {panel}, {panel:bgColor=...|title=...}, and
+// Confluence's {info}, {note}, {warning}, {tip} that people paste into Jira.
+struct PanelTag {
+  std::string name;
+  std::string params;
+  size_t length = 0;
+};
+
+struct PanelMacro {
+  std::string_view name;
+  std::string_view closing;
+};
+constexpr std::array<PanelMacro, 5> kPanelMacros = {{{"panel", "{panel}"},
+                                                     {"info", "{info}"},
+                                                     {"note", "{note}"},
+                                                     {"warning", "{warning}"},
+                                                     {"tip", "{tip}"}}};
+// Per panel macro, one past the index of the last line holding its closing tag (0: none).
+using ClosingTags = std::array<size_t, kPanelMacros.size()>;
+
+bool panel_tag(std::string_view text, PanelTag* tag) {
+  if (text.empty() || text[0] != '{') return false;
+  size_t end = 1;
+  while (end < text.size() && text[end] >= 'a' && text[end] <= 'z') ++end;
+  std::string_view name = text.substr(1, end - 1);
+  if (std::none_of(kPanelMacros.begin(), kPanelMacros.end(),
+                   [&](const PanelMacro& macro) { return macro.name == name; })) {
+    return false;
+  }
+  if (end >= text.size() || (text[end] != '}' && text[end] != ':')) return false;
+  size_t close = text.find('}', end);
+  if (close == std::string_view::npos) return false;
+  if (tag != nullptr) {
+    tag->name = std::string(name);
+    tag->params = text[end] == ':' ? std::string(text.substr(end + 1, close - end - 1)) : "";
+    tag->length = close + 1;
+  }
+  return true;
+}
+
 bool block_start(const std::string& line) {
   int level;
   std::string_view trimmed = trim(line);
   return trimmed.empty() || list_line(line, nullptr) || heading_line(line, &level) ||
          rule_line(line) || starts_with(trimmed, "{code") || starts_with(trimmed, "{noformat") ||
-         starts_with(trimmed, "{quote}") || starts_with(line, "bq. ") || starts_with(trimmed, "|");
+         starts_with(trimmed, "{quote}") || panel_tag(trimmed, nullptr) ||
+         starts_with(line, "bq. ") || starts_with(trimmed, "|");
+}
+
+// The lines of a macro's body: `rest` (the text after the opening tag) and the lines from i up
+// to the one holding `closing`, which is consumed. {code} and {noformat} bodies inside are
+// skipped, so that code text cannot close the macro. Unterminated, it runs to the end (and
+// *closed is false).
+std::vector<std::string> macro_body(const std::vector<std::string>& lines, size_t& i,
+                                    std::string rest, std::string_view closing,
+                                    bool* closed = nullptr) {
+  if (closed != nullptr) *closed = false;
+  std::vector<std::string> body;
+  std::string code_closing;
+  bool first = true;
+  while (first || i < lines.size()) {
+    std::string line = first ? std::move(rest) : lines[i++];
+    first = false;
+    if (!code_closing.empty()) {
+      if (line.find(code_closing) != std::string::npos) code_closing.clear();
+      body.push_back(std::move(line));
+      continue;
+    }
+    std::string_view trimmed = trim(line);
+    if (starts_with(trimmed, "{code") || starts_with(trimmed, "{noformat")) {
+      std::string tag_closing = starts_with(trimmed, "{code") ? "{code}" : "{noformat}";
+      size_t tag_end = trimmed.find('}');
+      if (tag_end != std::string_view::npos &&
+          trimmed.substr(tag_end + 1).find(tag_closing) == std::string_view::npos) {
+        code_closing = tag_closing;
+      }
+      body.push_back(std::move(line));
+      continue;
+    }
+    size_t at = line.find(closing);
+    if (at != std::string::npos) {
+      body.push_back(line.substr(0, at));
+      if (closed != nullptr) *closed = true;
+      break;
+    }
+    body.push_back(std::move(line));
+  }
+  return body;
+}
+
+// The panel type for a {panel} colour: the nearest of the colours Jira gives its panels.
+std::string panel_type_of_color(std::string_view color) {
+  if (!color.empty() && color[0] == '#') color.remove_prefix(1);
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  int rgb[3];
+  if (color.size() == 6 || color.size() == 3) {
+    size_t width = color.size() / 3;
+    for (size_t k = 0; k < 3; ++k) {
+      int high = hex(color[k * width]);
+      int low = hex(color[k * width + width - 1]);
+      if (high < 0 || low < 0) return "info";
+      rgb[k] = high * 16 + low;
+    }
+  } else {
+    return "info";
+  }
+  struct Known {
+    const char* type;
+    int r, g, b;
+  };
+  static constexpr Known kKnown[] = {{"info", 0xde, 0xeb, 0xff},
+                                     {"note", 0xea, 0xe6, 0xff},
+                                     {"success", 0xe3, 0xfc, 0xef},
+                                     {"warning", 0xff, 0xfa, 0xe6},
+                                     {"error", 0xff, 0xeb, 0xe6}};
+  const char* best = "info";
+  long best_distance = -1;
+  for (const Known& known : kKnown) {
+    long dr = rgb[0] - known.r;
+    long dg = rgb[1] - known.g;
+    long db = rgb[2] - known.b;
+    long distance = dr * dr + dg * dg + db * db;
+    if (best_distance < 0 || distance < best_distance) {
+      best_distance = distance;
+      best = known.type;
+    }
+  }
+  return best;
 }
 
 class BlockParser {
@@ -446,6 +585,14 @@ class BlockParser {
 
   void blocks(const std::vector<std::string>& lines, size_t& i, Where where, json& out,
               bool in_quote_tag) {
+    // Where the last closing tag of each panel macro is: a tag with none after it is text, and
+    // is known to be so without searching the rest again for every such tag.
+    ClosingTags closing_tags{};
+    for (size_t k = 0; k < lines.size(); ++k) {
+      for (size_t n = 0; n < kPanelMacros.size(); ++n) {
+        if (lines[k].find(kPanelMacros[n].closing) != std::string::npos) closing_tags[n] = k + 1;
+      }
+    }
     while (i < lines.size()) {
       const std::string& line = lines[i];
       std::string_view trimmed = trim(line);
@@ -462,6 +609,9 @@ class BlockParser {
         code_block(lines, i, out);
       } else if (starts_with(trimmed, "{quote}")) {
         quote(lines, i, where, out);
+      } else if (PanelTag tag;
+                 panel_tag(trimmed, &tag) && panel(lines, i, tag, closing_tags, where, out)) {
+        // A panel; an unterminated one is text.
       } else if (starts_with(line, "bq. ")) {
         json paragraph = adf::paragraph(parse_inline(line.substr(4)));
         if (where == Where::kDoc) {
@@ -472,7 +622,7 @@ class BlockParser {
         ++i;
       } else if (heading_line(line, &level)) {
         std::string_view text = trim(std::string_view(line).substr(3));
-        if (where == Where::kDoc) {
+        if (where == Where::kDoc || where == Where::kPanel) {
           out.push_back(json{
               {"type", "heading"}, {"attrs", {{"level", level}}}, {"content", parse_inline(text)}});
         } else {
@@ -480,7 +630,7 @@ class BlockParser {
         }
         ++i;
       } else if (rule_line(line)) {
-        adf::place_rule(out, where == Where::kDoc);
+        adf::place_rule(out, where == Where::kDoc || where == Where::kPanel);
         ++i;
       } else if (starts_with(trimmed, "|")) {
         table(lines, i, where, out);
@@ -546,28 +696,9 @@ class BlockParser {
 
   void quote(const std::vector<std::string>& lines, size_t& i, Where where, json& out) {
     // The text after {quote} on the same line belongs to the quote.
-    std::string_view first = trim(lines[i]);
-    std::vector<std::string> inner_lines;
-    std::string rest(first.substr(7));
+    std::string rest(trim(lines[i]).substr(7));
     ++i;
-    bool closed = false;
-    if (size_t at = rest.find("{quote}"); at != std::string::npos) {
-      inner_lines.push_back(rest.substr(0, at));
-      closed = true;
-    } else {
-      inner_lines.push_back(rest);
-    }
-    while (!closed && i < lines.size()) {
-      size_t at = lines[i].find("{quote}");
-      if (at != std::string::npos) {
-        inner_lines.push_back(lines[i].substr(0, at));
-        closed = true;
-        ++i;
-        break;
-      }
-      inner_lines.push_back(lines[i]);
-      ++i;
-    }
+    std::vector<std::string> inner_lines = macro_body(lines, i, std::move(rest), "{quote}");
     json content = json::array();
     size_t j = 0;
     if (quote_depth_ < 8) {
@@ -581,6 +712,66 @@ class BlockParser {
     } else {
       for (json& block : content) out.push_back(std::move(block));
     }
+  }
+
+  static std::string param(const std::string& params, std::string_view key) {
+    size_t start = 0;
+    while (start <= params.size()) {
+      size_t end = params.find('|', start);
+      std::string_view item = std::string_view(params).substr(
+          start, end == std::string::npos ? std::string::npos : end - start);
+      size_t equals = item.find('=');
+      if (equals != std::string_view::npos) {
+        std::string_view name = trim(item.substr(0, equals));
+        bool same = name.size() == key.size();
+        for (size_t k = 0; same && k < name.size(); ++k) {
+          same = (name[k] | 0x20) == (key[k] | 0x20);
+        }
+        if (same) return std::string(trim(item.substr(equals + 1)));
+      }
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    return {};
+  }
+
+  // {panel:bgColor=...} and {info}/{note}/{warning}/{tip} become panels; a title becomes a bold
+  // first paragraph (ADF panels have no title). Inside a quote or panel the content is flattened
+  // into the container. Without its closing tag it is no panel (false; nothing is consumed):
+  // Jira shows such a tag as text.
+  bool panel(const std::vector<std::string>& lines, size_t& i, const PanelTag& tag,
+             const ClosingTags& closing_tags, Where where, json& out) {
+    std::string rest(trim(lines[i]).substr(tag.length));
+    std::string closing = "{" + tag.name + "}";
+    size_t macro = 0;
+    while (kPanelMacros[macro].name != tag.name) ++macro;
+    if (closing_tags[macro] <= i + 1 && rest.find(closing) == std::string::npos) return false;
+    size_t next = i + 1;
+    bool closed = false;
+    std::vector<std::string> inner_lines =
+        macro_body(lines, next, std::move(rest), closing, &closed);
+    if (!closed) return false;
+    i = next;
+    std::string type = tag.name;
+    if (type == "panel") type = panel_type_of_color(param(tag.params, "bgColor"));
+    if (type == "tip") type = "success";
+    json content = json::array();
+    std::string title = param(tag.params, "title");
+    if (!title.empty()) content.push_back(strong_paragraph(title));
+    size_t j = 0;
+    if (quote_depth_ < 8) {
+      ++quote_depth_;
+      blocks(inner_lines, j, where == Where::kDoc ? Where::kPanel : where, content, false);
+      --quote_depth_;
+    }
+    if (where == Where::kDoc) {
+      if (content.empty()) content.push_back(adf::empty_paragraph());
+      out.push_back(json{
+          {"type", "panel"}, {"attrs", {{"panelType", type}}}, {"content", std::move(content)}});
+    } else {
+      for (json& block : content) out.push_back(std::move(block));
+    }
+    return true;
   }
 
   static std::vector<std::pair<bool, std::string>> split_cells(const std::string& line) {

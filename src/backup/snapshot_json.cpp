@@ -52,10 +52,12 @@ json issue_to_json(const RemoteIssue& i) {
   }
   json comments = json::array();
   for (const auto& c : i.comments) {
-    comments.push_back({{"id", c.id},
-                        {"body", {{"format", format_name(c.body.format)}, {"raw", c.body.raw}}},
-                        {"author", c.author},
-                        {"created", c.created}});
+    json one = {{"id", c.id},
+                {"body", {{"format", format_name(c.body.format)}, {"raw", c.body.raw}}},
+                {"author", c.author},
+                {"created", c.created}};
+    if (!c.author_display.empty()) one["author_display"] = c.author_display;
+    comments.push_back(std::move(one));
   }
   json properties = json::object();
   for (const auto& [k, v] : i.properties) properties[k] = v;
@@ -212,6 +214,7 @@ RemoteIssue issue_from_json(const json& j, const std::string& path) {
         c.body = rich_text_from_json(*b, cp + ".body");
       read_string((*v)[n], "author", c.author, cp);
       read_string((*v)[n], "created", c.created, cp);
+      read_string((*v)[n], "author_display", c.author_display, cp);
       i.comments.push_back(std::move(c));
     }
   }

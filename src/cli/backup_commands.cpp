@@ -270,6 +270,7 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
     case Mode::kDiff:
     case Mode::kRollback:
     case Mode::kRestore:
+    case Mode::kPull:
       break;
   }
   return fail(Error{ErrorKind::kInternal, "not a backup command", ""});

@@ -9,6 +9,7 @@
 #include "cli/diff_command.h"
 #include "cli/error_report.h"
 #include "cli/options.h"
+#include "cli/pull_command.h"
 #include "cli/restore_command.h"
 #include "cli/sync_command.h"
 #include "cli/tracker_session.h"
@@ -46,6 +47,8 @@ int main(int argc, char** argv) {
       case cli::Mode::kRollback:
       case cli::Mode::kRestore:
         return cli::run_restore(options, std::cout, std::cerr);
+      case cli::Mode::kPull:
+        return cli::run_pull(options, std::cout, std::cerr);
     }
     return 1;
   } catch (const std::exception& e) {

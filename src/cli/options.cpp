@@ -61,6 +61,7 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       "\n"
       "Examples:\n"
       "  epicsync --validate -m EPIC.md                 check the file, no tracker needed\n"
+      "  epicsync --pull -e PROJ-123 -m EPIC.md         write the epic you have as a file\n"
       "  epicsync -m EPIC.md -e PROJ-123                what a sync would change (dry run)\n"
       "  epicsync -m EPIC.md -e PROJ-123 --execute      back up, confirm, apply\n"
       "  epicsync -m EPIC.md -e PROJ-123 -x --no-confirm --no-backup    in CI\n"
@@ -158,9 +159,17 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                  "Preview bringing --epic back to this backup (apply with --execute)")
       ->type_name("ID");
   app.add_flag("--force", o.force,
-               "Write over fields others changed in Jira since epicsync wrote them (conflicts)");
+               "Write over fields others changed in Jira since epicsync wrote them (conflicts); "
+               "with --pull, overwrite the file");
+  bool pull = false;
+  app.add_flag("--pull", pull,
+               "Write --epic from the tracker as the markdown file (- for stdout); with --story "
+               "or --issue, refresh that story in the file, keeping every other byte");
+  app.add_flag("--pull-comments", o.pull_comments, "With --pull, write the issues' comments too");
   app.add_option("--story", o.stories, "Limit the run to this story (repeatable)")->type_name("ID");
-  app.add_option("--issue", o.issues, "Limit a rollback or restore to this issue (repeatable)")
+  app.add_option("--issue", o.issues,
+                 "Limit a rollback or restore to this issue; with --pull, the story of this issue "
+                 "(repeatable)")
       ->type_name("KEY");
   app.add_option("--phase", o.phase,
                  "all (default), descriptions, fields, subtasks, statuses, comments")
@@ -226,11 +235,44 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   const int backup_modes = list_backups + cleanup_backups + verify_backups +
                            !o.backup_name.empty() + diff_latest + !diff_backup.empty() + rollback +
                            restore + exporting + importing;
-  if (backup_modes > 1 || (backup_modes == 1 && validate)) {
+  if (backup_modes + validate + pull > 1) {
     return Error{ErrorKind::kUsage, "give one command at a time",
-                 "--validate, --backup, --list-backups, --cleanup-backups, --verify-backups, "
-                 "--export-backup, --import-backup, --diff-latest, --diff-backup, --rollback or "
-                 "--restore-backup"};
+                 "--validate, --pull, --backup, --list-backups, --cleanup-backups, "
+                 "--verify-backups, --export-backup, --import-backup, --diff-latest, "
+                 "--diff-backup, --rollback or --restore-backup"};
+  }
+  if (o.pull_comments && !pull) {
+    return Error{ErrorKind::kUsage, "--pull-comments belongs to --pull", ""};
+  }
+  if (pull) {
+    o.mode = Mode::kPull;
+    if (o.markdown_paths.size() != 1) {
+      return Error{ErrorKind::kUsage, "--pull writes one file: give --markdown FILE (- for stdout)",
+                   "epicsync --pull --epic PROJ-123 --markdown EPIC.md"};
+    }
+    const bool part = !o.stories.empty() || !o.issues.empty();
+    if (o.execute || o.dry_run || o.no_confirm || o.update_source || o.prune || o.strict ||
+        o.phase != "all" || !o.plan_out.empty() || !o.apply_file.empty() ||
+        o.output == OutputFormat::kMarkdown) {
+      return Error{ErrorKind::kUsage,
+                   "--pull only reads the tracker and writes the file: --execute, --dry-run, "
+                   "--no-confirm, --update-source, --prune, --strict, --phase, --plan-out, "
+                   "--apply and -o markdown belong to a sync",
+                   "epicsync --pull --epic PROJ-123 --markdown EPIC.md [--force]"};
+    }
+    if (o.epic.empty() && !part) {
+      return Error{ErrorKind::kUsage, "which epic? give --epic KEY",
+                   "epicsync --pull --epic PROJ-123 --markdown EPIC.md"};
+    }
+    if (part && o.markdown_path == "-") {
+      return Error{ErrorKind::kUsage,
+                   "--pull --story and --issue refresh a story inside a file: give the file",
+                   "epicsync --pull --story US-001 --markdown EPIC.md"};
+    }
+    if (o.quiet && o.verbose) {
+      return Error{ErrorKind::kUsage, "--quiet and --verbose contradict each other", ""};
+    }
+    return ParsedCommandLine{o, {}};
   }
   if (o.output == OutputFormat::kMarkdown) {
     const bool reviewable = diff || rollback || restore || (backup_modes == 0 && !validate);

@@ -24,6 +24,7 @@ enum class Mode {
   kDiff,          // --diff-latest / --diff-backup ID
   kRollback,      // --rollback: undo the last sync
   kRestore,       // --restore-backup ID
+  kPull,          // --pull: the tracker's epic written as an epic file
 };
 
 struct Options {
@@ -58,6 +59,7 @@ struct Options {
   std::string backup_id;            // --diff-backup / --restore-backup; empty: the latest
   std::string transfer_file;        // --export-backup ID FILE, --import-backup FILE
   bool force = false;               // rollback/restore: overwrite what others changed since
+  bool pull_comments = false;       // --pull-comments
   std::string phase = "all";
   std::string config_file;
   std::string jira_url;

@@ -1,5 +1,6 @@
 #include "cli/sync_command.h"
 #include "cli/many_epics.h"
+#include "cli/plan_inputs.h"
 #include "cli/run_config.h"
 #include "cli/saved_plan.h"
 
@@ -35,12 +36,6 @@
 namespace epicsync::cli {
 namespace {
 
-bool uses_cancelled(const model::Epic& epic) {
-  return plan::any_status(epic, [](const model::Status& s) {
-    return !s.by_name() && s.meaning == model::StatusMeaning::kCancelled;
-  });
-}
-
 std::optional<plan::Phase> phase_of(const std::string& name) {
   if (name == "descriptions") return plan::Phase::kDescriptions;
   if (name == "fields") return plan::Phase::kFields;
@@ -48,14 +43,6 @@ std::optional<plan::Phase> phase_of(const std::string& name) {
   if (name == "statuses") return plan::Phase::kStatuses;
   if (name == "comments") return plan::Phase::kComments;
   return std::nullopt;
-}
-
-plan::StatusMap status_map_from(const config::Config& c) {
-  auto map = plan::StatusMap::defaults();
-  for (const auto& [meaning, names] : c.status_map) {
-    if (auto m = model::status_from_id(meaning)) map.names[*m] = names;
-  }
-  return map;
 }
 
 Result<plan::PlanOptions> plan_options(const Options& o, const model::Epic& epic,
@@ -288,59 +275,9 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
       if (!snapshot) return fail(snapshot.error());
     }
   }
-  options->fields = session->info.fields;
-  options->wiki = session->info.deployment == tracker::Deployment::kDataCenter;
-  // The epic's own fields are checked against the epic's screen, read only for a file that has
-  // some.
-  if (!parsed.epic.fields.empty() && options->stories.empty()) {
-    auto every = session->tracker->fields_on_every_screen();
-    if (!every) return fail(every.error());
-    options->fields = *every;
-  }
-  std::vector<std::string> assignees;
-  // Users are resolved once for assignees and user fields alike.
-  auto user_fields = [&](const std::vector<model::FieldSetting>& settings) {
-    for (const auto& f : settings) {
-      for (const auto& spec : options->fields) {
-        if (spec.kind == tracker::FieldKind::kUser && f.value != "-" &&
-            markdown::folded_name(spec.name) == markdown::folded_name(f.field)) {
-          assignees.push_back(f.value);
-        }
-      }
-    }
-  };
-  if (options->stories.empty()) user_fields(parsed.epic.fields);
-  for (const auto& s : parsed.epic.stories) {
-    if (options->stories.empty() || options->stories.count(s.id)) {
-      if (s.assignee) assignees.push_back(*s.assignee);
-      user_fields(s.fields);
-    }
-  }
-  if (!assignees.empty()) {
-    auto users = session->tracker->resolve_users(assignees);
-    if (!users) return fail(users.error());
-    options->user_ids = *users;
-    options->users_resolved = true;
-  }
-  // A status written by name is matched against the workflow's statuses.
-  if (plan::uses_named_status(parsed.epic)) {
-    auto by_type = session->tracker->workflow_statuses();
-    if (!by_type) return fail(by_type.error());
-    options->workflow = *by_type;
-  }
-  // Cancelled needs a cancelled status or a Won't Do resolution; only a file that uses it asks.
-  if (uses_cancelled(parsed.epic) || options->prune == plan::Prune::kClose) {
-    auto all = session->tracker->statuses();
-    if (!all) return fail(all.error());
-    auto target = plan::target_status(options->status_map, model::StatusMeaning::kCancelled, *all);
-    bool expressible =
-        target && plan::satisfies(options->status_map, model::StatusMeaning::kCancelled, *target);
-    if (!expressible) {
-      auto names = session->tracker->resolutions();
-      if (!names) return fail(names.error());
-      expressible = std::any_of(names->begin(), names->end(), plan::cancel_resolution);
-    }
-    options->cancel_expressible = expressible;
+  if (auto read = read_plan_inputs(*session->tracker, session->info, parsed.epic, *options);
+      !read) {
+    return fail(read.error());
   }
   plan::Plan plan = plan::make_plan(parsed.epic, *snapshot, *options);
   // What the plan means on this tracker with this configuration, saved with it and compared on

@@ -488,6 +488,15 @@ class Planner {
   // issue with no write whose base went stale (the tracker changed, and the file now agrees) has
   // its property written alone, so a later edit of the file is not taken for a conflict.
   void finish_issue(const RemoteIssue& r) {
+    if (pending_identity_) {
+      if (pending_identity_->issue_key == r.key &&
+          std::any_of(plan_.operations.begin() + static_cast<std::ptrdiff_t>(first_op_),
+                      plan_.operations.end(),
+                      [&](const Operation& op) { return op.issue_key == r.key; })) {
+        plan_.operations.push_back(std::move(*pending_identity_));
+      }
+      pending_identity_.reset();
+    }
     if (in_step_.empty()) return;
     for (size_t i = first_op_; i < plan_.operations.size(); ++i) {
       Operation& op = plan_.operations[i];
@@ -761,7 +770,7 @@ class Planner {
   }
 
   void record_identity(const std::string& story_id, const RemoteIssue& r,
-                       const std::string& identity) {
+                       const std::string& identity, bool pinned) {
     auto property = tracker::identity_property(r);
     if (property.id == identity) return;
     property.id = identity;
@@ -772,6 +781,15 @@ class Planner {
     op.issue_key = r.key;
     op.summary = r.summary;
     op.property_json = tracker::to_json_text(property);
+    // An issue the file pins by its key that epicsync never recorded (an epic adopted with
+    // --pull, a file written by hand): its identity rides with the issue's first write, and an
+    // issue in step gets no write at all, so a pulled file syncs with zero writes. The key keeps
+    // finding it meanwhile. An issue adopted by its summary is recorded at once: its identity is
+    // all that finds it again after a rename.
+    if (pinned && tracker::identity_property(r).id.empty()) {
+      pending_identity_ = std::move(op);
+      return;
+    }
     plan_.operations.push_back(op);
   }
 
@@ -793,7 +811,7 @@ class Planner {
   void plan_story(const model::Story& s, const RemoteIssue& r) {
     begin_issue(r);
     story_of_issue_ = s.id;
-    record_identity(s.id, r, s.id);
+    record_identity(s.id, r, s.id, s.tracker_key && *s.tracker_key == r.key);
     diff_fields(s.id, r, s.title, markdown::compose_description(s), s.points, s.priority, s.labels,
                 s.assignee, wanted_fields("story " + s.id, s.fields, IssueKind::kStory));
     transition_if_needed(s.id, r, s.status);
@@ -849,7 +867,7 @@ class Planner {
       begin_issue(m);
       story_of_issue_ = s.id;
       whole_subtask_ = whole;
-      record_identity(s.id, m, subtask_identity(s, st));
+      record_identity(s.id, m, subtask_identity(s, st), st.tracker_key && *st.tracker_key == m.key);
       diff_fields(s.id, m, st.name, st.description, st.points, std::nullopt, std::nullopt,
                   std::nullopt);
       transition_if_needed(s.id, m, st.status);
@@ -886,6 +904,17 @@ class Planner {
     };
     if (!s.commits.empty()) comment("commits", commits_comment(s.commits));
     for (const auto& c : s.comments) {
+      // A comment the file quotes from the tracker (as --pull --pull-comments writes them): the
+      // tracker's own comment by that author, of that day, with that body. Never posted again.
+      if (r && !c.author.empty() && !c.date.empty() && o_.rich_text.same &&
+          std::any_of(r->comments.begin(), r->comments.end(), [&](const auto& have) {
+            return have.created.rfind(c.date, 0) == 0 &&
+                   (normalised(have.author) == normalised(c.author) ||
+                    normalised(have.author_display) == normalised(c.author)) &&
+                   o_.rich_text.same(have.body, c.body);
+          })) {
+        continue;
+      }
       const std::string markdown = quoted_comment(c);
       comment("comment:" + content_hash(c.author + "\n" + c.date + "\n" + c.body), markdown);
     }
@@ -1026,6 +1055,7 @@ class Planner {
   std::map<std::string, std::string> in_step_;
   bool stale_ = false;
   size_t first_op_ = 0;
+  std::optional<Operation> pending_identity_;  // see record_identity
   std::string story_of_issue_;
   bool whole_subtask_ = false;     // planning an existing sub-task under the subtasks phase
   std::set<std::string> created_;  // stories of this run that are created by it

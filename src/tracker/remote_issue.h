@@ -46,6 +46,7 @@ struct RemoteComment {
   RichText body;
   std::string author;  // account id (Cloud) or user name (Data Center)
   std::string created;
+  std::string author_display = {};  // the author's display name, when the tracker gave it
   friend bool operator==(const RemoteComment&, const RemoteComment&) = default;
 };
 

@@ -120,6 +120,12 @@ TEST_F(CliJsonSchemaTest, EveryDocumentOfEveryCommandMatchesItsSchema) {
   json many = document("many", {"-m", one, "-m", dir_ + "/missing.md"}, 3);
   EXPECT_EQ(many["mode"], "many");
 
+  // --pull: a new file, an overwrite kept in a backup, one story refreshed in place.
+  const std::string pulled = dir_ + "/pulled.md";
+  document("pull", {"--pull", "-e", "PROJ-1", "-m", pulled});
+  document("pull", {"--pull", "-e", "PROJ-1", "-m", pulled, "--force", "--pull-comments"});
+  document("pull", {"--pull", "--issue", "PROJ-2", "-e", "PROJ-1", "-m", pulled});
+
   // Errors: a usage error, a file that is not there, an epic that does not exist.
   document("error", {"--rollback"}, 2);
   document("error", {"--validate", "-m", dir_ + "/missing.md"}, 3);

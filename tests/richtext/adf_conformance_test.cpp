@@ -16,6 +16,7 @@
 
 #include "corpus_generator.h"
 #include "richtext/adf.h"
+#include "richtext/adf_to_markdown.h"
 #include "richtext/wiki.h"
 #include "support/subprocess.h"
 
@@ -125,6 +126,34 @@ TEST(AdfConformance, WikiReadBackValidatesAgainstSchema) {
     docs.push_back(wiki_to_adf(markdown_to_wiki(markdown)));
   }
   expect_valid(docs, "wiki");
+}
+
+// The generated ADF corpus (what the lossless property tests use) is valid ADF, and so is what
+// comes back from its lossless markdown (panels, mentions, fenced nodes) and from its wiki
+// markup (panels and mentions read from wiki).
+TEST(AdfConformance, GeneratedAdfAndWhatComesBackValidate) {
+  constexpr int kGenerated = 1000 / RICHTEXT_CORPUS_DIVISOR;
+  std::vector<nlohmann::json> docs = testing::generate_adf_corpus(7, kGenerated);
+  AdfToMarkdownOptions options;
+  options.lossless = true;
+  for (int i = 0; i < kGenerated; ++i) {
+    const nlohmann::json source = docs[static_cast<size_t>(i)];
+    docs.push_back(markdown_to_adf(adf_to_markdown(source, options)));
+    docs.push_back(wiki_to_adf(adf_to_wiki(source)));
+  }
+  // The readable forms, written by hand.
+  for (const char* markdown :
+       {"> [!INFO]\n> text [@Dana](mention:5b10ac8d82e05b22cc7d4ef5)\n>\n> ## Heading\n>\n> ---",
+        "> [!WARNING]\n>\n> - a\n>   - b\n>\n> 1. c\n>\n> ```sh\n> x\n> ```",
+        "> [!TIP]\n> > nested quote\n>\n> | a | b |\n> | - | - |\n> | 1 | 2 |", "> [!CAUTION]",
+        "> [!NOTE]\n> # h\n> - [ ] task",
+        "- [@A](mention:a) and [](mention:b)\n- [ ] [@C](mention:c)\n\n| [@D](mention:d) |\n| - |",
+        "# [@E](mention:e)\n\n**[@F](mention:f)**"}) {
+    docs.push_back(markdown_to_adf(markdown));
+  }
+  std::printf("validating %zu ADF documents: %d generated, their read-backs, readable forms\n",
+              docs.size(), kGenerated);
+  expect_valid(docs, "generated");
 }
 
 // The validator itself must reject what the schema forbids, or the tests above prove nothing.
