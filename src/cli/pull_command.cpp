@@ -49,25 +49,30 @@ std::string what_a_sync_would_do(const plan::Operation& op) {
   }
 }
 
+// What reading the pulled file back says: what a sync of it would still write (listed), the
+// issues whose agreed values a sync records, and what would stop a sync of it altogether.
+struct ReadBack {
+  std::vector<pull::Note> notes;
+  std::vector<std::string> agreed;
+  std::vector<std::string> stops;  // parse errors and plan problems
+};
+
 // The pulled text planned against the state it was written from, as a sync would plan it:
 // whatever the plan still holds is something the file could not say, and is listed.
-Result<std::vector<pull::Note>> plan_check(tracker::Tracker& tracker,
-                                           const tracker::TrackerInfo& info,
-                                           const config::Config& cfg, const std::string& text,
-                                           const tracker::EpicSnapshot& snapshot,
-                                           const std::set<std::string>& stories,
-                                           std::vector<std::string>& agreed) {
-  std::vector<pull::Note> notes;
+Result<ReadBack> plan_check(tracker::Tracker& tracker, const tracker::TrackerInfo& info,
+                            const config::Config& cfg, const std::string& text,
+                            const tracker::EpicSnapshot& snapshot,
+                            const std::set<std::string>& stories) {
+  ReadBack out;
   const auto parsed = markdown::parse_epic(
       text,
       {false, snapshot.epic.key.substr(0, snapshot.epic.key.find('-')), custom_field_names(cfg)});
   if (!parsed.ok()) {
     for (const auto& d : parsed.diagnostics) {
       if (d.severity != model::Severity::kError) continue;
-      notes.push_back({snapshot.epic.key,
-                       "line " + std::to_string(d.pos.line) + " does not read back: " + d.message});
+      out.stops.push_back("line " + std::to_string(d.pos.line) + ": " + d.message);
     }
-    return notes;
+    return out;
   }
   plan::PlanOptions p;
   p.rich_text = sync::rich_text_ops();
@@ -77,14 +82,50 @@ Result<std::vector<pull::Note>> plan_check(tracker::Tracker& tracker,
   const plan::Plan plan = plan::make_plan(parsed.epic, snapshot, p);
   for (const auto& op : plan.operations) {
     // Not a loss: the file holds Jira's values, and the sync records them as agreed.
-    if (op.kind == plan::OpKind::kRecordIdentity) {
-      agreed.push_back(op.issue_key);
+    const bool in_step_again =
+        op.kind == plan::OpKind::kRecordIdentity &&
+        std::any_of(op.shown.begin(), op.shown.end(),
+                    [](const plan::FieldChange& c) { return c.field == "In step"; });
+    if (in_step_again) {
+      out.agreed.push_back(op.issue_key);
       continue;
     }
-    notes.push_back({op.issue_key.empty() ? op.story_id : op.issue_key, what_a_sync_would_do(op)});
+    out.notes.push_back(
+        {op.issue_key.empty() ? op.story_id : op.issue_key,
+         op.kind == plan::OpKind::kRecordIdentity
+             ? "a sync of the file would record its identity anew (epicsync's issue property)"
+             : what_a_sync_would_do(op)});
   }
-  for (const auto& problem : plan.problems) notes.push_back({snapshot.epic.key, problem});
-  return notes;
+  out.stops = plan.problems;
+  return out;
+}
+
+// Notes of the writer and of the read-back, each once.
+void merge(std::vector<pull::Note>& notes, std::vector<pull::Note> more) {
+  for (auto& n : more) {
+    const bool known = std::any_of(notes.begin(), notes.end(), [&](const pull::Note& have) {
+      return have.key == n.key && have.what == n.what;
+    });
+    if (!known) notes.push_back(std::move(n));
+  }
+}
+
+// A file written that a sync of it would refuse: said, with every reason, and exit 6.
+int refuse_written(const Options& o, const std::vector<std::string>& stops, std::ostream& out,
+                   std::ostream& err) {
+  std::string all;
+  for (const auto& s : stops) all += (all.empty() ? "" : "; ") + s;
+  if (o.output != OutputFormat::kJson) {
+    for (const auto& s : stops) err << "stops a sync: " << s << "\n";
+  }
+  const std::string where = o.markdown_path == "-" ? "the epic" : o.markdown_path;
+  return report_error(o.output,
+                      Error{ErrorKind::kInvalidMarkdown,
+                            where + " was written, but a sync of it would stop: " +
+                                (o.output == OutputFormat::kJson ? all : "see above"),
+                            "edit those places by hand (the tracker holds something the file "
+                            "format cannot say there), then sync"},
+                      out, err);
 }
 
 // The file a pull replaces is kept in a manual backup of the epic (source.md), so an overwrite
@@ -229,15 +270,11 @@ int pull_whole(const Options& o, const config::Config& cfg, std::ostream& out, s
   const pull::WriteOptions wo{o.pull_comments, custom_field_names(cfg)};
   const pull::TextWriter text = pull::text_writer();
   pull::PulledEpic pulled = pull::write_epic(*snapshot, *info, wo, text);
-  std::vector<std::string> agreed;
-  auto check = plan_check(*session->tracker, *info, cfg, pulled.text, *snapshot, {}, agreed);
+  auto check = plan_check(*session->tracker, *info, cfg, pulled.text, *snapshot, {});
   if (!check) return fail(check.error());
   std::vector<pull::Note> notes = pulled.notes;
-  for (auto& n : *check) {
-    const bool known = std::any_of(notes.begin(), notes.end(),
-                                   [&](const pull::Note& have) { return have.key == n.key; });
-    if (!known) notes.push_back(std::move(n));
-  }
+  merge(notes, std::move(check->notes));
+  const std::vector<std::string>& agreed = check->agreed;
   std::string backup_id;
   if (to_stdout) {
     out << pulled.text;
@@ -247,6 +284,10 @@ int pull_whole(const Options& o, const config::Config& cfg, std::ostream& out, s
     backup_id = *kept;
     auto written = write_out(o, pulled.text, previous.has_value());
     if (!written) return fail(written.error());
+  }
+  if (!check->stops.empty()) {
+    for (const auto& n : notes) err << "not held: " << n.key << ": " << n.what << "\n";
+    return refuse_written(o, check->stops, out, err);
   }
   report(o, o.epic,
          "Wrote " + (to_stdout ? std::string("the epic") : o.markdown_path) + " from " + o.epic +
@@ -283,10 +324,18 @@ int pull_stories(const Options& o, const config::Config& cfg, std::ostream& out,
     return fail(Error{ErrorKind::kUsage, "which epic? give --epic KEY",
                       "or add an Epic Key row to the file's Epic Summary table"});
   }
+  if (!markdown::is_tracker_key(epic)) {
+    return fail(Error{ErrorKind::kUsage, "'" + epic + "' is not an issue key",
+                      "give the epic's key, such as PROJ-123"});
+  }
   auto session = open_tracker(cfg, project_of(epic, cfg), o.verbose, err);
   if (!session) return fail(session.error());
   auto snapshot = session->tracker->read_epic(epic);
   if (!snapshot) return fail(snapshot.error());
+  if (!is_epic(snapshot->epic, session->info)) {
+    return fail(Error{ErrorKind::kNotFound, epic + " is not an epic",
+                      "give the epic's key with --epic, or fix the file's Epic Key"});
+  }
   auto info = with_screens(*session->tracker, session->info);
   if (!info) return fail(info.error());
 
@@ -373,20 +422,63 @@ int pull_stories(const Options& o, const config::Config& cfg, std::ostream& out,
         t.story ? t.story->heading_level
                 : (parsed.epic.stories.empty() ? 2 : parsed.epic.stories.back().heading_level);
     std::string block = pull::write_story(*snapshot, *info, *t.issue, id, level, wo, text, notes);
-    if (t.story) block += pull::carried_sections(*t.story, level, !o.pull_comments);
-    updated = pull::splice_story(updated, t.story ? t.story->pos.line : 0, level, block);
+    if (t.story) {
+      block += pull::carried_sections(*t.story, level, !o.pull_comments);
+      // What the file had that neither the tracker nor the carried sections hold: listed, and in
+      // the backup of the replaced file.
+      for (const auto& f : t.story->unknown_fields) {
+        notes.push_back({t.issue->key, "the file's row '" + f.name +
+                                           "' (no field epicsync knows) is not written back"});
+      }
+      for (const auto& st : t.story->subtasks) {
+        if (!st.tracker_key) {
+          notes.push_back({t.issue->key, "the file's sub-task '" + st.name +
+                                             "' has no issue yet and is not written back"});
+        }
+      }
+      for (const auto& l : t.story->links) {
+        // A story id of the file stands for that story's issue.
+        std::string target = l.target;
+        for (const auto& s : parsed.epic.stories) {
+          if (s.id != l.target) continue;
+          const tracker::RemoteIssue* r = issue_of(s);
+          target = r ? r->key : "";
+        }
+        const bool made =
+            std::any_of(t.issue->links.begin(), t.issue->links.end(),
+                        [&](const tracker::RemoteLink& have) { return have.other_key == target; });
+        if (!made) {
+          notes.push_back({t.issue->key, "the file's link '" + l.type + " " + l.target +
+                                             "' is not in Jira yet and is not written back"});
+        }
+      }
+    }
+    // The story ends where the parser ends it: at the next story, whatever its level, or at the
+    // next heading of its level or above.
+    int next_story = 0;
+    if (t.story) {
+      for (const auto& s : parsed.epic.stories) {
+        if (s.pos.line > t.story->pos.line && (next_story == 0 || s.pos.line < next_story)) {
+          next_story = s.pos.line;
+        }
+      }
+    }
+    auto spliced =
+        pull::splice_story(updated, t.story ? t.story->pos.line : 0, next_story, level, block);
+    if (!spliced) {
+      return fail(Error{ErrorKind::kInternal,
+                        "story " + id + " is not where the parser found it in " + o.markdown_path,
+                        "nothing was written; please report this with the file"});
+    }
+    updated = std::move(*spliced);
     ids.insert(id);
     refreshed.push_back(id + (t.story ? "" : " (added)"));
   }
   std::reverse(refreshed.begin(), refreshed.end());
-  std::vector<std::string> agreed;
-  auto check = plan_check(*session->tracker, *info, cfg, updated, *snapshot, ids, agreed);
+  auto check = plan_check(*session->tracker, *info, cfg, updated, *snapshot, ids);
   if (!check) return fail(check.error());
-  for (auto& n : *check) {
-    const bool known = std::any_of(notes.begin(), notes.end(),
-                                   [&](const pull::Note& have) { return have.key == n.key; });
-    if (!known) notes.push_back(std::move(n));
-  }
+  merge(notes, std::move(check->notes));
+  const std::vector<std::string>& agreed = check->agreed;
   std::string backup_id;
   if (updated != *original) {
     auto kept = keep_previous(o, cfg, *snapshot, epic, *original, err);
@@ -394,6 +486,10 @@ int pull_stories(const Options& o, const config::Config& cfg, std::ostream& out,
     backup_id = *kept;
     auto written = write_out(o, updated, true);
     if (!written) return fail(written.error());
+  }
+  if (!check->stops.empty()) {
+    for (const auto& n : notes) err << "not held: " << n.key << ": " << n.what << "\n";
+    return refuse_written(o, check->stops, out, err);
   }
   size_t subtasks = 0;
   for (const auto& t : targets) {

@@ -224,11 +224,33 @@ class Planner {
           "close as it gets and counts as in step. To use another status, map it: "
           "jira.status_map: {cancelled: \"STATUS NAME\"}");
     }
+    record_pending_identities();
     if (!plan_.problems.empty()) {
       plan_.operations.clear();
       for (auto& o : plan_.orphans) o.action.clear();
     }
     return std::move(plan_);
+  }
+
+  // The identities record_identity deferred: each goes just before the first write to its issue
+  // (an update, a transition, a comment, a link), so the write that carries the property carries
+  // the identity too; an issue with no write gets none.
+  void record_pending_identities() {
+    for (auto& [key, op] : pending_identities_) {
+      auto first = std::find_if(plan_.operations.begin(), plan_.operations.end(),
+                                [&](const Operation& o) { return o.issue_key == key; });
+      if (first == plan_.operations.end()) continue;
+      // A record of its own already planned (fields found in step again): it takes the identity.
+      auto record = std::find_if(first, plan_.operations.end(), [&](const Operation& o) {
+        return o.issue_key == key && o.kind == OpKind::kRecordIdentity;
+      });
+      if (record != plan_.operations.end()) {
+        record->property_json = op.property_json;
+      } else {
+        plan_.operations.insert(first, std::move(op));
+      }
+    }
+    pending_identities_.clear();
   }
 
  private:
@@ -488,15 +510,6 @@ class Planner {
   // issue with no write whose base went stale (the tracker changed, and the file now agrees) has
   // its property written alone, so a later edit of the file is not taken for a conflict.
   void finish_issue(const RemoteIssue& r) {
-    if (pending_identity_) {
-      if (pending_identity_->issue_key == r.key &&
-          std::any_of(plan_.operations.begin() + static_cast<std::ptrdiff_t>(first_op_),
-                      plan_.operations.end(),
-                      [&](const Operation& op) { return op.issue_key == r.key; })) {
-        plan_.operations.push_back(std::move(*pending_identity_));
-      }
-      pending_identity_.reset();
-    }
     if (in_step_.empty()) return;
     for (size_t i = first_op_; i < plan_.operations.size(); ++i) {
       Operation& op = plan_.operations[i];
@@ -787,7 +800,7 @@ class Planner {
     // finding it meanwhile. An issue adopted by its summary is recorded at once: its identity is
     // all that finds it again after a rename.
     if (pinned && tracker::identity_property(r).id.empty()) {
-      pending_identity_ = std::move(op);
+      pending_identities_[r.key] = std::move(op);
       return;
     }
     plan_.operations.push_back(op);
@@ -906,7 +919,7 @@ class Planner {
     for (const auto& c : s.comments) {
       // A comment the file quotes from the tracker (as --pull --pull-comments writes them): the
       // tracker's own comment by that author, of that day, with that body. Never posted again.
-      if (r && !c.author.empty() && !c.date.empty() && o_.rich_text.same &&
+      if (r && !c.author.empty() && c.date.size() == 10 && o_.rich_text.same &&
           std::any_of(r->comments.begin(), r->comments.end(), [&](const auto& have) {
             return have.created.rfind(c.date, 0) == 0 &&
                    (normalised(have.author) == normalised(c.author) ||
@@ -1055,7 +1068,7 @@ class Planner {
   std::map<std::string, std::string> in_step_;
   bool stale_ = false;
   size_t first_op_ = 0;
-  std::optional<Operation> pending_identity_;  // see record_identity
+  std::map<std::string, Operation> pending_identities_;  // by issue key, see record_identity
   std::string story_of_issue_;
   bool whole_subtask_ = false;     // planning an existing sub-task under the subtasks phase
   std::set<std::string> created_;  // stories of this run that are created by it

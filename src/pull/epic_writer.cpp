@@ -40,8 +40,15 @@ void append_text(const nlohmann::json& node, std::string& out) {
   }
 }
 
+// Whether the node is an object of this type (a malformed node is none: value() would throw).
+bool is_type(const nlohmann::json& node, std::string_view type) {
+  if (!node.is_object()) return false;
+  auto t = node.find("type");
+  return t != node.end() && t->is_string() && t->get_ref<const std::string&>() == type;
+}
+
 int heading_level(const nlohmann::json& node) {
-  if (!node.is_object() || node.value("type", "") != "heading") return 0;
+  if (!is_type(node, "heading")) return 0;
   auto attrs = node.find("attrs");
   if (attrs == node.end() || !attrs->is_object()) return 0;
   auto level = attrs->find("level");
@@ -99,7 +106,7 @@ bool clashes_in_story(const nlohmann::json& node, int story_level) {
 // story, the summary or the stories' heading would be taken for that, and a thematic break is
 // left out of the description.
 bool clashes_in_epic(const nlohmann::json& node) {
-  if (node.is_object() && node.value("type", "") == "rule") return true;
+  if (is_type(node, "rule")) return true;
   const int level = heading_level(node);
   if (level <= 1 || level > 3) return false;
   std::string text;
@@ -122,6 +129,19 @@ std::string status_text(const RemoteIssue& r) {
     if (!meaning || *meaning == model::StatusMeaning::kDone) return "Cancelled";
   }
   return r.status.name;
+}
+
+// Inline markdown inside a table cell: every pipe not already escaped is escaped, code spans'
+// too (a table cell reads `\|` as a pipe wherever it stands).
+std::string cell_text(const std::string& markdown) {
+  std::string out;
+  size_t backslashes = 0;
+  for (char c : markdown) {
+    if (c == '|' && backslashes % 2 == 0) out += '\\';
+    backslashes = c == '\\' ? backslashes + 1 : 0;
+    out += c;
+  }
+  return out;
 }
 
 // Markdown as a quote, line by line.
@@ -256,7 +276,7 @@ class Writer {
       std::map<std::string, std::string> descriptions;
       for (const auto* st : subtasks) {
         if (empty_text(st->description) || subtask_description.count(st->key)) continue;
-        std::string desc = trim_copy(text_.markdown(st->description, nullptr, false, 3));
+        std::string desc = cell_text(trim_copy(text_.markdown(st->description, nullptr, false, 3)));
         if (desc.find('\n') != std::string::npos) {
           subtask_description.insert(st->key);
         } else if (!desc.empty()) {
@@ -445,7 +465,11 @@ std::string carried_sections(const model::Story& story, int level, bool comments
   }
   if (!story.attachments.empty()) {
     out += "\n" + sub + " Attachments\n\n";
-    for (const auto& a : story.attachments) out += "- [" + a.name + "](" + a.path + ")\n";
+    for (const auto& a : story.attachments) {
+      // A path with blanks or parentheses stays one destination between angle brackets.
+      const bool bracket = a.path.find_first_of(" ()<>") != std::string::npos;
+      out += "- [" + escape_inline(a.name) + "](" + (bracket ? "<" + a.path + ">" : a.path) + ")\n";
+    }
   }
   return out;
 }
@@ -526,7 +550,10 @@ std::string write_story(const tracker::EpicSnapshot& snapshot, const tracker::Tr
   for (const auto& st : snapshot.subtasks) {
     if (st.parent_key == story.key) one.subtasks.push_back(st);
   }
-  Writer w(one, info, options, text, notes);
+  // The epic's own notes (its priority, its fields) are not this story's: written to a list of
+  // their own and dropped.
+  std::vector<Note> story_notes;
+  Writer w(one, info, options, text, story_notes);
   std::vector<std::pair<std::string, const RemoteIssue*>> ids = {{story_id, &one.stories[0]}};
   const std::string file = assemble(w, ids, level);
   Mismatch m = check(file, one, ids, options, text);
@@ -535,7 +562,12 @@ std::string write_story(const tracker::EpicSnapshot& snapshot, const tracker::Tr
   for (auto& n : m.other) {
     if (n.key != one.epic.key) notes.push_back(std::move(n));
   }
+  story_notes.clear();
+  w.quiet.clear();
   std::string block = w.story_block(one.stories[0], story_id, level);
+  for (auto& n : story_notes) {
+    if (n.key != one.epic.key) notes.push_back(std::move(n));
+  }
   while (!block.empty() && block.back() == '\n') block.pop_back();
   return block + "\n";
 }

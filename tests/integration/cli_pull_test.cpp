@@ -377,7 +377,26 @@ TEST_P(CliPullTest, CommentsArePulledAndNeverPostedAgain) {
   EXPECT_EQ(plan["plan"]["operations"].size(), 0u) << plan.dump(2) << md;
 }
 
+TEST_P(CliPullTest, AFileASyncWouldRefuseIsWrittenAndSaidExit6) {
+  // A description Jira holds within its limit whose markdown is over the file's (every '<' is
+  // escaped): the read-back refuses it, as a sync of the file would.
+  const std::string a = story("Angles", false);
+  const std::string angles(20000, '<');
+  json long_text = dc()
+                       ? json(angles)
+                       : json{{"type", "doc"}, {"version", 1}, {"content", {para({text(angles)})}}};
+  ASSERT_EQ(sim().edit_as_other(a, {{"fields", {{"description", long_text}}}}).status, 200);
+  const std::string file = dir_ + "/EPIC.md";
+  auto p = run({"--pull", "-e", "PROJ-1", "-m", file});
+  EXPECT_EQ(p.exit_code, 6) << p.out << p.err;
+  EXPECT_NE(p.err.find("stops a sync:"), std::string::npos) << p.err;
+  EXPECT_NE(p.err.find("was written, but a sync of it would stop"), std::string::npos) << p.err;
+  EXPECT_FALSE(read(file).empty());
+}
+
 TEST_P(CliPullTest, RefusesWhatItCannotDo) {
+  EXPECT_EQ(run({"--pull", "-e", "bogus key", "-m", dir_ + "/E.md"}).exit_code, 2);
+  EXPECT_EQ(run({"--pull", "-e", "PROJ-1", "-m", dir_ + "/no/such/folder/E.md"}).exit_code, 3);
   EXPECT_EQ(run({"--pull", "-m", dir_ + "/E.md"}).exit_code, 2);                // no epic
   EXPECT_EQ(run({"--pull", "-e", "PROJ-1", "-m", "a.md", "-x"}).exit_code, 2);  // a sync flag
   EXPECT_EQ(run({"--pull", "--story", "US-1", "-e", "PROJ-1", "-m", "-"}).exit_code, 2);

@@ -363,7 +363,9 @@ TEST_P(PullRoundTrip, ARefreshedStoryKeepsEveryOtherByte) {
     const std::string block = write_story(snapshot, info, changed, first.id, first.heading_level,
                                           {false, names(all)}, text, notes);
     const std::string updated =
-        splice_story(pulled.text, first.pos.line, first.heading_level, block);
+        splice_story(pulled.text, first.pos.line, parsed.epic.stories[1].pos.line,
+                     first.heading_level, block)
+            .value_or("");
     const size_t second = pulled.text.find("\n## " + parsed.epic.stories[1].id + ":");
     ASSERT_NE(second, std::string::npos);
     EXPECT_EQ(updated.substr(updated.size() - (pulled.text.size() - second)),
@@ -376,6 +378,23 @@ TEST_P(PullRoundTrip, ARefreshedStoryKeepsEveryOtherByte) {
     const plan::Plan plan = plan::make_plan(reparsed.epic, snapshot, plan_options(dc, all));
     EXPECT_TRUE(plan.operations.empty()) << describe(plan) << updated;
   }
+}
+
+// A story ends where the parser ends it: at the next story of any level, and lines end as the
+// parser ends them (a lone CR too).
+TEST(StorySplice, EndsAtTheNextStoryOfAnyLevelAndKeepsLineEndings) {
+  const std::string text = "# E\n\n## US-1: A\n\nold\n\n### US-2: B\n\nkept\n";
+  EXPECT_EQ(splice_story(text, 3, 7, 2, "## US-1: A\n\nnew\n").value_or(""),
+            "# E\n\n## US-1: A\n\nnew\n\n### US-2: B\n\nkept\n");
+  const std::string crlf = "# E\r\n\r\n## US-1: A\r\nold\r\n\r\n## US-2: B\r\n";
+  EXPECT_EQ(splice_story(crlf, 3, 6, 2, "## US-1: A\nnew\n").value_or(""),
+            "# E\r\n\r\n## US-1: A\r\nnew\r\n\r\n## US-2: B\r\n");
+  const std::string cr = "# E\r\r## US-1: A\rold\r\r## US-2: B\r";
+  EXPECT_EQ(splice_story(cr, 3, 6, 2, "## US-1: A\nnew\n").value_or(""),
+            "# E\r\r## US-1: A\rnew\r\r## US-2: B\r");
+  EXPECT_FALSE(splice_story("# E\n", 9, 0, 2, "x\n"));
+  EXPECT_EQ(splice_story("# E\n\n## US-1: A\n", 0, 0, 2, "## PROJ-9: B\n").value_or(""),
+            "# E\n\n## US-1: A\n\n## PROJ-9: B\n");
 }
 
 // An issue pinned by its key that epicsync never recorded gets its identity with its first
@@ -401,10 +420,18 @@ TEST(PinnedIdentity, RecordedWithTheFirstWriteOnly) {
                   .operations.empty());
   const auto changed =
       plan_of("# Epic\n\n## US-1: Login\n**Issue**: PROJ-2\n**Story Points**: 5\n");
+  // Just before the write, so the update that carries the property carries the identity.
   ASSERT_EQ(changed.operations.size(), 2u);
-  EXPECT_EQ(changed.operations[0].kind, plan::OpKind::kUpdate);
-  EXPECT_EQ(changed.operations[1].kind, plan::OpKind::kRecordIdentity);
-  EXPECT_NE(changed.operations[1].property_json.find("US-1"), std::string::npos);
+  EXPECT_EQ(changed.operations[0].kind, plan::OpKind::kRecordIdentity);
+  EXPECT_NE(changed.operations[0].property_json.find("US-1"), std::string::npos);
+  EXPECT_EQ(changed.operations[1].kind, plan::OpKind::kUpdate);
+  // A comment is a write too: the identity goes with it.
+  const auto commented = plan_of(
+      "# Epic\n\n## US-1: Login\n**Issue**: PROJ-2\n\n### Comments\n> **@dana** (2025-03-02):\n> "
+      "Ship it.\n");
+  ASSERT_EQ(commented.operations.size(), 2u);
+  EXPECT_EQ(commented.operations[0].kind, plan::OpKind::kRecordIdentity);
+  EXPECT_EQ(commented.operations[1].kind, plan::OpKind::kAddComment);
 }
 
 INSTANTIATE_TEST_SUITE_P(Trackers, PullRoundTrip, ::testing::Values(false, true),
