@@ -309,16 +309,7 @@ int pull_stories(const Options& o, const config::Config& cfg, std::ostream& out,
         t, {false, o.epic.substr(0, o.epic.find('-')), custom_field_names(cfg)});
   };
   const auto parsed = parse(*original);
-  if (!parsed.ok()) {
-    for (const auto& d : parsed.diagnostics) {
-      if (d.severity != model::Severity::kError) continue;
-      return fail(
-          Error{ErrorKind::kInvalidMarkdown,
-                o.markdown_path + ":" + std::to_string(d.pos.line) + ":" +
-                    std::to_string(d.pos.column) + ": " + d.message,
-                "run epicsync --validate --markdown " + o.markdown_path + " for every problem"});
-    }
-  }
+  if (auto invalid = invalid_markdown(o.markdown_path, parsed.diagnostics)) return fail(*invalid);
   const std::string epic = !o.epic.empty() ? o.epic : parsed.epic.key.value_or("");
   if (epic.empty()) {
     return fail(Error{ErrorKind::kUsage, "which epic? give --epic KEY",

@@ -74,4 +74,16 @@ std::string credentials_hint(const config::Config& c) {
   return "";
 }
 
+std::optional<Error> invalid_markdown(const std::string& path,
+                                      const std::vector<model::Diagnostic>& diagnostics) {
+  for (const auto& d : diagnostics) {
+    if (d.severity != model::Severity::kError) continue;
+    return Error{ErrorKind::kInvalidMarkdown,
+                 path + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.column) +
+                     ": " + d.message,
+                 "run epicsync --validate --markdown " + path + " for every problem"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace epicsync::cli

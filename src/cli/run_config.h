@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "config/config.h"
 #include "error.h"
+#include "model/diagnostic.h"
 
 namespace epicsync::cli {
 
@@ -23,6 +24,11 @@ std::optional<Error> check_field_names(const config::Config& c);
 
 // The names jira.fields gives custom fields: what the markdown parser reads as fields.
 std::vector<std::string> custom_field_names(const config::Config& c);
+
+// The file's first error as the command's error (exit 6: the file, line and column, and where
+// to see every problem); nullopt when the file has none.
+std::optional<Error> invalid_markdown(const std::string& path,
+                                      const std::vector<model::Diagnostic>& diagnostics);
 
 // Says which credentials a 401 or 403 from the tracker refers to, by setting name and source,
 // never by value: "the Cloud credentials JIRA_EMAIL and JIRA_API_TOKEN (from the environment)".

@@ -160,16 +160,7 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
   if (!cfg) return fail(cfg.error());
   auto parsed = markdown::parse_epic(
       text, {o.strict, o.epic.substr(0, o.epic.find('-')), custom_field_names(*cfg)});
-  if (!parsed.ok()) {
-    for (const auto& d : parsed.diagnostics) {
-      if (d.severity != model::Severity::kError) continue;
-      return fail(
-          Error{ErrorKind::kInvalidMarkdown,
-                o.markdown_path + ":" + std::to_string(d.pos.line) + ":" +
-                    std::to_string(d.pos.column) + ": " + d.message,
-                "run epicsync --validate --markdown " + o.markdown_path + " for every problem"});
-    }
-  }
+  if (auto invalid = invalid_markdown(o.markdown_path, parsed.diagnostics)) return fail(*invalid);
   const std::string epic_key = !o.epic.empty() ? o.epic : parsed.epic.key.value_or("");
   if (epic_key.empty()) {
     return fail(Error{ErrorKind::kUsage, "which epic? give --epic KEY",
