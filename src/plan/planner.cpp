@@ -236,7 +236,10 @@ class Planner {
   // (an update, a transition, a comment, a link), so the write that carries the property carries
   // the identity too; an issue with no write gets none.
   void record_pending_identities() {
-    for (auto& [key, op] : pending_identities_) {
+    for (auto& pending : pending_identities_) {
+      // Named copies: a lambda may not capture a structured binding before C++20's clang 16.
+      const std::string& key = pending.first;
+      Operation& op = pending.second;
       auto first = std::find_if(plan_.operations.begin(), plan_.operations.end(),
                                 [&](const Operation& o) { return o.issue_key == key; });
       if (first == plan_.operations.end()) continue;
