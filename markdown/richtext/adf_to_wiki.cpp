@@ -69,7 +69,10 @@ std::string escape(std::string_view text, bool line_start) {
         break;
       default:
         if (is_effect(c)) {
-          bool opens = !is_alnum(static_cast<unsigned char>(prev)) && !is_space(next);
+          // At the end of a text node the next character is the next node's ("~" before a
+          // link's "["): it may open an effect whatever follows.
+          const bool last = i + 1 == text.size();
+          bool opens = !is_alnum(static_cast<unsigned char>(prev)) && (last || !is_space(next));
           bool closes = !is_space(prev) && !is_alnum(static_cast<unsigned char>(next));
           escape_it = opens || closes || at_start;
         }

@@ -19,72 +19,80 @@ using nlohmann::json;
 
 json text(const std::string& t, json marks = nullptr) {
   json n = {{"type", "text"}, {"text", t}};
+  // A braced list of one mark is that mark to some compilers: always an array.
+  if (marks.is_object()) marks = json::array({marks});
   if (!marks.is_null()) n["marks"] = marks;
   return n;
 }
 json para(json content) {
+  if (content.is_object()) content = json::array({content});  // one node braced is that node
   return {{"type", "paragraph"}, {"content", content}};
 }
 
 // A description as someone writes it in Jira Cloud's editor: a table, code with its language,
 // nested and ordered lists, a link, emphasis, headings, a quote, a panel and a mention.
 json rich_adf() {
-  return {{"type", "doc"},
-          {"version", 1},
-          {"content",
-           {
-               {{"type", "heading"}, {"attrs", {{"level", 2}}}, {"content", {text("Context")}}},
-               para({text("Checkout must "), text("never", {{{"type", "strong"}}}),
-                     text(" lose a cart; see "),
-                     text("the spec",
-                          {{{"type", "link"}, {"attrs", {{"href", "https://example.com/s"}}}}}),
-                     text(".")}),
-               {{"type", "bulletList"},
-                {"content",
-                 {{{"type", "listItem"},
-                   {"content",
-                    {para({text("guests")}),
-                     {{"type", "orderedList"},
-                      {"attrs", {{"order", 3}}},
-                      {"content",
-                       {{{"type", "listItem"}, {"content", {para({text("first")})}}},
-                        {{"type", "listItem"}, {"content", {para({text("second")})}}}}}}}}},
-                  {{"type", "listItem"}, {"content", {para({text("members")})}}}}}},
-               {{"type", "codeBlock"},
-                {"attrs", {{"language", "java"}}},
-                {"content", {text("class Cart {\n  int items;\n}")}}},
-               {{"type", "table"},
-                {"content",
-                 {{{"type", "tableRow"},
-                   {"content",
-                    {{{"type", "tableHeader"}, {"content", {para({text("Case")})}}},
-                     {{"type", "tableHeader"}, {"content", {para({text("Result")})}}}}}},
-                  {{"type", "tableRow"},
-                   {"content",
-                    {{{"type", "tableCell"}, {"content", {para({text("empty cart")})}}},
-                     {{"type", "tableCell"},
-                      {"content", {para({text("error", {{{"type", "em"}}})})}}}}}}}}},
-               {{"type", "blockquote"}, {"content", {para({text("Quoted from support.")})}}},
-               {{"type", "panel"},
-                {"attrs", {{"panelType", "warning"}}},
-                {"content", {para({text("Payments are live.")})}}},
-               para({text("Ask "),
-                     {{"type", "mention"},
-                      {"attrs", {{"id", "557058:0f3c1a2b-sim-0002"}, {"text", "@Other User"}}}},
-                     text(" before merging.")}),
-               {{"type", "heading"},
-                {"attrs", {{"level", 3}}},
-                {"content", {text("Acceptance Criteria")}}},
-               {{"type", "taskList"},
-                {"attrs", {{"localId", "tl-1"}}},
-                {"content",
-                 {{{"type", "taskItem"},
-                   {"attrs", {{"localId", "ti-1"}, {"state", "DONE"}}},
-                   {"content", {text("cart survives a reload")}}},
-                  {{"type", "taskItem"},
-                   {"attrs", {{"localId", "ti-2"}, {"state", "TODO"}}},
-                   {"content", {text("totals are right")}}}}}},
-           }}};
+  return {
+      {"type", "doc"},
+      {"version", 1},
+      {"content",
+       {
+           {{"type", "heading"},
+            {"attrs", {{"level", 2}}},
+            {"content", json::array({text("Context")})}},
+           para({text("Checkout must "), text("never", {{{"type", "strong"}}}),
+                 text(" lose a cart; see "),
+                 text("the spec",
+                      {{{"type", "link"}, {"attrs", {{"href", "https://example.com/s"}}}}}),
+                 text(".")}),
+           {{"type", "bulletList"},
+            {"content",
+             {{{"type", "listItem"},
+               {"content",
+                {para({text("guests")}),
+                 {{"type", "orderedList"},
+                  {"attrs", {{"order", 3}}},
+                  {"content",
+                   {{{"type", "listItem"}, {"content", json::array({para({text("first")})})}},
+                    {{"type", "listItem"},
+                     {"content", json::array({para({text("second")})})}}}}}}}},
+              {{"type", "listItem"}, {"content", json::array({para({text("members")})})}}}}},
+           {{"type", "codeBlock"},
+            {"attrs", {{"language", "java"}}},
+            {"content", json::array({text("class Cart {\n  int items;\n}")})}},
+           {{"type", "table"},
+            {"content",
+             {{{"type", "tableRow"},
+               {"content",
+                {{{"type", "tableHeader"}, {"content", json::array({para({text("Case")})})}},
+                 {{"type", "tableHeader"}, {"content", json::array({para({text("Result")})})}}}}},
+              {{"type", "tableRow"},
+               {"content",
+                {{{"type", "tableCell"}, {"content", json::array({para({text("empty cart")})})}},
+                 {{"type", "tableCell"},
+                  {"content", json::array({para({text("error", {{{"type", "em"}}})})})}}}}}}}},
+           {{"type", "blockquote"},
+            {"content", json::array({para({text("Quoted from support.")})})}},
+           {{"type", "panel"},
+            {"attrs", {{"panelType", "warning"}}},
+            {"content", json::array({para({text("Payments are live.")})})}},
+           para({text("Ask "),
+                 {{"type", "mention"},
+                  {"attrs", {{"id", "557058:0f3c1a2b-sim-0002"}, {"text", "@Other User"}}}},
+                 text(" before merging.")}),
+           {{"type", "heading"},
+            {"attrs", {{"level", 3}}},
+            {"content", json::array({text("Acceptance Criteria")})}},
+           {{"type", "taskList"},
+            {"attrs", {{"localId", "tl-1"}}},
+            {"content",
+             {{{"type", "taskItem"},
+               {"attrs", {{"localId", "ti-1"}, {"state", "DONE"}}},
+               {"content", json::array({text("cart survives a reload")})}},
+              {{"type", "taskItem"},
+               {"attrs", {{"localId", "ti-2"}, {"state", "TODO"}}},
+               {"content", json::array({text("totals are right")})}}}}},
+       }}};
 }
 
 // The same as Data Center's wiki markup.
@@ -113,9 +121,10 @@ class CliPullTest : public CliSimTest, public ::testing::WithParamInterface<std:
   }
   json description(bool rich) {
     if (rich) return dc() ? json(rich_wiki()) : rich_adf();
-    return dc()
-               ? json("Plain words.")
-               : json{{"type", "doc"}, {"version", 1}, {"content", {para({text("Plain words.")})}}};
+    return dc() ? json("Plain words.")
+                : json{{"type", "doc"},
+                       {"version", 1},
+                       {"content", json::array({para({text("Plain words.")})})}};
   }
   std::string story(const std::string& summary, bool rich, json more = json::object()) {
     json f = {
@@ -329,7 +338,8 @@ TEST_P(CliPullTest, WhatAFileCannotHoldIsListedNeverDropped) {
       dc() ? json("First line.\n\nSecond paragraph.")
            : json{{"type", "doc"},
                   {"version", 1},
-                  {"content", {para({text("First line.")}), para({text("Second paragraph.")})}}};
+                  {"content",
+                   json::array({para({text("First line.")}), para({text("Second paragraph.")})})}};
   ASSERT_EQ(sim().edit_as_other(st, {{"fields", {{"description", two}}}}).status, 200);
   const std::string task = create({{"summary", "A task"},
                                    {"issuetype", {{"id", "10002"}}},
@@ -358,12 +368,13 @@ TEST_P(CliPullTest, WhatAFileCannotHoldIsListedNeverDropped) {
 
 TEST_P(CliPullTest, CommentsArePulledAndNeverPostedAgain) {
   const std::string a = story("Odd one", false);
-  auto r = sim().post(api() + "/issue/" + a + "/comment",
-                      dc() ? json{{"body", "A word from support."}}
-                           : json{{"body",
-                                   {{"type", "doc"},
-                                    {"version", 1},
-                                    {"content", {para({text("A word from support.")})}}}}});
+  auto r =
+      sim().post(api() + "/issue/" + a + "/comment",
+                 dc() ? json{{"body", "A word from support."}}
+                      : json{{"body",
+                              {{"type", "doc"},
+                               {"version", 1},
+                               {"content", json::array({para({text("A word from support.")})})}}}});
   ASSERT_EQ(r.status, 201) << r.raw;
   const std::string file = dir_ + "/EPIC.md";
   auto p = run({"--pull", "-e", "PROJ-1", "-m", file, "--pull-comments"});
@@ -382,9 +393,10 @@ TEST_P(CliPullTest, AFileASyncWouldRefuseIsWrittenAndSaidExit6) {
   // escaped): the read-back refuses it, as a sync of the file would.
   const std::string a = story("Angles", false);
   const std::string angles(20000, '<');
-  json long_text = dc()
-                       ? json(angles)
-                       : json{{"type", "doc"}, {"version", 1}, {"content", {para({text(angles)})}}};
+  json long_text =
+      dc()
+          ? json(angles)
+          : json{{"type", "doc"}, {"version", 1}, {"content", json::array({para({text(angles)})})}};
   ASSERT_EQ(sim().edit_as_other(a, {{"fields", {{"description", long_text}}}}).status, 200);
   const std::string file = dir_ + "/EPIC.md";
   auto p = run({"--pull", "-e", "PROJ-1", "-m", file});
