@@ -29,6 +29,9 @@ struct Request {
   bool read_only = false;
   // Overrides the client's total timeout for this request only.
   std::optional<std::chrono::milliseconds> timeout;
+  // A 3xx is the answer, not a failure (Jira's asynchronous operations answer 303 with the
+  // task's address in Location).
+  bool redirect_is_answer = false;
 };
 
 // True when resending after an ambiguous failure cannot change the tracker.

@@ -906,6 +906,23 @@ epicsync::Result<tracker::RemoteIssue> JiraTracker::read_issue_status(const std:
   return issue_from_json(*r, ids_, info_.deployment);
 }
 
+epicsync::Result<tracker::RemoteStatus> JiraTracker::learn_transitions(
+    const std::string& key, const tracker::RemoteStatus& at) {
+  auto listed = call(Method::kGet, api("issue/" + key + "/transitions"), nullptr,
+                     {{"expand", "transitions.fields"}});
+  if (!listed) return listed.error();
+  // Jira lists the transitions out of the status the issue is in when it answers, without
+  // naming that status: while a bulk task may still move the issue, its status is read again
+  // afterwards, and the list is kept only when the issue is still where it was.
+  if (bulk_sent_) {
+    auto now = read_issue_status(key);
+    if (!now) return now.error();
+    if (now->status.id != at.id) return now->status;
+  }
+  workflow_.learn(at.id, transitions_from_json(*listed));
+  return at;
+}
+
 epicsync::Result<tracker::TransitionPath> JiraTracker::transition(
     const std::string& key, const tracker::RemoteStatus& from, const tracker::RemoteStatus& target,
     bool cancel, const std::string& property_json) {
@@ -921,10 +938,14 @@ epicsync::Result<tracker::TransitionPath> JiraTracker::transition(
   for (int step = 0; step < options_.max_transition_steps; ++step) {
     if (at.id == target.id || (target.id.empty() && at.name == target.name)) return path;
     if (!workflow_.knows(at.id)) {
-      auto listed = call(Method::kGet, api("issue/" + key + "/transitions"), nullptr,
-                         {{"expand", "transitions.fields"}});
-      if (!listed) return listed.error();
-      workflow_.learn(at.id, transitions_from_json(*listed));
+      auto learned = learn_transitions(key, at);
+      if (!learned) return learned.error();
+      if (learned->id != at.id) {
+        // It moved meanwhile (a bulk task of an earlier request still at work): walk from there.
+        at = *learned;
+        visited.insert(at.id);
+        continue;
+      }
     }
     auto edge = workflow_.next_step(at, target, visited);
     if (!edge) {

@@ -32,6 +32,14 @@ struct JiraOptions {
   // not switch that off gets the e-mails instead, after one `warn`.
   bool notify = true;
   std::function<void(const std::string&)> warn;
+  // Jira Cloud's bulk API (transitions, deletes, properties); off: issue by issue, as on Data
+  // Center (jira.bulk).
+  bool bulk = true;
+  size_t bulk_issue_limit = 1000;  // issues per bulk transition or delete (Jira's maximum)
+  size_t property_batch = 100;     // issues per issue/properties/multi (Jira's maximum)
+  // How long a bulk task is waited for before its outcome is called unknown.
+  std::chrono::milliseconds bulk_task_wait{600'000};
+  int concurrency = 8;  // the issue-by-issue fallbacks side by side
 };
 
 // The Jira implementation of the tracker: Cloud (REST v3, ADF) and Data Center (REST v2, wiki
@@ -65,6 +73,18 @@ class JiraTracker final : public tracker::Tracker {
   bool edits_carry_property() const override {
     return info_.deployment == tracker::Deployment::kCloud;
   }
+  // Bulk changes (adapters/jira/bulk_ops.cpp): Cloud, until Jira refuses them for this user.
+  bool bulk() const override;
+  std::vector<epicsync::Result<tracker::TransitionPath>> transition_many(
+      const std::vector<tracker::TransitionWalk>& walks,
+      const tracker::BulkTaskListener& on_task) override;
+  std::vector<epicsync::Result<tracker::Done>> delete_many(
+      const std::vector<tracker::IssueRef>& issues,
+      const tracker::BulkTaskListener& on_task) override;
+  std::vector<epicsync::Result<tracker::Done>> set_properties(
+      const std::vector<std::pair<tracker::IssueRef, std::string>>& values,
+      const std::string& name) override;
+  epicsync::Result<tracker::Done> wait_for_tasks(const std::vector<std::string>& ids) override;
   epicsync::Result<std::string> add_comment(const std::string& key,
                                             const std::string& markdown) override;
   epicsync::Result<std::string> add_comment_raw(const std::string& key,
@@ -101,6 +121,20 @@ class JiraTracker final : public tracker::Tracker {
   // and Jira lets this user (falling back once, with a warning, when it does not).
   jira::Result<Response> send_edit(const std::string& key, const nlohmann::json& body);
   std::atomic<bool> quiet_edits_refused_{false};
+  // Posts a bulk request; the task's id. A 403 (no global Bulk change permission) turns the
+  // bulk API off for the rest of the run, with one warning.
+  epicsync::Result<std::string> submit_bulk(const std::string& tail, const nlohmann::json& body);
+  // Polls a task (bulk/queue/{id} or task/{id}) until it ends; its last answer. Unknown outcome
+  // when it still runs after options_.bulk_task_wait.
+  epicsync::Result<nlohmann::json> wait_task(const std::string& path);
+  void refuse_bulk(const std::string& why);
+  // Learns the transitions out of `at` from the issue `key` standing there; the status it was
+  // found in (another than `at` when it moved meanwhile, and then nothing is learned).
+  epicsync::Result<tracker::RemoteStatus> learn_transitions(const std::string& key,
+                                                            const tracker::RemoteStatus& at);
+  std::atomic<bool> bulk_sent_{false};  // a bulk task was submitted: issues may move meanwhile
+  std::atomic<bool> bulk_refused_{false};
+  std::once_flag bulk_refused_warned_;
   // The project's workflows do not change during a run: read once, for the plan and the
   // executor alike.
   std::mutex workflow_mu_;

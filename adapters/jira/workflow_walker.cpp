@@ -44,7 +44,9 @@ std::vector<TransitionEdge> transitions_from_json(const json& body) {
         e.to.category = category_from_key(to["statusCategory"].value("key", ""));
       }
     }
+    e.has_screen = t.value("hasScreen", false);
     if (t.contains("fields") && t["fields"].is_object()) {
+      if (!t["fields"].empty()) e.has_screen = true;
       for (const auto& [id, meta] : t["fields"].items()) {
         if (meta.value("required", false) && !meta.value("hasDefaultValue", false)) {
           e.required_fields[id] = meta;
@@ -149,8 +151,12 @@ std::optional<TransitionEdge> WorkflowMap::step_towards(
       reached[e.to.id] = r;
       if (e.to.id == target.id) return *r.first;
       if (!edges_.count(e.to.id)) {
-        // Unexplored: nearer the target's category first, then fewer steps.
-        const int score = std::abs(rank(e.to.category) - rank(target.category)) * 100 + r.depth;
+        // Unexplored: nearer the target's category first, then fewer steps. A done status that
+        // is not the target comes last: it ends the work (Won't Do beside Done), and the way on
+        // from it is usually only back to the start.
+        const int closes = e.to.category == tracker::StatusCategory::kDone ? 1000 : 0;
+        const int score =
+            closes + std::abs(rank(e.to.category) - rank(target.category)) * 100 + r.depth;
         if (score < best_score) {
           best_score = score;
           best_frontier = *r.first;

@@ -21,6 +21,10 @@ struct TransitionEdge {
   std::string name;
   tracker::RemoteStatus to;
   nlohmann::json required_fields = nlohmann::json::object();  // field id → its metadata
+  // A transition screen (fields to fill, even optional ones): Jira's bulk transition leaves
+  // such transitions out, so the issue takes that step alone.
+  bool has_screen = false;
+  bool bulk_ok() const { return !has_screen && required_fields.empty(); }
 };
 
 // Parses GET issue/{key}/transitions?expand=transitions.fields.

@@ -1,5 +1,10 @@
 #include "backup/interrupted_run.h"
 
+#include <algorithm>
+#include <set>
+
+#include "backup/journal_record.h"
+
 namespace epicsync::backup {
 
 Result<std::optional<BackupInfo>> interrupted_run(const BackupStore& store, const std::string& epic,
@@ -21,6 +26,51 @@ Result<std::optional<BackupInfo>> interrupted_run(const BackupStore& store, cons
     return std::optional<BackupInfo>(*it);
   }
   return std::optional<BackupInfo>();
+}
+
+namespace {
+
+// The operations of the newest automatic backup's journal when it is unsealed (its run was cut
+// short); empty otherwise, or when it cannot be read (the callers' checks then do nothing more).
+std::vector<JournalOp> newest_unsealed_ops(const BackupStore& store, const std::string& epic) {
+  auto all = store.list(epic);
+  if (!all) return {};
+  for (auto it = all->rbegin(); it != all->rend(); ++it) {
+    if (it->manifest.trigger == Trigger::kManual) continue;
+    if (it->manifest.journal.empty()) return {};
+    std::error_code ec;
+    if (std::filesystem::exists(it->dir / kImportedMarker, ec)) return {};
+    auto seal = read_journal_seal(it->dir / it->manifest.journal);
+    if (!seal || seal->has_value()) return {};
+    auto journal = store.read_journal(*it);
+    if (!journal) return {};
+    std::vector<std::string> skipped;
+    auto ops = journal_ops(*journal, &skipped);
+    return ops ? std::move(*ops) : std::vector<JournalOp>();
+  }
+  return {};
+}
+
+}  // namespace
+
+std::vector<std::string> unfinished_tasks(const BackupStore& store, const std::string& epic) {
+  std::vector<std::string> tasks;
+  for (const auto& op : newest_unsealed_ops(store, epic)) {
+    if (op.open() && op.outcome && !op.outcome->task.empty() &&
+        std::find(tasks.begin(), tasks.end(), op.outcome->task) == tasks.end()) {
+      tasks.push_back(op.outcome->task);
+    }
+  }
+  return tasks;
+}
+
+std::set<std::string> interrupted_issues(const BackupStore& store, const std::string& epic) {
+  std::set<std::string> keys;
+  for (const auto& op : newest_unsealed_ops(store, epic)) {
+    if (!op.intent.issue.empty()) keys.insert(op.intent.issue);
+    if (op.outcome && !op.outcome->key.empty()) keys.insert(op.outcome->key);
+  }
+  return keys;
 }
 
 }  // namespace epicsync::backup

@@ -260,6 +260,12 @@ Result<std::uint64_t> JournalWriter::outcome(std::string_view op, const nlohmann
   return append(op, Phase::kOutcome, data);
 }
 
+// An outcome that names a bulk task the write went in ("task"), while the task runs: the
+// operation stays open and its final outcome follows (docs/backup-format.md).
+bool JournalWriter::interim(const nlohmann::json& data) {
+  return data.is_object() && data.contains("task") && data.value("outcome", "") == "unknown";
+}
+
 Result<std::uint64_t> JournalWriter::append(std::string_view op, Phase phase,
                                             const nlohmann::json& data) {
   std::unique_lock lock(mu_);
@@ -286,7 +292,7 @@ Result<std::uint64_t> JournalWriter::append(std::string_view op, Phase phase,
   }
   if (phase == Phase::kIntent) {
     awaiting_outcome_.insert(record.op);
-  } else {
+  } else if (!interim(data)) {
     awaiting_outcome_.erase(record.op);
   }
   const std::uint64_t seq = next_seq_++;
@@ -305,7 +311,8 @@ Result<std::uint64_t> JournalWriter::append_all(const std::vector<Entry>& entrie
   std::uint64_t seq = next_seq_;
   for (const auto& e : entries) {
     if (e.op.empty()) return Error{ErrorKind::kInternal, "journal: empty operation id", ""};
-    if (e.phase == Phase::kOutcome && !awaiting.erase(e.op)) {
+    if (e.phase == Phase::kOutcome &&
+        !(interim(e.data) ? awaiting.count(e.op) > 0 : awaiting.erase(e.op) > 0)) {
       return Error{ErrorKind::kInternal, "journal: outcome of \"" + e.op + "\" without an intent",
                    ""};
     }

@@ -101,6 +101,8 @@ class JournalWriter {
  private:
   JournalWriter(int fd, std::filesystem::path path, Clock clock);
   Result<std::uint64_t> append(std::string_view op, Phase phase, const nlohmann::json& data);
+  // An interim outcome (a bulk task's id) keeps its operation awaiting the final one.
+  static bool interim(const nlohmann::json& data);
 
   // Waits until record `seq` is on disk, syncing for every record written so far when no other
   // thread is syncing. `lock` holds mu_.

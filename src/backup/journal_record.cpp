@@ -105,6 +105,7 @@ json to_json(const OutcomeRecord& r) {
                                     {"comment_id", &r.comment_id},
                                     {"replaced", &r.replaced},
                                     {"restores", &r.restores},
+                                    {"task", &r.task},
                                     {"error", &r.error}}) {
     if (!value->empty()) j[name] = *value;
   }
@@ -165,6 +166,7 @@ Result<OutcomeRecord> read_outcome(const json& data) {
                                     {"comment_id", &r.comment_id},
                                     {"replaced", &r.replaced},
                                     {"restores", &r.restores},
+                                    {"task", &r.task},
                                     {"error", &r.error}}) {
     if (!string_member(data, name, *value))
       return damaged_record(std::string("\"") + name + "\" is not a string");

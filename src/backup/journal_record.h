@@ -75,6 +75,9 @@ struct OutcomeRecord {
   std::string comment_id;  // a comment posted (or found already posted, or put back)
   std::string replaced;    // the comment a new one replaced
   std::string restores;    // the backup's id of a comment put back
+  // Sent in this bulk task of the tracker (its id): recorded, with an unknown outcome, once the
+  // task is submitted, so a run killed while it runs leaves the id a re-run waits for.
+  std::string task;
   std::optional<std::vector<std::string>> path;  // a transition's statuses, the final one last
   std::string error;                             // refused or unknown: what the tracker said
   friend bool operator==(const OutcomeRecord&, const OutcomeRecord&) = default;

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <thread>
 
+#include "backup/interrupted_run.h"
 #include "plan/display_text.h"
 #include "sync/operation_record.h"
 
@@ -66,6 +67,18 @@ bool JournalLog::outcomes(const std::vector<std::pair<size_t, backup::OutcomeRec
   auto r = writer_.append_all(entries);
   std::lock_guard lock(mu_);
   return note(r);
+}
+
+Result<tracker::Done> wait_for_unfinished_tasks(const backup::BackupStore& store,
+                                                const std::string& epic, tracker::Tracker& tracker,
+                                                bool quiet, std::ostream& err) {
+  auto tasks = backup::unfinished_tasks(store, epic);
+  if (tasks.empty()) return tracker::Done{};
+  if (!quiet) {
+    err << "waiting for " << tasks.size() << (tasks.size() == 1 ? " bulk task" : " bulk tasks")
+        << " an interrupted run left running on the tracker…\n";
+  }
+  return tracker.wait_for_tasks(tasks);
 }
 
 ProgressBar::~ProgressBar() {

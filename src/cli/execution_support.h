@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "backup/backup_store.h"
 #include "backup/journal.h"
 #include "error.h"
 #include "sync/executor.h"
@@ -74,6 +75,12 @@ Result<std::unique_ptr<sync::TrackerLease>> take_lease(tracker::Tracker& tracker
                                                        const std::string& epic,
                                                        const std::string& mode, int search_wait_s,
                                                        bool quiet, std::ostream& err);
+
+// Waits for the bulk tasks an interrupted run of `epic` left running on the tracker (their ids
+// are in its journal), with a line on `err` unless `quiet`, before the epic is read.
+Result<tracker::Done> wait_for_unfinished_tasks(const backup::BackupStore& store,
+                                                const std::string& epic, tracker::Tracker& tracker,
+                                                bool quiet, std::ostream& err);
 
 // "This will modify N issues in Jira. Continue? [y/N]" on `out`, the answer from stdin.
 bool confirmed(size_t issues, std::ostream& out);

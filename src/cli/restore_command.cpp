@@ -102,6 +102,8 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
     if (!held) return fail(held.error());
     lock.emplace(std::move(*held));
     (void)store.sweep_interrupted(o.epic);
+    auto waited = wait_for_unfinished_tasks(store, o.epic, *session->tracker, o.quiet, err);
+    if (!waited.ok()) return fail(waited.error());
   }
   // Chosen under the lock, so a sync finishing meanwhile cannot change which one is undone.
   auto target = target_backup(o, store);

@@ -13,6 +13,7 @@
 
 #include "backup/atomic_file.h"
 #include "backup/backup_store.h"
+#include "backup/interrupted_run.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
 #include "cli/interrupt.h"
@@ -187,6 +188,8 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
     if (!held) return fail(held.error());
     lock.emplace(std::move(*held));
     (void)store.sweep_interrupted(epic_key);
+    auto waited = wait_for_unfinished_tasks(store, epic_key, *session->tracker, o.quiet, err);
+    if (!waited.ok()) return fail(waited.error());
   }
   // Search lags behind writes on Jira Cloud: issues the last runs created moments ago are asked
   // for by id, so a quick re-run sees them.
@@ -231,6 +234,10 @@ int sync_text(const Options& o, const std::string& text, const SavedPlan* saved,
   // was lost, and recent creates beyond what reconcileIssues takes. Before planning to create
   // one again, wait until search has had the full jira.search_wait since, and read again.
   options->own_creates = creates.sent;
+  if (execute && !o.no_backup) {
+    backup::BackupStore store({cfg->backup_dir, kVersion, {}});
+    options->recheck_base = backup::interrupted_issues(store, epic_key);
+  }
   if (execute) {
     std::set<std::string> present, keys;
     for (const auto* list : {&snapshot->stories, &snapshot->subtasks}) {

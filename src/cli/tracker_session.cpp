@@ -78,6 +78,8 @@ Result<std::unique_ptr<jira::JiraTracker>> make_tracker(const config::Config& c,
   jo.fields = c.fields;
   jo.search_wait = std::chrono::seconds(c.search_wait);
   jo.notify = c.notify;
+  jo.bulk = c.bulk;
+  jo.concurrency = c.concurrency;
   jo.warn = [&log, mu](const std::string& message) {
     std::lock_guard lock(*mu);
     log << "warning: " << message << "\n";

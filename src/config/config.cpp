@@ -75,6 +75,7 @@ std::string Config::describe() const {
   }
   line("jira.insecure", insecure ? "true" : "false", false);
   line("jira.notify", notify ? "true" : "false", false);
+  line("jira.bulk", bulk ? "true" : "false", false);
   line("jira.concurrency", std::to_string(concurrency), false);
   line("jira.search_wait", std::to_string(search_wait), false);
   line("jira.timeout", std::to_string(timeout), false);

@@ -53,6 +53,8 @@ struct Config {
   bool insecure = false;
   // false: ask Jira not to e-mail watchers about epicsync's edits (notifyUsers=false).
   bool notify = true;
+  // jira.bulk: Jira Cloud's bulk API for transitions, deletes and properties.
+  bool bulk = true;
   int concurrency = 8;
   // Seconds to look for an issue whose create answer was lost before calling the outcome
   // unknown; also how old a pending create must be before a later run may create it again.

@@ -147,6 +147,7 @@ Result<Config> load(const Overrides& o, const Environment& env) {
   from_file_or_default("jira.max_response_mb", from_file.max_response_mb, c.max_response_mb);
   from_file_or_default("jira.insecure", from_file.insecure, c.insecure);
   from_file_or_default("jira.notify", from_file.notify, c.notify);
+  from_file_or_default("jira.bulk", from_file.bulk, c.bulk);
   if (from_file.status_map) {
     c.status_map = std::move(*from_file.status_map);
     c.sources["jira.status_map"] = c.config_file;

@@ -70,12 +70,12 @@ class Reader {
           return bad;
         }
         out.strings[key] = value.Scalar();
-      } else if (key == "jira.insecure" || key == "jira.notify") {
+      } else if (key == "jira.insecure" || key == "jira.notify" || key == "jira.bulk") {
         bool b = false;
         if (!value.IsScalar() || !YAML::convert<bool>::decode(value, b)) {
           return fail(value, key + " must be true or false");
         }
-        (key == "jira.notify" ? out.notify : out.insecure) = b;
+        (key == "jira.notify" ? out.notify : key == "jira.bulk" ? out.bulk : out.insecure) = b;
       } else if (key == "jira.concurrency") {
         e = read_int(value, key, 1, 64, out.concurrency);
       } else if (key == "jira.search_wait") {

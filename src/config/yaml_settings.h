@@ -24,6 +24,7 @@ struct FileSettings {
   std::optional<int> max_response_mb;  // MiB
   std::optional<bool> insecure;
   std::optional<bool> notify;
+  std::optional<bool> bulk;
   std::vector<std::string> warnings;  // unknown keys, with file:line:column
 };
 

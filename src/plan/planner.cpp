@@ -507,6 +507,7 @@ class Planner {
     issue_base_ = tracker::identity_property(r).base;
     in_step_.clear();
     stale_ = false;
+    recheck_ = o_.recheck_base.count(r.key) > 0;
     first_op_ = plan_.operations.size();
   }
   // Ends it: fields found in step are recorded as the base with the issue's first write; an
@@ -523,7 +524,7 @@ class Planner {
         return;
       }
     }
-    if (!stale_) return;
+    if (!stale_ && !recheck_) return;
     Operation op;
     op.kind = OpKind::kRecordIdentity;
     op.story_id = r.key == actual_.epic.key ? "" : story_of_issue_;
@@ -1070,6 +1071,7 @@ class Planner {
   std::map<std::string, std::string> issue_base_;
   std::map<std::string, std::string> in_step_;
   bool stale_ = false;
+  bool recheck_ = false;  // the issue is in PlanOptions::recheck_base
   size_t first_op_ = 0;
   std::map<std::string, Operation> pending_identities_;  // by issue key, see record_identity
   std::string story_of_issue_;

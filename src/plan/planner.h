@@ -64,6 +64,9 @@ struct PlanOptions {
   // --force: a field someone changed in the tracker since epicsync last wrote it is written
   // anyway; without it, it is a conflict and left alone.
   bool force = false;
+  // Issues an interrupted run wrote to (backup::interrupted_issues): a field found in step there
+  // with no base recorded gets one, since that run may have made the write without recording it.
+  std::set<std::string> recheck_base;
 };
 
 // Whether any status the file writes (the epic's, a story's, a sub-task's) is such.

@@ -35,6 +35,22 @@ void parallel_for(size_t n, int threads, const std::function<void(size_t)>& work
   for (auto& t : pool) t.join();
 }
 
+// A transition walked with others (bulk), waiting for its issue's turn to be recorded.
+struct Walked {
+  Result<tracker::TransitionPath> result;
+  std::map<std::string, std::string> base;  // the status base it records
+};
+
+// An issue's property write left for the end of its phase, to go with others.
+struct Deferred {
+  std::string key;
+  std::string id;
+  std::string json;
+  std::optional<size_t> record_op;
+  bool comments_changed = false;
+  size_t first_op = 0;
+};
+
 class Run {
  public:
   Run(const plan::Plan& plan, const tracker::EpicSnapshot& before, tracker::Tracker& tracker,
@@ -44,6 +60,7 @@ class Run {
     for (const auto& s : before.stories) remote_[s.key] = &s;
     for (const auto& s : before.subtasks) remote_[s.key] = &s;
     total_ = plan.operations.size();
+    bulk_ = tracker_.bulk();
   }
 
   ExecutionReport go() {
@@ -64,8 +81,13 @@ class Run {
     }
     std::vector<std::string> keys;
     for (const auto& [key, ops] : per_issue) keys.push_back(key);
+    if (bulk_) {
+      delete_in_bulk(per_issue);
+      walk_in_bulk(per_issue);
+    }
     parallel_for(keys.size(), o_.concurrency,
                  [&](size_t k) { apply_issue(keys[k], per_issue[keys[k]]); });
+    write_deferred_properties();
 
     // 2. New stories, then their sub-tasks, each in bulk.
     create(new_stories, "Creating stories");
@@ -94,8 +116,10 @@ class Run {
     }
     std::vector<std::string> new_keys;
     for (const auto& [key, ops] : per_new) new_keys.push_back(key);
+    if (bulk_) walk_in_bulk(per_new);
     parallel_for(new_keys.size(), o_.concurrency,
                  [&](size_t k) { apply_issue(new_keys[k], per_new[new_keys[k]]); });
+    write_deferred_properties();
     std::sort(report_.failures.begin(), report_.failures.end(),
               [](const Failure& a, const Failure& b) { return a.index < b.index; });
     return std::move(report_);
@@ -325,6 +349,12 @@ class Run {
     // (Cloud), one request instead of two; not when comments put back rename their ids in it.
     std::optional<size_t> riding_restore;
     std::set<size_t> carried;  // operations done by another's request
+    // Transitions a bulk walk made already: their status base goes into the property now, so
+    // the issue's next write that carries the property (an update) records it.
+    for (size_t i : ops) {
+      auto w = walked_.find(i);
+      if (w != walked_.end() && w->second.result.ok()) confirm(w->second.base, false);
+    }
     if (tracker_.edits_carry_property()) {
       bool updated = false;
       bool renames = false;
@@ -340,7 +370,12 @@ class Run {
       if (renames) riding_restore.reset();
     }
     for (size_t i : ops) {
-      if (carried.count(i)) {
+      if (carried.count(i) || handled_.count(i)) {
+        tick(o_.label);
+        continue;
+      }
+      if (auto w = walked_.find(i); w != walked_.end()) {
+        finish_walk(i, key, w->second, property);
         tick(o_.label);
         continue;
       }
@@ -442,11 +477,7 @@ class Run {
           }
           const bool cancel =
               op.target_status ? op.cancel : op.target == model::StatusMeaning::kCancelled;
-          // The status's base is the workflow status the walk ends in.
-          auto base = op.base;
-          if (auto s = base.find("status"); s != base.end()) {
-            s->second = "=" + target->name + s->second;
-          }
+          const auto base = status_base(op, *target);
           const std::string riding = riding_property(property, base);
           auto r = tracker_.transition(key, believed_status(key, op), *target, cancel, riding);
           if (r.ok()) {
@@ -536,24 +567,38 @@ class Run {
     }
     // Rewritten anyway: it records the epic too, if an older epicsync did not.
     if (!property.id.empty() && property.epic.empty()) property.epic = plan_.epic_key;
+    if (bulk_) {
+      // With the others, many issues to a request, once every issue's writes are done.
+      std::string id = issue_id(key);
+      std::lock_guard lock(mu_);
+      deferred_.push_back({key, std::move(id), tracker::to_json_text(property), record_op,
+                           property.comments != original.comments, ops.front()});
+      return;
+    }
     auto r = tracker_.set_property(key, tracker::kPropertyKey, tracker::to_json_text(property));
+    property_written(key, r, record_op, property.comments != original.comments, ops.front());
+  }
+
+  // What a property write's answer means for the operations it records.
+  void property_written(const std::string& key, const Result<tracker::Done>& r,
+                        std::optional<size_t> record_op, bool comments_changed, size_t first_op) {
     if (record_op) {
       r.ok() ? succeed(*record_op, done(key)) : failed_outcome(*record_op, r.error());
-    } else if (!r.ok() && property.comments != original.comments) {
+    } else if (!r.ok() && comments_changed) {
       // Comments went in but are not recorded: the next run would add them again. Say so.
-      fail(ops.front(),
+      fail(first_op,
            Error{ErrorKind::kRejected,
                  key + ": could not record the comments added: " + r.error().message, ""});
     } else if (!r.ok()) {
       // The values written are not recorded as the three-way base: a run with the file as it
       // is records them (it finds them in step), but an edit of the file before that would be
       // taken for a conflict. Say so, so the run is not reported clean.
-      fail(ops.front(), Error{ErrorKind::kRejected,
-                              key +
-                                  ": could not record the values written (the base the next "
-                                  "sync compares with): " +
-                                  r.error().message,
-                              "run the same command again before editing the file"});
+      fail(first_op, Error{ErrorKind::kRejected,
+                           key +
+                               ": could not record the values written (the base the next "
+                               "sync compares with): " +
+                               r.error().message,
+                           "run the same command again before editing the file"});
     }
   }
 
@@ -623,6 +668,7 @@ class Run {
         {
           std::lock_guard lock(mu_);
           report_.created[drafts[n].identity] = results[n]->key;
+          created_ids_[results[n]->key] = results[n]->id;
           created_base_[results[n]->key] = drafts[n].base;
           if (!results[n]->id.empty()) report_.created_ids.push_back(results[n]->id);
         }
@@ -666,6 +712,208 @@ class Run {
     return false;
   }
 
+  // The status's base is the workflow status the walk ends in.
+  static std::map<std::string, std::string> status_base(const Operation& op,
+                                                        const tracker::RemoteStatus& target) {
+    auto base = op.base;
+    if (auto s = base.find("status"); s != base.end()) s->second = "=" + target.name + s->second;
+    return base;
+  }
+
+  // The tracker's id of an issue (bulk requests name issues by id); empty when not known.
+  std::string issue_id(const std::string& key) {
+    if (auto it = remote_.find(key); it != remote_.end()) return it->second->id;
+    std::lock_guard lock(mu_);
+    auto it = created_ids_.find(key);
+    return it == created_ids_.end() ? std::string() : it->second;
+  }
+
+  // The transitions of these issues, walked together where the tracker can (a bulk request per
+  // workflow step), before the issues' other writes; apply_issue records each as it comes to it.
+  // Intents are journalled together before the first request, each bulk task's id as soon as it
+  // is known (a run killed meanwhile leaves it for the next run to wait for), outcomes at the end.
+  void walk_in_bulk(const std::map<std::string, std::vector<size_t>>& per_issue) {
+    std::vector<size_t> indexes;
+    std::vector<tracker::TransitionWalk> walks;
+    std::vector<std::map<std::string, std::string>> bases;
+    std::vector<tracker::RemoteStatus> targets;
+    learn_initial_statuses(per_issue);
+    for (const auto& [key, ops] : per_issue) {
+      for (size_t i : ops) {
+        const Operation& op = plan_.operations[i];
+        if (op.kind != OpKind::kTransition) continue;
+        Error error;
+        auto target = op.target_status ? op.target_status : status_for(op.target, error);
+        if (!target) continue;  // apply_issue says why, as without bulk
+        tracker::TransitionWalk w;
+        w.key = key;
+        w.id = issue_id(key);
+        w.from = believed_status(key, op);
+        w.target = *target;
+        w.cancel = op.target_status ? op.cancel : op.target == model::StatusMeaning::kCancelled;
+        indexes.push_back(i);
+        walks.push_back(std::move(w));
+        bases.push_back(status_base(op, *target));
+        targets.push_back(*target);
+      }
+    }
+    if (walks.size() < 2) return;  // one issue: its own walk, the property riding with it
+    if (!begin_all(indexes)) {
+      for (size_t i : indexes) handled_.insert(i);
+      return;
+    }
+    auto on_task = [&](const std::string& task, const std::vector<size_t>& positions) {
+      std::vector<std::pair<size_t, backup::OutcomeRecord>> sent;
+      for (size_t p : positions) {
+        backup::OutcomeRecord o;
+        o.outcome = backup::Outcome::kUnknown;
+        o.key = walks[p].key;
+        o.task = task;
+        o.error = "sent in bulk task " + task;
+        sent.emplace_back(indexes[p], o);
+      }
+      if (log_ && !log_->outcomes(sent, plan_)) stop();
+    };
+    auto results = tracker_.transition_many(walks, on_task);
+    for (size_t n = 0; n < indexes.size() && n < results.size(); ++n) {
+      walked_.emplace(indexes[n], Walked{std::move(results[n]), bases[n]});
+    }
+  }
+
+  // New issues start in their workflow's initial status: one new story and one new sub-task
+  // are read (a search) to learn it, not every new issue. Should an issue start elsewhere, its
+  // bulk step fails for it and it walks alone from where it is.
+  void learn_initial_statuses(const std::map<std::string, std::vector<size_t>>& per_issue) {
+    std::map<bool, std::pair<std::string, size_t>> sample;  // is a sub-task → (id, op)
+    for (const auto& [key, ops] : per_issue) {
+      if (remote_.count(key)) continue;
+      for (size_t i : ops) {
+        const Operation& op = plan_.operations[i];
+        if (op.kind != OpKind::kTransition) continue;
+        const bool subtask = op.draft.subtask || !op.draft.identity.empty();
+        std::lock_guard lock(mu_);
+        if (initial_.count(subtask) || sample.count(subtask)) continue;
+        auto id = created_ids_.find(key);
+        if (id != created_ids_.end() && !id->second.empty()) sample[subtask] = {id->second, i};
+      }
+    }
+    if (sample.empty()) return;
+    std::vector<std::string> ids;
+    for (const auto& [subtask, s] : sample) ids.push_back(s.first);
+    auto read = tracker_.read_issues(ids);
+    if (!read.ok()) return;  // unknown: the tracker reads each where it walks
+    for (const auto& issue : *read) {
+      for (const auto& [subtask, s] : sample) {
+        if (s.first == issue.id) {
+          learn_initial_status(issue.key, plan_.operations[s.second], issue.status);
+        }
+      }
+    }
+  }
+
+  // A transition walked in bulk, recorded as apply_issue would have recorded its own walk.
+  void finish_walk(size_t i, const std::string& key, const Walked& w,
+                   tracker::IdentityProperty& property) {
+    if (w.result.ok()) {
+      const auto& path = *w.result;
+      learn_initial_status(key, plan_.operations[i], path.from);
+      {
+        std::lock_guard lock(mu_);
+        report_.transitions.emplace_back(key, path);
+      }
+      auto o = done(key);
+      o.path = path.statuses;
+      succeed(i, o);
+      return;
+    }
+    if (w.base.count("status")) property.base.erase("status");
+    failed_outcome(i, w.result.error());
+  }
+
+  // Deletes of these issues in bulk requests where the tracker can: each with its sub-tasks
+  // (or one that has none), checked first, in one read, for sub-tasks the plan did not see.
+  void delete_in_bulk(const std::map<std::string, std::vector<size_t>>& per_issue) {
+    std::vector<size_t> indexes;
+    std::vector<tracker::IssueRef> issues;
+    std::vector<std::string> ids;
+    for (const auto& [key, ops] : per_issue) {
+      for (size_t i : ops) {
+        const Operation& op = plan_.operations[i];
+        if (op.kind != OpKind::kDeleteIssue) continue;
+        auto it = remote_.find(key);
+        if (it == remote_.end() || it->second->id.empty()) continue;
+        if (!op.with_subtasks && !it->second->subtask_keys.empty()) continue;
+        indexes.push_back(i);
+        issues.push_back({key, it->second->id});
+        ids.push_back(it->second->id);
+      }
+    }
+    if (issues.size() < 2) return;
+    // Sub-tasks added since the plan was made would go with their story: read all at once.
+    auto fresh = tracker_.read_issues(ids);
+    if (!fresh.ok()) return;  // each checks alone in apply_issue
+    std::map<std::string, const tracker::RemoteIssue*> now;
+    for (const auto& issue : *fresh) now[issue.key] = &issue;
+    std::vector<size_t> sent;
+    std::vector<tracker::IssueRef> refs;
+    for (size_t n = 0; n < indexes.size(); ++n) {
+      const auto& planned = remote_.at(issues[n].key)->subtask_keys;
+      auto it = now.find(issues[n].key);
+      bool unseen = false;
+      if (it != now.end()) {
+        for (const auto& k : it->second->subtask_keys) {
+          if (std::find(planned.begin(), planned.end(), k) == planned.end()) unseen = true;
+        }
+      }
+      if (unseen) continue;  // apply_issue refuses it, naming them
+      sent.push_back(indexes[n]);
+      refs.push_back(issues[n]);
+    }
+    if (sent.empty()) return;
+    for (size_t i : sent) handled_.insert(i);
+    if (!begin_all(sent)) return;
+    auto on_task = [&](const std::string& task, const std::vector<size_t>& positions) {
+      std::vector<std::pair<size_t, backup::OutcomeRecord>> out;
+      for (size_t p : positions) {
+        backup::OutcomeRecord o;
+        o.outcome = backup::Outcome::kUnknown;
+        o.key = refs[p].key;
+        o.task = task;
+        o.error = "sent in bulk task " + task;
+        out.emplace_back(sent[p], o);
+      }
+      if (log_ && !log_->outcomes(out, plan_)) stop();
+    };
+    auto results = tracker_.delete_many(refs, on_task);
+    for (size_t n = 0; n < sent.size() && n < results.size(); ++n) {
+      results[n].ok() ? succeed(sent[n], done(refs[n].key))
+                      : failed_outcome(sent[n], results[n].error());
+    }
+  }
+
+  // The property writes apply_issue left for last, many issues to a request.
+  void write_deferred_properties() {
+    std::vector<Deferred> batch;
+    {
+      std::lock_guard lock(mu_);
+      batch.swap(deferred_);
+    }
+    if (batch.empty()) return;
+    if (stopped_) {
+      for (const auto& d : batch) {
+        if (d.record_op) fail(*d.record_op, stop_reason());
+      }
+      return;
+    }
+    std::vector<std::pair<tracker::IssueRef, std::string>> values;
+    for (const auto& d : batch) values.push_back({{d.key, d.id}, d.json});
+    auto results = tracker_.set_properties(values, tracker::kPropertyKey);
+    for (size_t n = 0; n < batch.size() && n < results.size(); ++n) {
+      const auto& d = batch[n];
+      property_written(d.key, results[n], d.record_op, d.comments_changed, d.first_op);
+    }
+  }
+
   const plan::Plan& plan_;
   tracker::Tracker& tracker_;
   const ExecutorOptions& o_;
@@ -683,6 +931,15 @@ class Run {
   std::map<std::string, std::map<std::string, std::string>> created_base_;
   std::mutex status_mu_;
   std::optional<std::vector<tracker::RemoteStatus>> statuses_;
+
+  // The tracker's bulk API (tracker::Tracker::bulk): transitions and deletes of many issues in
+  // one request, property writes gathered at the end of each phase.
+  bool bulk_ = false;
+  // Filled before a phase's issues are applied, read (not changed) while they are.
+  std::map<size_t, Walked> walked_;  // transition operations a bulk walk made, by index
+  std::set<size_t> handled_;         // operations done (or failed) before their issue's turn
+  std::vector<Deferred> deferred_;   // property writes left for the end of the phase
+  std::map<std::string, std::string> created_ids_;  // key → id of the issues this run created
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -150,6 +151,25 @@ struct FieldChanges {
            !description_raw && fields.empty();
   }
 };
+
+// An issue named both ways: bulk answers name issues by id, the rest of the API by key.
+struct IssueRef {
+  std::string key;
+  std::string id;  // empty: not known (the key is used)
+};
+
+// One issue's walk through the workflow, for Tracker::transition_many.
+struct TransitionWalk {
+  std::string key;
+  std::string id;
+  RemoteStatus from;  // where the caller believes the issue is; empty id: unknown, it is read
+  RemoteStatus target;
+  bool cancel = false;
+};
+
+// Told a bulk task's id and the positions (in the caller's list) of what it carries.
+using BulkTaskListener =
+    std::function<void(const std::string& task_id, const std::vector<size_t>& positions)>;
 
 struct TransitionPath {
   RemoteStatus from;                  // where the issue was when the walk began

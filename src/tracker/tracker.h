@@ -72,6 +72,49 @@ class Tracker {
   // not, the caller writes the property on its own.
   virtual bool edits_carry_property() const { return false; }
 
+  // Bulk changes (Jira Cloud's bulk API: one asynchronous task moves or deletes up to 1,000
+  // issues). Trackers without it leave bulk() false and the executor writes issue by issue.
+  virtual bool bulk() const { return false; }
+  // Walks many issues at once: each workflow step that several issues take is one bulk request
+  // (grouped by transition), the task it starts waited for; an issue the bulk step cannot move
+  // (a transition that needs screen fields, a refusal inside the task, no bulk permission)
+  // walks on alone as transition() does. One result per walk, in order; no property is written
+  // (TransitionPath::property_written is false). `on_task` is told each task's id and the walks
+  // it carries before it is waited for, so a journal can name it.
+  virtual std::vector<Result<TransitionPath>> transition_many(
+      const std::vector<TransitionWalk>& walks, const BulkTaskListener& on_task) {
+    (void)on_task;
+    std::vector<Result<TransitionPath>> out;
+    for (const auto& w : walks) out.push_back(transition(w.key, w.from, w.target, w.cancel));
+    return out;
+  }
+  // Deletes many issues at once (each with its sub-tasks); one result per key, in order. A
+  // missing issue succeeds, as for delete_issue.
+  virtual std::vector<Result<Done>> delete_many(const std::vector<IssueRef>& issues,
+                                                const BulkTaskListener& on_task) {
+    (void)on_task;
+    std::vector<Result<Done>> out;
+    for (const auto& i : issues) out.push_back(delete_issue(i.key, true));
+    return out;
+  }
+  // Sets the epicsync property of many issues at once (Cloud: 100 per request, an asynchronous
+  // task); one result per issue, in order.
+  virtual std::vector<Result<Done>> set_properties(
+      const std::vector<std::pair<IssueRef, std::string>>& values, const std::string& name) {
+    std::vector<Result<Done>> out;
+    for (const auto& [issue, json_value] : values) {
+      out.push_back(set_property(issue.key, name, json_value));
+    }
+    return out;
+  }
+  // Waits (bounded) for bulk tasks an earlier run started and may have left running, so a run
+  // does not read issues a task is still changing. Unknown or finished tasks return at once;
+  // an error when one is still running at the end of the wait.
+  virtual Result<Done> wait_for_tasks(const std::vector<std::string>& task_ids) {
+    (void)task_ids;
+    return Done{};
+  }
+
   virtual Result<std::string> add_comment(const std::string& key, const std::string& markdown) = 0;
   // Puts back a comment exactly as a backup holds it (ADF or wiki text); returns the new id.
   // Like add_comment, a lost answer is looked for before posting again.

@@ -17,6 +17,14 @@
 namespace epicsync::testing {
 namespace {
 
+// Intents and outcomes, without the interim outcomes that name a bulk task a transition went in
+// (Jira Cloud's bulk API, docs/backup-format.md): one of each per operation.
+size_t final_records(const backup::Journal& journal) {
+  size_t n = 0;
+  for (const auto& r : journal.records) n += !r.data.contains("task");
+  return n;
+}
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -54,7 +62,7 @@ TEST_F(CliExecuteTest, FirstSyncAppliesEverythingWithABackupAndTheSecondWritesNo
   EXPECT_EQ(b.manifest.issue_count, 1);  // the epic alone, before the sync
   auto journal = store().read_journal(b);
   ASSERT_TRUE(journal.ok()) << journal.error().message;
-  EXPECT_EQ(journal->records.size(), 46u) << "an intent and an outcome for each of 23 operations";
+  EXPECT_EQ(final_records(*journal), 46u) << "an intent and an outcome for each of 23 operations";
   EXPECT_TRUE(journal->pending().empty());
   auto verified = store().verify(std::string("PROJ-1"));
   ASSERT_TRUE(verified.ok());
@@ -104,7 +112,7 @@ TEST_F(CliExecuteTest, AFailingOperationIsReportedAndTheRestApplied) {
   EXPECT_EQ(summaries()["Guest checkout"], 1);
   auto journal = store().read_journal(store().list(std::string("PROJ-1"))->front());
   ASSERT_TRUE(journal.ok());
-  EXPECT_EQ(journal->records.size(), 46u) << "failures are recorded too";
+  EXPECT_EQ(final_records(*journal), 46u) << "failures are recorded too";
 }
 
 TEST_F(CliExecuteTest, ASecondRunOnTheSameEpicIsRefusedWhileOneHoldsTheLock) {

@@ -168,6 +168,9 @@ TEST(RequestLogTest, EndpointsHideKeysAndIds) {
             "/rest/api/3/issue/createmeta/{project}/issuetypes/{id}");
   EXPECT_EQ(RequestLog::endpoint("/rest/api/3/issue/A1-2/properties/sync"),
             "/rest/api/3/issue/{key}/properties/{property}");
+  EXPECT_EQ(RequestLog::endpoint("/rest/api/3/issue/properties/multi"),
+            "/rest/api/3/issue/properties/multi");
+  EXPECT_EQ(RequestLog::endpoint("/rest/api/3/bulk/queue/10000"), "/rest/api/3/bulk/queue/{id}");
   RequestLog log;
   log.record("GET", "/rest/api/3/issue/PROJ-1", "", 200, 1.0);
   log.record("GET", "/rest/api/3/issue/PROJ-2", "fields=status", 404, 1.0);

@@ -515,10 +515,17 @@ void JiraApi::edit_issue(Call& c) {
 
 void JiraApi::delete_issue(Call& c) {
   std::lock_guard lock(ctx_.mu);
-  SimState& s = ctx_.state;
-  Issue* issue = s.find(c.args[0]);
+  const Issue* issue = ctx_.state.find(c.args[0]);
   if (!issue) return send_error(c.res, 404, {kIssueMissing});
-  const std::string key = issue->key;
+  if (json err = delete_issue_tree(issue->key, param(c.req, "deleteSubtasks") == "true");
+      !err.is_null()) {
+    return send_json(c.res, 400, err);
+  }
+  send_empty(c.res, 204);
+}
+
+json JiraApi::delete_issue_tree(const std::string& key, bool delete_subtasks) {
+  SimState& s = ctx_.state;
   std::vector<std::string> subtasks;
   std::vector<std::string> children;
   for (const Issue* child : s.children_of(key)) {
@@ -528,10 +535,10 @@ void JiraApi::delete_issue(Call& c) {
       children.push_back(child->key);
     }
   }
-  if (!subtasks.empty() && param(c.req, "deleteSubtasks") != "true") {
-    return send_error(c.res, 400,
-                      {"The issue has subtasks. Set the 'deleteSubtasks' parameter to true to "
-                       "delete the issue together with its subtasks."});
+  if (!subtasks.empty() && !delete_subtasks) {
+    return error_body(
+        {"The issue has subtasks. Set the 'deleteSubtasks' parameter to true to "
+         "delete the issue together with its subtasks."});
   }
   for (const auto& k : subtasks) s.remove_issue(k);
   // Children of a deleted epic survive, detached, as they do in Jira.
@@ -541,7 +548,7 @@ void JiraApi::delete_issue(Call& c) {
     child->epic_link.clear();
   }
   s.remove_issue(key);
-  send_empty(c.res, 204);
+  return nullptr;
 }
 
 }  // namespace jira_sim

@@ -156,19 +156,25 @@ void JiraApi::put_property(Call& c) {
   std::lock_guard lock(ctx_.mu);
   Issue* issue = ctx_.state.find(c.args[0]);
   if (!issue) return send_error(c.res, 404, {kIssueMissing});
-  if (c.args[1].size() > 255) {
-    return send_error(c.res, 400, {"The property key cannot be longer than 255 characters."});
+  if (auto problem = property_problem(c.args[1], c.req.body.size())) {
+    return send_error(c.res, 400, {*problem});
   }
-  if (c.req.body.empty()) {
-    return send_error(c.res, 400, {"The property value must be a valid JSON document."});
-  }
-  if (c.req.body.size() > 32768) {
-    return send_error(c.res, 400, {"The property value is too long; the limit is 32768 bytes."});
-  }
-  bool existed = issue->properties.count(c.args[1]) > 0;
-  issue->note_property_write(c.args[1], std::chrono::milliseconds(ctx_.search_lag_ms.load()));
-  issue->properties[c.args[1]] = c.body;
-  send_empty(c.res, existed ? 200 : 201);
+  send_empty(c.res, store_property(*issue, c.args[1], c.body) ? 200 : 201);
+}
+
+std::optional<std::string> property_problem(const std::string& key, size_t size) {
+  if (key.empty()) return "The property key cannot be empty.";
+  if (key.size() > 255) return "The property key cannot be longer than 255 characters.";
+  if (size == 0) return "The property value must be a valid JSON document.";
+  if (size > 32768) return "The property value is too long; the limit is 32768 bytes.";
+  return std::nullopt;
+}
+
+bool JiraApi::store_property(Issue& issue, const std::string& key, const json& value) {
+  bool existed = issue.properties.count(key) > 0;
+  issue.note_property_write(key, std::chrono::milliseconds(ctx_.search_lag_ms.load()));
+  issue.properties[key] = value;
+  return existed;
 }
 
 void JiraApi::delete_property(Call& c) {

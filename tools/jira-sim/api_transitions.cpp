@@ -57,8 +57,7 @@ void JiraApi::get_transitions(Call& c) {
 
 void JiraApi::do_transition(Call& c) {
   std::lock_guard lock(ctx_.mu);
-  SimState& s = ctx_.state;
-  Issue* issue = s.find(c.args[0]);
+  Issue* issue = ctx_.state.find(c.args[0]);
   if (!issue) return send_error(c.res, 404, {kIssueMissing});
   const json& body = c.body;
   std::string id;
@@ -70,14 +69,25 @@ void JiraApi::do_transition(Call& c) {
   if (id.empty()) {
     return send_error(c.res, 400, {"Missing 'transition' identifier"});
   }
+  if (json err = transition_issue(*issue, id, body, false); !err.is_null()) {
+    return send_json(c.res, 400, err);
+  }
+  send_empty(c.res, 204);
+}
+
+json JiraApi::transition_issue(Issue& issue, const std::string& id, const json& request,
+                               bool bulk) {
+  SimState& s = ctx_.state;
   const Transition* tr = nullptr;
-  for (const Transition* t : ctx_.workflow.available_from(issue->status_id)) {
+  for (const Transition* t : ctx_.workflow.available_from(issue.status_id)) {
     if (t->id == id) tr = t;
   }
-  if (!tr) {
-    return send_error(c.res, 400, {"Transition id '" + id + "' is not valid for this issue."});
+  if (!tr) return error_body({"Transition id '" + id + "' is not valid for this issue."});
+  if (bulk && !tr->fields.empty()) {
+    return error_body({"Transition '" + tr->name + "' (" + tr->id +
+                       ") has a screen with fields, which a bulk transition cannot fill."});
   }
-  json fields = body.value("fields", json::object());
+  json fields = request.is_object() ? request.value("fields", json::object()) : json::object();
   json errors = json::object();
   std::string resolution;
   if (fields.is_object()) {
@@ -111,28 +121,31 @@ void JiraApi::do_transition(Call& c) {
       errors[tf.id] = "Resolution is required.";
     }
   }
-  if (!errors.empty()) return send_field_errors(c.res, 400, errors);
+  if (!errors.empty()) return error_body({}, errors);
   if (s.cloud()) {
     Issue probe;
-    if (json err = create_properties(probe, body); !err.is_null()) {
-      return send_json(c.res, 400, err);
-    }
+    if (json err = create_properties(probe, request); !err.is_null()) return err;
   }
 
-  const Status* from = ctx_.workflow.status_by_id(issue->status_id);
+  const Status* from = ctx_.workflow.status_by_id(issue.status_id);
   const Status* to = ctx_.workflow.status_by_id(tr->to);
   json items = json::array();
   items.push_back({{"field", "status"},
                    {"fieldtype", "jira"},
                    {"fieldId", "status"},
-                   {"from", issue->status_id},
+                   {"from", issue.status_id},
                    {"fromString", from ? from->name : ""},
                    {"to", to->id},
                    {"toString", to->name}});
-  // Leaving the done category clears the resolution, as Jira's reopen post-function does.
+  // Leaving the done category clears the resolution, as Jira's reopen post-function does; a
+  // resolution on the screen wins over the transition's own post-function, which sets it
+  // whatever the target's category (the server checked at start that it exists).
   std::string new_resolution =
-      to->category == "done" ? (resolution.empty() ? issue->resolution_id : resolution) : "";
-  if (new_resolution != issue->resolution_id) {
+      to->category == "done" ? (resolution.empty() ? issue.resolution_id : resolution) : "";
+  if (resolution.empty() && !tr->resolution.empty()) {
+    if (const Resolution* post = s.resolution(tr->resolution)) new_resolution = post->id;
+  }
+  if (new_resolution != issue.resolution_id) {
     auto name = [&](const std::string& rid) {
       const Resolution* r = rid.empty() ? nullptr : s.resolution(rid);
       return r ? json(r->name) : json(nullptr);
@@ -141,16 +154,16 @@ void JiraApi::do_transition(Call& c) {
         {{"field", "resolution"},
          {"fieldtype", "jira"},
          {"fieldId", "resolution"},
-         {"from", issue->resolution_id.empty() ? json(nullptr) : json(issue->resolution_id)},
-         {"fromString", name(issue->resolution_id)},
+         {"from", issue.resolution_id.empty() ? json(nullptr) : json(issue.resolution_id)},
+         {"fromString", name(issue.resolution_id)},
          {"to", new_resolution.empty() ? json(nullptr) : json(new_resolution)},
          {"toString", name(new_resolution)}});
   }
-  issue->status_id = to->id;
-  issue->resolution_id = new_resolution;
-  if (s.cloud()) (void)create_properties(*issue, body);
-  record_change(*issue, s.me().account_id, items);
-  send_empty(c.res, 204);
+  issue.status_id = to->id;
+  issue.resolution_id = new_resolution;
+  if (s.cloud()) (void)create_properties(issue, request);
+  record_change(issue, s.me().account_id, items);
+  return nullptr;
 }
 
 }  // namespace jira_sim

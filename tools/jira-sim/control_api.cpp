@@ -81,6 +81,33 @@ void ControlApi::edit_issue(const std::string& key, const json& body, httplib::R
   send_json(res, 200, {{"key", issue->key}, {"updated", jira_time(issue->updated)}});
 }
 
+void ControlApi::bulk_refuse(const httplib::Request& req, httplib::Response& res) {
+  BulkRefusals& refusals = api_.bulk_refusals();
+  if (req.method == "DELETE") {
+    refusals.clear();
+    return send_empty(res, 204);
+  }
+  if (req.method == "POST") {
+    bool ok = true;
+    json body = parse_body(req, res, ok);
+    if (!ok) return;
+    std::vector<std::string> keys;
+    bool valid = body.is_object() && body.contains("keys") && body["keys"].is_array() &&
+                 !body["keys"].empty();
+    for (const auto& k : valid ? body["keys"] : json::array()) {
+      valid = valid && k.is_string() && !k.get<std::string>().empty();
+      if (valid) keys.push_back(k.get<std::string>());
+    }
+    if (!valid) return control_error(res, 400, "'keys' must be a non-empty array of issue keys");
+    const json message = body.value("message", json(""));
+    if (!message.is_string()) return control_error(res, 400, "'message' must be a string");
+    refusals.add(keys, message.get<std::string>());
+  } else if (req.method != "GET") {
+    return control_error(res, 405, "use GET, POST or DELETE on /_sim/bulk-refuse");
+  }
+  send_json(res, 200, {{"refused", refusals.list()}});
+}
+
 void ControlApi::handle(const httplib::Request& req, httplib::Response& res) {
   const std::string& p = req.path;
   const std::string& m = req.method;
@@ -160,6 +187,18 @@ void ControlApi::handle(const httplib::Request& req, httplib::Response& res) {
                    faults_.remove(std::stoi(id));
     if (!removed) return control_error(res, 404, "no fault rule " + id);
     return send_empty(res, 204);
+  }
+  if (p == "/_sim/bulk-refuse") return bulk_refuse(req, res);
+  if (p == "/_sim/bulk-tasks" && m == "GET") {
+    json tasks = json::array();
+    for (const TaskRecord& t : api_.tasks().list()) {
+      tasks.push_back({{"taskId", t.id},
+                       {"kind", task_kind_name(t.kind)},
+                       {"status", task_status_name(t.status)},
+                       {"issues", t.issues},
+                       {"sendBulkNotification", t.send_notification}});
+    }
+    return send_json(res, 200, {{"tasks", tasks}});
   }
   if (p == "/_sim/config" && (m == "GET" || m == "PUT")) {
     if (m == "PUT") {

@@ -25,6 +25,7 @@ class ControlApi {
 
  private:
   void edit_issue(const std::string& key, const json& body, httplib::Response& res);
+  void bulk_refuse(const httplib::Request& req, httplib::Response& res);
 
   SimContext& ctx_;
   JiraApi& api_;

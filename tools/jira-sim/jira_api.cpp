@@ -4,7 +4,7 @@
 
 namespace jira_sim {
 
-JiraApi::JiraApi(SimContext& ctx) : ctx_(ctx) {
+JiraApi::JiraApi(SimContext& ctx) : ctx_(ctx), tasks_(ctx.mu, ctx.options.bulk_task_ms) {
   // Most specific first: the first route whose shape matches wins.
   routes_ = {
       {"GET", {"myself"}, &JiraApi::myself},
@@ -22,6 +22,13 @@ JiraApi::JiraApi(SimContext& ctx) : ctx_(ctx) {
       {"GET", {"issue", "createmeta", "*", "issuetypes", "*"}, &JiraApi::createmeta_fields},
       {"POST", {"issue", "bulk"}, &JiraApi::bulk_create},
       {"POST", {"issue"}, &JiraApi::create_issue},
+      // Cloud only, as the whole bulk API and the task resource are (routes: cloud, !datacenter).
+      {"POST", {"issue", "properties", "multi"}, &JiraApi::multi_issue_properties, true, false},
+      {"GET", {"bulk", "issues", "transition"}, &JiraApi::bulk_transitions_available, true, false},
+      {"POST", {"bulk", "issues", "transition"}, &JiraApi::bulk_transition, true, false},
+      {"POST", {"bulk", "issues", "delete"}, &JiraApi::bulk_delete, true, false},
+      {"GET", {"bulk", "queue", "*"}, &JiraApi::bulk_progress, true, false},
+      {"GET", {"task", "*"}, &JiraApi::get_task, true, false},
       {"GET", {"issue", "*"}, &JiraApi::get_issue},
       {"PUT", {"issue", "*"}, &JiraApi::edit_issue},
       {"DELETE", {"issue", "*"}, &JiraApi::delete_issue},

@@ -4,11 +4,14 @@
 
 #include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "bulk_refusals.h"
 #include "issue_render.h"
 #include "sim_context.h"
+#include "task_queue.h"
 
 namespace jira_sim {
 
@@ -28,6 +31,8 @@ struct Call {
 class JiraApi {
  public:
   explicit JiraApi(SimContext& ctx);
+  JiraApi(const JiraApi&) = delete;
+  JiraApi& operator=(const JiraApi&) = delete;
   // Routes and answers; returns false when no route matches (the caller answers 404).
   bool handle(const httplib::Request& req, httplib::Response& res, int version,
               const std::vector<std::string>& segments);
@@ -44,6 +49,7 @@ class JiraApi {
   };
   std::vector<Route> routes_;
   SimContext& ctx_;
+  BulkRefusals refusals_;
 
   // Metadata: api_meta.cpp
   void myself(Call& c);
@@ -87,6 +93,14 @@ class JiraApi {
   void get_link(Call& c);
   void delete_link(Call& c);
   void changelog(Call& c);
+  // Cloud's bulk operations and their progress: api_bulk.cpp
+  void bulk_transitions_available(Call& c);
+  void bulk_transition(Call& c);
+  void bulk_delete(Call& c);
+  void bulk_progress(Call& c);
+  // Asynchronous property writes and Jira's task resource: api_task.cpp
+  void multi_issue_properties(Call& c);
+  void get_task(Call& c);
 
  public:
   // Shared by the REST handlers and the control API's "edit as another user". The caller holds
@@ -95,7 +109,31 @@ class JiraApi {
                     const std::string& author, bool creating);
   json validate_create(const json& fields, int version) const;
   void record_change(Issue& issue, const std::string& author, const json& items);
+  // POST issue/{key}/transitions on one issue, shared with the bulk transition: `request` is its
+  // body ({fields, properties}); `bulk` also refuses a transition with a screen, which a bulk
+  // transition cannot fill. Returns Jira's error body (a 400), or null once the issue moved.
+  json transition_issue(Issue& issue, const std::string& transition_id, const json& request,
+                        bool bulk);
+  // DELETE issue/{key} on one issue, shared with the bulk delete (which always takes sub-tasks
+  // along). Returns Jira's error body (a 400), or null once the issue is gone.
+  json delete_issue_tree(const std::string& key, bool delete_subtasks);
+  // PUT issue/{key}/properties/{k}'s store, shared with properties/multi; returns whether the
+  // property existed. Check property_problem() first.
+  bool store_property(Issue& issue, const std::string& key, const json& value);
+
+  BulkRefusals& bulk_refusals() { return refusals_; }
+  TaskQueue& tasks() { return tasks_; }
+
+ private:
+  // Last: its scheduler thread calls back into this object, so it must stop (be destroyed)
+  // before anything else here is.
+  TaskQueue tasks_;
 };
+
+// Why Jira refuses an entity property: a key that is empty or longer than 255 characters, or a
+// value (`size` bytes of JSON as sent) that is empty or longer than 32768 bytes. nullopt when
+// acceptable.
+std::optional<std::string> property_problem(const std::string& key, size_t size);
 
 // Entity properties sent with a write ("properties": [{"key", "value"}]): Jira's create takes
 // them, and Cloud's edit and transition too. An error body, or null when they were stored.

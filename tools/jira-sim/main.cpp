@@ -46,6 +46,13 @@ int main(int argc, char** argv) {
   app.add_flag("--no-project-admin", no_project_admin,
                "the user does not administer the project: edits with notifyUsers=false are "
                "refused (Cloud)");
+  bool no_bulk_permission = false;
+  app.add_flag("--no-bulk-permission", no_bulk_permission,
+               "the user lacks the global Bulk Change permission: Cloud's bulk operations "
+               "answer 403");
+  app.add_option("--bulk-task-ms", o.bulk_task_ms,
+                 "how long an asynchronous bulk task runs, its issues applied one by one over it")
+      ->check(CLI::NonNegativeNumber);
   app.add_flag("--frozen-clock", o.frozen_clock,
                "timestamps start at 2025-01-01T00:00:00Z and advance 1 s per write");
   app.add_option("--threads", o.threads, "request worker threads")->check(CLI::Range(2, 1024));
@@ -57,6 +64,7 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
   o.project_admin = !no_project_admin;
+  o.bulk_permission = !no_bulk_permission;
   o.flavour = flavour == "cloud" ? jira_sim::Flavour::kCloud : jira_sim::Flavour::kDataCenter;
   o.style = style == "team-managed" ? jira_sim::ProjectStyle::kTeamManaged
                                     : jira_sim::ProjectStyle::kCompanyManaged;

@@ -29,6 +29,12 @@ struct SimOptions {
   // Whether the user administers the project: without it, Jira Cloud refuses an edit that asks
   // not to notify watchers (notifyUsers=false).
   bool project_admin = true;
+  // Whether the user holds the global Bulk Change permission that Cloud's bulk operations
+  // (bulk/issues/..., bulk/queue) require.
+  bool bulk_permission = true;
+  // How long a bulk task takes from start to finish: its issues are applied one by one, spread
+  // over this time, so a client sees it ENQUEUED and RUNNING before COMPLETE. 0: no pauses.
+  int bulk_task_ms = 100;
   int threads = 32;
   bool verbose = false;
 };

@@ -34,6 +34,7 @@ std::string RequestLog::endpoint(const std::string& path) {
   size_t start = 1;
   if (path.empty() || path[0] != '/') return path;
   std::string prev;
+  std::string before_prev;
   while (start <= path.size()) {
     size_t slash = path.find('/', start);
     std::string seg =
@@ -46,10 +47,12 @@ std::string RequestLog::endpoint(const std::string& path) {
       shown = "{id}";
     } else if (prev == "project" || prev == "createmeta") {
       shown = "{project}";
-    } else if (prev == "properties") {
+    } else if (prev == "properties" && before_prev != "issue") {
+      // issue/{key}/properties/{property}, but issue/properties/multi is an endpoint of its own.
       shown = "{property}";
     }
     out += "/" + shown;
+    before_prev = prev;
     prev = seg;
     if (slash == std::string::npos) break;
     start = slash + 1;

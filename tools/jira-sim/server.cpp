@@ -84,6 +84,13 @@ SimServer::SimServer(SimOptions options)
     }
   }
   if (!ctx_.workflow.resolutions().empty()) ctx_.state.set_resolutions(ctx_.workflow.resolutions());
+  // A post-function's resolution can only be checked once the instance's resolutions are known.
+  for (const Transition& t : ctx_.workflow.transitions()) {
+    if (!t.resolution.empty() && !ctx_.state.resolution(t.resolution)) {
+      throw std::runtime_error("workflow: transition " + t.id + " sets resolution '" +
+                               t.resolution + "', which is not one of the instance's resolutions");
+    }
+  }
   if (!loaded && options.seed) ctx_.state.seed(ctx_.workflow.initial());
 
   const int threads = std::max(2, options.threads);
@@ -148,6 +155,9 @@ void SimServer::stop() {
   }
   stop_cv_.notify_all();
   http_.stop();
+  // Tasks still queued or running stop where they are, as they would if Jira went down, so the
+  // state saved after this no longer changes under the saver.
+  api_.tasks().stop();
 }
 
 void SimServer::pause(int ms) {

@@ -62,6 +62,12 @@ Workflow Workflow::parse(const nlohmann::json& doc) {
       if (fid != "resolution") fail("transition screens support only the resolution field");
       tr.fields.push_back({fid, spec.value("required", false)});
     }
+    if (t.contains("resolution")) {
+      if (!t["resolution"].is_string() || t["resolution"].get<std::string>().empty()) {
+        fail("transition " + tr.id + ": 'resolution' must be a resolution name or id");
+      }
+      tr.resolution = t["resolution"].get<std::string>();
+    }
     wf.transitions_.push_back(tr);
   }
   return wf;

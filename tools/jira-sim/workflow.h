@@ -23,6 +23,10 @@ struct Transition {
   std::vector<std::string> from;  // "*" makes it a global transition
   std::string to;
   std::vector<TransitionField> fields;
+  // A post-function's resolution (name or id, as the file gives it): set when the transition is
+  // taken without a resolution in its fields, as Jira Cloud's simplified workflow does on Done.
+  // Empty: none. The server checks at start that the instance has it.
+  std::string resolution;
   bool global() const;
 };
 
