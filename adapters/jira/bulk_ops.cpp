@@ -9,24 +9,14 @@
 #include <thread>
 
 #include "jira/jira_tracker.h"
+#include "tracker/concurrently.h"
 
 namespace epicsync::jira {
 namespace {
 
 using nlohmann::json;
 
-// Runs `work(i)` for i in [0, n) on up to `threads` threads (the per-issue fallbacks).
-void each_concurrently(size_t n, int threads, const std::function<void(size_t)>& work) {
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < n; i = next++) work(i);
-  };
-  std::vector<std::thread> pool;
-  const size_t count = std::min<size_t>(n, static_cast<size_t>(std::max(1, threads)));
-  for (size_t t = 1; t < count; ++t) pool.emplace_back(worker);
-  if (n > 0) worker();
-  for (auto& t : pool) t.join();
-}
+using tracker::concurrently;
 
 // A bulk task's id as Jira writes issue ids in its answers: numbers, sometimes strings.
 std::string id_text(const json& v) {
@@ -122,7 +112,7 @@ std::vector<epicsync::Result<tracker::TransitionPath>> JiraTracker::transition_m
   std::vector<epicsync::Result<tracker::TransitionPath>> out;
   if (!bulk()) {
     out.resize(walks.size(), epicsync::Error{});
-    each_concurrently(walks.size(), options_.concurrency, [&](size_t i) {
+    concurrently(walks.size(), options_.concurrency, [&](size_t i) {
       out[i] = transition(walks[i].key, walks[i].from, walks[i].target, walks[i].cancel);
     });
     return out;
@@ -206,7 +196,7 @@ std::vector<epicsync::Result<tracker::TransitionPath>> JiraTracker::transition_m
       }
     }
     std::mutex mu;
-    each_concurrently(requests.size(), options_.concurrency, [&](size_t r) {
+    concurrently(requests.size(), options_.concurrency, [&](size_t r) {
       json inputs = json::array();
       std::map<std::string, json> ids_by_transition;
       std::vector<size_t> carried;
@@ -273,7 +263,7 @@ std::vector<epicsync::Result<tracker::TransitionPath>> JiraTracker::transition_m
   for (size_t i = 0; i < walks.size(); ++i) {
     if (!state[i].result) alone.push_back(i);
   }
-  each_concurrently(alone.size(), options_.concurrency, [&](size_t n) {
+  concurrently(alone.size(), options_.concurrency, [&](size_t n) {
     const size_t i = alone[n];
     Walk& w = state[i];
     auto rest = transition(walks[i].key, w.at, walks[i].target, walks[i].cancel);
@@ -302,7 +292,7 @@ std::vector<epicsync::Result<tracker::Done>> JiraTracker::delete_many(
       }
       requests.back().push_back(i);
     }
-    each_concurrently(requests.size(), options_.concurrency, [&](size_t r) {
+    concurrently(requests.size(), options_.concurrency, [&](size_t r) {
       json selected = json::array();
       for (size_t i : requests[r]) {
         selected.push_back(issues[i].id.empty() ? issues[i].key : issues[i].id);
@@ -336,9 +326,8 @@ std::vector<epicsync::Result<tracker::Done>> JiraTracker::delete_many(
   for (size_t i = 0; i < issues.size(); ++i) {
     if (!results[i]) alone.push_back(i);
   }
-  each_concurrently(alone.size(), options_.concurrency, [&](size_t n) {
-    results[alone[n]] = delete_issue(issues[alone[n]].key, true);
-  });
+  concurrently(alone.size(), options_.concurrency,
+               [&](size_t n) { results[alone[n]] = delete_issue(issues[alone[n]].key, true); });
   std::vector<epicsync::Result<tracker::Done>> out;
   for (auto& r : results) out.push_back(std::move(*r));
   return out;
@@ -359,7 +348,7 @@ std::vector<epicsync::Result<tracker::Done>> JiraTracker::set_properties(
       requests.back().push_back(i);
     }
     std::mutex mu;
-    each_concurrently(requests.size(), options_.concurrency, [&](size_t r) {
+    concurrently(requests.size(), options_.concurrency, [&](size_t r) {
       json issues = json::array();
       for (size_t i : requests[r]) {
         json value = json::parse(values[i].second, nullptr, false);
@@ -397,7 +386,7 @@ std::vector<epicsync::Result<tracker::Done>> JiraTracker::set_properties(
   for (size_t i = 0; i < values.size(); ++i) {
     if (!results[i]) alone.push_back(i);
   }
-  each_concurrently(alone.size(), options_.concurrency, [&](size_t n) {
+  concurrently(alone.size(), options_.concurrency, [&](size_t n) {
     const auto& [issue, value] = values[alone[n]];
     results[alone[n]] = set_property(issue.key, name, value);
   });

@@ -7,6 +7,7 @@
 #include <set>
 #include <thread>
 
+#include "tracker/concurrently.h"
 #include "tracker/identity_property.h"
 
 namespace epicsync::sync {
@@ -22,18 +23,7 @@ backup::OutcomeRecord done(const std::string& key) {
 using plan::Operation;
 using plan::OpKind;
 
-// Runs `work(i)` for i in [0, n) on up to `threads` threads.
-void parallel_for(size_t n, int threads, const std::function<void(size_t)>& work) {
-  std::atomic<size_t> next{0};
-  auto worker = [&] {
-    for (size_t i = next++; i < n; i = next++) work(i);
-  };
-  std::vector<std::thread> pool;
-  const size_t count = std::min<size_t>(n, static_cast<size_t>(std::max(1, threads)));
-  for (size_t t = 1; t < count; ++t) pool.emplace_back(worker);
-  if (n > 0) worker();
-  for (auto& t : pool) t.join();
-}
+using tracker::concurrently;
 
 // A transition walked with others (bulk), waiting for its issue's turn to be recorded.
 struct Walked {
@@ -85,7 +75,7 @@ class Run {
       delete_in_bulk(per_issue);
       walk_in_bulk(per_issue);
     }
-    parallel_for(keys.size(), o_.concurrency,
+    concurrently(keys.size(), o_.concurrency,
                  [&](size_t k) { apply_issue(keys[k], per_issue[keys[k]]); });
     write_deferred_properties();
 
@@ -117,7 +107,7 @@ class Run {
     std::vector<std::string> new_keys;
     for (const auto& [key, ops] : per_new) new_keys.push_back(key);
     if (bulk_) walk_in_bulk(per_new);
-    parallel_for(new_keys.size(), o_.concurrency,
+    concurrently(new_keys.size(), o_.concurrency,
                  [&](size_t k) { apply_issue(new_keys[k], per_new[new_keys[k]]); });
     write_deferred_properties();
     std::sort(report_.failures.begin(), report_.failures.end(),
@@ -763,16 +753,7 @@ class Run {
       return;
     }
     auto on_task = [&](const std::string& task, const std::vector<size_t>& positions) {
-      std::vector<std::pair<size_t, backup::OutcomeRecord>> sent;
-      for (size_t p : positions) {
-        backup::OutcomeRecord o;
-        o.outcome = backup::Outcome::kUnknown;
-        o.key = walks[p].key;
-        o.task = task;
-        o.error = "sent in bulk task " + task;
-        sent.emplace_back(indexes[p], o);
-      }
-      if (log_ && !log_->outcomes(sent, plan_)) stop();
+      journal_task(task, positions, indexes, [&](size_t p) { return walks[p].key; });
     };
     auto results = tracker_.transition_many(walks, on_task);
     for (size_t n = 0; n < indexes.size() && n < results.size(); ++n) {
@@ -809,6 +790,23 @@ class Run {
         }
       }
     }
+  }
+
+  // Journals that these operations (by position in `indexes`) went in bulk task `task`: an
+  // interim outcome each, so a run killed before the task ends leaves its id for the next run.
+  void journal_task(const std::string& task, const std::vector<size_t>& positions,
+                    const std::vector<size_t>& indexes,
+                    const std::function<std::string(size_t)>& key_at) {
+    std::vector<std::pair<size_t, backup::OutcomeRecord>> sent;
+    for (size_t p : positions) {
+      backup::OutcomeRecord o;
+      o.outcome = backup::Outcome::kUnknown;
+      o.key = key_at(p);
+      o.task = task;
+      o.error = "sent in bulk task " + task;
+      sent.emplace_back(indexes[p], o);
+    }
+    if (log_ && !log_->outcomes(sent, plan_)) stop();
   }
 
   // A transition walked in bulk, recorded as apply_issue would have recorded its own walk.
@@ -873,16 +871,7 @@ class Run {
     for (size_t i : sent) handled_.insert(i);
     if (!begin_all(sent)) return;
     auto on_task = [&](const std::string& task, const std::vector<size_t>& positions) {
-      std::vector<std::pair<size_t, backup::OutcomeRecord>> out;
-      for (size_t p : positions) {
-        backup::OutcomeRecord o;
-        o.outcome = backup::Outcome::kUnknown;
-        o.key = refs[p].key;
-        o.task = task;
-        o.error = "sent in bulk task " + task;
-        out.emplace_back(sent[p], o);
-      }
-      if (log_ && !log_->outcomes(out, plan_)) stop();
+      journal_task(task, positions, sent, [&](size_t p) { return refs[p].key; });
     };
     auto results = tracker_.delete_many(refs, on_task);
     for (size_t n = 0; n < sent.size() && n < results.size(); ++n) {
