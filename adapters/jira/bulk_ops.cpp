@@ -70,9 +70,12 @@ epicsync::Result<json> JiraTracker::wait_task(const std::string& path) {
   // seconds, and a poll is a request like any other.
   std::chrono::milliseconds pause{100};
   std::chrono::milliseconds waited{0};
+  const auto started = std::chrono::steady_clock::now();
   for (;;) {
     options_.sleep(pause);
-    waited += pause;
+    // The bound counts the polls' own time too (a slow answer, its retries).
+    waited = std::max(waited + pause, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now() - started));
     auto r = call(Method::kGet, path);
     if (!r) return r.error();
     const std::string status = r->is_object() ? r->value("status", "") : "";
@@ -92,8 +95,12 @@ epicsync::Result<tracker::Done> JiraTracker::wait_for_tasks(const std::vector<st
   if (info_.deployment != tracker::Deployment::kCloud) return tracker::Done{};
   for (const auto& id : ids) {
     auto r = wait_task(api("bulk/queue/" + id));
-    // Gone (older than Jira keeps them) or not ours to see: nothing to wait for.
-    if (!r && r.error().kind != epicsync::ErrorKind::kUnknownOutcome) continue;
+    // Gone (Jira keeps tasks 14 days) or not a bulk task: nothing to wait for. Any other
+    // failure leaves the task possibly running: the run stops rather than read under it.
+    if (!r && (r.error().kind == epicsync::ErrorKind::kNotFound ||
+               r.error().kind == epicsync::ErrorKind::kRejected)) {
+      continue;
+    }
     if (!r) return r.error();
   }
   return tracker::Done{};
@@ -213,12 +220,20 @@ std::vector<epicsync::Result<tracker::TransitionPath>> JiraTracker::transition_m
       if (!options_.notify) body["sendBulkNotification"] = false;
       auto task = submit_bulk("bulk/issues/transition", body);
       if (!task) {
-        // Refused as a whole, or a lost answer (the task may run or not): each issue walks on
-        // alone from where it is then, read afresh.
         std::lock_guard lock(mu);
         for (size_t i : carried) {
-          state[i].alone = true;
-          if (task.error().kind == epicsync::ErrorKind::kUnknownOutcome) state[i].at = {};
+          if (task.error().kind == epicsync::ErrorKind::kUnknownOutcome) {
+            // A lost answer: a task may have been made and may still move these issues, with
+            // no id to wait for. Walking on now could cross it (a global transition taken
+            // twice), so the outcome is unknown; the next run plans from where they are.
+            state[i].result = epicsync::Error{
+                epicsync::ErrorKind::kUnknownOutcome,
+                walks[i].key + ": the answer to the bulk transition was lost (" +
+                    task.error().message + ")",
+                "run the same command again: it walks on from where the issues are"};
+          } else {
+            state[i].alone = true;  // refused as a whole: each walks alone
+          }
         }
         return;
       }
@@ -350,9 +365,11 @@ std::vector<epicsync::Result<tracker::Done>> JiraTracker::set_properties(
     std::mutex mu;
     concurrently(requests.size(), options_.concurrency, [&](size_t r) {
       json issues = json::array();
+      std::vector<size_t> carried;  // a value that is not JSON is left to set_property's error
       for (size_t i : requests[r]) {
         json value = json::parse(values[i].second, nullptr, false);
         if (value.is_discarded()) continue;
+        carried.push_back(i);
         issues.push_back({{"issueID", std::stoll(values[i].first.id)},
                           {"properties", {{name, std::move(value)}}}});
       }
@@ -369,15 +386,20 @@ std::vector<epicsync::Result<tracker::Done>> JiraTracker::set_properties(
       if (at == std::string_view::npos) return;
       auto done = wait_task(std::string(location->substr(at)));
       if (!done || done->value("status", "") != "COMPLETE") return;
+      // Atlassian leaves the result's shape open: none, or a list of the issues that failed
+      // (jira-sim's), is understood; anything else confirms nothing, and each issue is then
+      // written alone (setting a property twice changes nothing).
       std::set<std::string> failed;
       const json result = done->value("result", json());
-      if (result.is_object()) {
-        for (const auto& f : result.value("failed", json::array())) {
+      if (result.is_object() && result.contains("failed") && result["failed"].is_array()) {
+        for (const auto& f : result["failed"]) {
           if (f.is_object()) failed.insert(id_text(f.value("issueID", json())));
         }
+      } else if (!result.is_null()) {
+        return;
       }
       std::lock_guard lock(mu);
-      for (size_t i : requests[r]) {
+      for (size_t i : carried) {
         if (!failed.count(values[i].first.id)) results[i] = tracker::Done{};
       }
     });

@@ -143,8 +143,8 @@ Result<Response> HttpClient::send(const Request& req) {
         // write never reached Jira. Said plainly, without the page's markup.
         decision = RetryDecision{};
         decision.reason = "answered with an HTML page";
-      } else if (answered && raw.status >= 200 &&
-                 raw.status < (req.redirect_is_answer ? 400 : 300)) {
+      } else if (answered && ((raw.status >= 200 && raw.status < 300) ||
+                              (req.redirect_is_answer && raw.status == 303))) {
         success = true;
       } else if (raw.failure != TransportFailure::kNone || raw.status >= 400) {
         AttemptOutcome o;

@@ -29,7 +29,7 @@ struct Request {
   bool read_only = false;
   // Overrides the client's total timeout for this request only.
   std::optional<std::chrono::milliseconds> timeout;
-  // A 3xx is the answer, not a failure (Jira's asynchronous operations answer 303 with the
+  // A 303 is the answer, not a failure (Jira's asynchronous operations answer 303 with the
   // task's address in Location).
   bool redirect_is_answer = false;
 };

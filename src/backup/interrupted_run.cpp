@@ -30,9 +30,11 @@ Result<std::optional<BackupInfo>> interrupted_run(const BackupStore& store, cons
 
 namespace {
 
-// The operations of the newest automatic backup's journal when it is unsealed (its run was cut
-// short); empty otherwise, or when it cannot be read (the callers' checks then do nothing more).
-std::vector<JournalOp> newest_unsealed_ops(const BackupStore& store, const std::string& epic) {
+// The operations of the newest automatic backup's journal, when it is unsealed (its run was cut
+// short) or `sealed_too`; empty otherwise, or when it cannot be read (the callers' checks then
+// do nothing more).
+std::vector<JournalOp> newest_ops(const BackupStore& store, const std::string& epic,
+                                  bool sealed_too) {
   auto all = store.list(epic);
   if (!all) return {};
   for (auto it = all->rbegin(); it != all->rend(); ++it) {
@@ -41,7 +43,7 @@ std::vector<JournalOp> newest_unsealed_ops(const BackupStore& store, const std::
     std::error_code ec;
     if (std::filesystem::exists(it->dir / kImportedMarker, ec)) return {};
     auto seal = read_journal_seal(it->dir / it->manifest.journal);
-    if (!seal || seal->has_value()) return {};
+    if (!seal || (seal->has_value() && !sealed_too)) return {};
     auto journal = store.read_journal(*it);
     if (!journal) return {};
     std::vector<std::string> skipped;
@@ -55,7 +57,8 @@ std::vector<JournalOp> newest_unsealed_ops(const BackupStore& store, const std::
 
 std::vector<std::string> unfinished_tasks(const BackupStore& store, const std::string& epic) {
   std::vector<std::string> tasks;
-  for (const auto& op : newest_unsealed_ops(store, epic)) {
+  // A sealed journal too: a run that stopped waiting for a task (10 minutes) ended normally.
+  for (const auto& op : newest_ops(store, epic, /*sealed_too=*/true)) {
     if (op.open() && op.outcome && !op.outcome->task.empty() &&
         std::find(tasks.begin(), tasks.end(), op.outcome->task) == tasks.end()) {
       tasks.push_back(op.outcome->task);
@@ -66,7 +69,7 @@ std::vector<std::string> unfinished_tasks(const BackupStore& store, const std::s
 
 std::set<std::string> interrupted_issues(const BackupStore& store, const std::string& epic) {
   std::set<std::string> keys;
-  for (const auto& op : newest_unsealed_ops(store, epic)) {
+  for (const auto& op : newest_ops(store, epic, /*sealed_too=*/false)) {
     if (!op.intent.issue.empty()) keys.insert(op.intent.issue);
     if (op.outcome && !op.outcome->key.empty()) keys.insert(op.outcome->key);
   }

@@ -18,7 +18,8 @@ Result<std::optional<BackupInfo>> interrupted_run(const BackupStore& store, cons
                                                   Trigger trigger);
 
 // The tracker's bulk tasks (ids) that the newest automatic backup's run sent and never saw end:
-// its journal is unsealed and holds operations whose last outcome names a task. A run killed
+// operations of its journal whose last outcome names a task (killed meanwhile, or it stopped
+// waiting). A run killed
 // while Jira still worked through such a task leaves it running; the next run waits for it
 // before reading the epic, so it never plans from issues the task is still changing.
 std::vector<std::string> unfinished_tasks(const BackupStore& store, const std::string& epic);

@@ -31,6 +31,13 @@ struct Walked {
   std::map<std::string, std::string> base;  // the status base it records
 };
 
+// An issue's property between the two parts of its operations (Run::apply_all).
+struct Resume {
+  tracker::IdentityProperty property;
+  tracker::IdentityProperty original;
+  std::optional<size_t> record_op;
+};
+
 // An issue's property write left for the end of its phase, to go with others.
 struct Deferred {
   std::string key;
@@ -69,15 +76,8 @@ class Run {
         later.push_back(i);
       }
     }
-    std::vector<std::string> keys;
-    for (const auto& [key, ops] : per_issue) keys.push_back(key);
-    if (bulk_) {
-      delete_in_bulk(per_issue);
-      walk_in_bulk(per_issue);
-    }
-    concurrently(keys.size(), o_.concurrency,
-                 [&](size_t k) { apply_issue(keys[k], per_issue[keys[k]]); });
-    write_deferred_properties();
+    if (bulk_) delete_in_bulk(per_issue);
+    apply_all(per_issue);
 
     // 2. New stories, then their sub-tasks, each in bulk.
     create(new_stories, "Creating stories");
@@ -104,18 +104,44 @@ class Run {
       }
       per_new[key].push_back(i);
     }
-    std::vector<std::string> new_keys;
-    for (const auto& [key, ops] : per_new) new_keys.push_back(key);
-    if (bulk_) walk_in_bulk(per_new);
-    concurrently(new_keys.size(), o_.concurrency,
-                 [&](size_t k) { apply_issue(new_keys[k], per_new[new_keys[k]]); });
-    write_deferred_properties();
+    apply_all(per_new);
     std::sort(report_.failures.begin(), report_.failures.end(),
               [](const Failure& a, const Failure& b) { return a.index < b.index; });
     return std::move(report_);
   }
 
  private:
+  // Each issue's operations in order, issues side by side. With the bulk API the issues'
+  // transitions are walked together: what comes before an issue's transition in the plan (an
+  // update: a status may forbid edits) is applied first, then every walk in bulk, then the rest.
+  void apply_all(const std::map<std::string, std::vector<size_t>>& per_issue) {
+    std::map<std::string, std::vector<size_t>> before, rest;
+    for (const auto& [key, ops] : per_issue) {
+      size_t first = ops.size();
+      if (bulk_) {
+        for (size_t n = 0; n < ops.size() && first == ops.size(); ++n) {
+          if (plan_.operations[ops[n]].kind == OpKind::kTransition) first = n;
+        }
+      }
+      if (first > 0 && first < ops.size()) {
+        before[key].assign(ops.begin(), ops.begin() + static_cast<long>(first));
+        rest[key].assign(ops.begin() + static_cast<long>(first), ops.end());
+      } else {
+        rest[key] = ops;
+      }
+    }
+    std::vector<std::string> keys;
+    for (const auto& [key, ops] : before) keys.push_back(key);
+    concurrently(keys.size(), o_.concurrency,
+                 [&](size_t k) { apply_issue(keys[k], before.at(keys[k]), /*first_part=*/true); });
+    if (bulk_) walk_in_bulk(rest);
+    keys.clear();
+    for (const auto& [key, ops] : rest) keys.push_back(key);
+    concurrently(keys.size(), o_.concurrency,
+                 [&](size_t k) { apply_issue(keys[k], rest.at(keys[k])); });
+    write_deferred_properties();
+  }
+
   static std::string issue_named(const Operation& op) {
     return op.issue_key.empty() ? op.replaces_key : op.issue_key;
   }
@@ -222,6 +248,11 @@ class Run {
     result.outcome = e.kind == ErrorKind::kUnknownOutcome ? backup::Outcome::kUnknown
                                                           : backup::Outcome::kRefused;
     result.error = e.message;
+    if (e.kind == ErrorKind::kUnknownOutcome) {
+      // Still running when the wait ended: the next run waits for it (unfinished_tasks).
+      std::lock_guard lock(mu_);
+      if (auto t = task_of_.find(i); t != task_of_.end()) result.task = t->second;
+    }
     record_outcome(i, result);
     fail(i, e);
   }
@@ -311,10 +342,23 @@ class Run {
 
   // One issue's operations, in plan order, then its identity property if it changed. `original`
   // is the property as the tracker holds it: writes that carried it move it along.
-  void apply_issue(const std::string& key, const std::vector<size_t>& ops) {
+  // `first_part`: the operations before the issue's bulk-walked transition; the property is
+  // kept for the rest of them (apply_all), not written yet.
+  void apply_issue(const std::string& key, const std::vector<size_t>& ops,
+                   bool first_part = false) {
     tracker::IdentityProperty property;
     tracker::IdentityProperty original;
-    if (auto it = remote_.find(key); it != remote_.end()) {
+    std::optional<size_t> record_op;
+    std::optional<Resume> resumed;
+    {
+      std::lock_guard lock(mu_);
+      if (auto r = resume_.find(key); r != resume_.end()) resumed = r->second;
+    }
+    if (resumed) {
+      property = resumed->property;
+      original = resumed->original;
+      record_op = resumed->record_op;
+    } else if (auto it = remote_.find(key); it != remote_.end()) {
       original = property = tracker::identity_property(*it->second);
     } else {
       // A new issue: its identity and base were recorded at creation.
@@ -332,7 +376,6 @@ class Run {
       for (const auto& [field, value] : base) property.base[field] = value;
       if (carried) original = property;
     };
-    std::optional<size_t> record_op;
     // Comments a restore put back: the backup's id → the new one, for the property.
     std::map<std::string, std::string> restored_ids;
     // A restore's property write rides with the issue's update where the tracker takes it
@@ -546,6 +589,11 @@ class Run {
           break;
       }
       tick(o_.label);
+    }
+    if (first_part) {
+      std::lock_guard lock(mu_);
+      resume_[key] = Resume{property, original, record_op};
+      return;
     }
     if (property == original) {
       if (record_op) succeed(*record_op, done(key));
@@ -798,6 +846,10 @@ class Run {
                     const std::vector<size_t>& indexes,
                     const std::function<std::string(size_t)>& key_at) {
     std::vector<std::pair<size_t, backup::OutcomeRecord>> sent;
+    {
+      std::lock_guard lock(mu_);
+      for (size_t p : positions) task_of_[indexes[p]] = task;
+    }
     for (size_t p : positions) {
       backup::OutcomeRecord o;
       o.outcome = backup::Outcome::kUnknown;
@@ -925,9 +977,11 @@ class Run {
   // one request, property writes gathered at the end of each phase.
   bool bulk_ = false;
   // Filled before a phase's issues are applied, read (not changed) while they are.
-  std::map<size_t, Walked> walked_;  // transition operations a bulk walk made, by index
-  std::set<size_t> handled_;         // operations done (or failed) before their issue's turn
-  std::vector<Deferred> deferred_;   // property writes left for the end of the phase
+  std::map<size_t, Walked> walked_;        // transition operations a bulk walk made, by index
+  std::set<size_t> handled_;               // operations done (or failed) before their issue's turn
+  std::vector<Deferred> deferred_;         // property writes left for the end of the phase
+  std::map<std::string, Resume> resume_;   // issues whose first part is applied (under mu_)
+  std::map<size_t, std::string> task_of_;  // operation → the bulk task it went in (under mu_)
   std::map<std::string, std::string> created_ids_;  // key → id of the issues this run created
 };
 
