@@ -524,7 +524,9 @@ void JiraApi::delete_issue(Call& c) {
   send_empty(c.res, 204);
 }
 
-json JiraApi::delete_issue_tree(const std::string& key, bool delete_subtasks) {
+json JiraApi::delete_issue_tree(const std::string& key_ref, bool delete_subtasks) {
+  // A copy: the caller's key may be the issue's own, which removing its sub-tasks moves.
+  const std::string key = key_ref;
   SimState& s = ctx_.state;
   std::vector<std::string> subtasks;
   std::vector<std::string> children;
