@@ -264,23 +264,28 @@ void JiraApi::bulk_transition(Call& c) {
   // Runs later, on the scheduler thread: the issue is looked up again because it may have moved
   // or gone since the request.
   auto apply = [this, items](size_t i) {
-    ItemOutcome out;
-    out.issue_id = items[i].id;
-    Issue* issue = ctx_.state.find(std::to_string(items[i].id));
-    if (!issue) {
-      out.kind = ItemOutcome::Kind::kInvalid;
-      out.reasons = {kIssueMissing};
-    } else if (auto why = refusals_.reason(issue->key, issue->id)) {
-      out.kind = ItemOutcome::Kind::kFailed;
-      out.reasons = {*why};
-    } else if (json err = transition_issue(*issue, items[i].transition, json::object(), true);
-               !err.is_null()) {
-      out.kind = ItemOutcome::Kind::kFailed;
-      out.reasons = reasons_of(err);
-    }
-    return out;
+    return bulk_item(items[i].id, [&](Issue& issue) {
+      return transition_issue(issue, items[i].transition, json::object(), true);
+    });
   };
   send_json(c.res, 201, {{"taskId", tasks_.submit(std::move(record), apply)}});
+}
+
+ItemOutcome JiraApi::bulk_item(long id, const std::function<json(Issue&)>& act) {
+  ItemOutcome out;
+  out.issue_id = id;
+  Issue* issue = ctx_.state.find(std::to_string(id));
+  if (!issue) {
+    out.kind = ItemOutcome::Kind::kInvalid;
+    out.reasons = {kIssueMissing};
+  } else if (auto why = refusals_.reason(issue->key, issue->id)) {
+    out.kind = ItemOutcome::Kind::kFailed;
+    out.reasons = {*why};
+  } else if (json err = act(*issue); !err.is_null()) {
+    out.kind = ItemOutcome::Kind::kFailed;
+    out.reasons = reasons_of(err);
+  }
+  return out;
 }
 
 void JiraApi::bulk_delete(Call& c) {
@@ -310,21 +315,9 @@ void JiraApi::bulk_delete(Call& c) {
   record.send_notification = notify;
   record.total = ids.size();
   auto apply = [this, ids](size_t i) {
-    ItemOutcome out;
-    out.issue_id = ids[i];
-    const Issue* issue = ctx_.state.find(std::to_string(ids[i]));
-    if (!issue) {
-      // Gone already: deleted meanwhile, or as a sub-task of a parent this task deleted.
-      out.kind = ItemOutcome::Kind::kInvalid;
-      out.reasons = {kIssueMissing};
-    } else if (auto why = refusals_.reason(issue->key, issue->id)) {
-      out.kind = ItemOutcome::Kind::kFailed;
-      out.reasons = {*why};
-    } else if (json err = delete_issue_tree(issue->key, true); !err.is_null()) {
-      out.kind = ItemOutcome::Kind::kFailed;
-      out.reasons = reasons_of(err);
-    }
-    return out;
+    // Gone already counts as invalid: deleted meanwhile, or as a sub-task of a parent this task
+    // deleted.
+    return bulk_item(ids[i], [&](Issue& issue) { return delete_issue_tree(issue.key, true); });
   };
   send_json(c.res, 201, {{"taskId", tasks_.submit(std::move(record), apply)}});
 }

@@ -117,6 +117,9 @@ class JiraApi {
   // DELETE issue/{key} on one issue, shared with the bulk delete (which always takes sub-tasks
   // along). Returns Jira's error body (a 400), or null once the issue is gone.
   json delete_issue_tree(const std::string& key, bool delete_subtasks);
+  // One issue of a bulk task, applied on the scheduler thread: looked up again (it may have
+  // gone since the request), refused when /_sim/bulk-refuse names it, else `act`'s verdict.
+  ItemOutcome bulk_item(long id, const std::function<json(Issue&)>& act);
   // PUT issue/{key}/properties/{k}'s store, shared with properties/multi; returns whether the
   // property existed. Check property_problem() first.
   bool store_property(Issue& issue, const std::string& key, const json& value);
