@@ -22,13 +22,14 @@ _epicsync() {
       COMPREPLY=($(compgen -W 'all descriptions fields subtasks statuses comments' -- "$cur"))
       return ;;
     -e | --epic | --backup | --notes | --keep | --diff-backup | --restore-backup | --export-backup | --story | \
-      --issue | --jira-url | --project | --timeout)
+      --issue | --jira-url | --project | --timeout | --run)
       return ;;
   esac
   COMPREPLY=($(compgen -W '-h --help --version --validate -m -f --markdown --input --strict
     -o --output -q --quiet --no-color -e --epic -x --execute --dry-run --no-confirm --no-backup
     --update-source --prune --plan-out --apply --export-backup --import-backup --backup-dir --backup --notes --list-backups --cleanup-backups --keep
-    --verify-backups --diff-latest --diff-backup --rollback --restore-backup --force --story
+    --verify-backups --diff-latest --diff-backup --rollback --from-tracker --run --list-runs
+    --restore-backup --force --story
     --pull --pull-comments
     --issue --phase -v --verbose --config --jira-url --project --timeout' -- "$cur"))
 }

@@ -28,6 +28,9 @@ complete -c epicsync -l keep -x -d 'How many backups --cleanup-backups keeps'
 complete -c epicsync -l verify-backups -d "Check every backup's checksums and files"
 complete -c epicsync -l diff-latest -d 'Show what changed since the latest backup'
 complete -c epicsync -l diff-backup -x -d 'Show what changed since this backup'
+complete -c epicsync -l from-tracker -d "With --rollback: from Jira's changelog"
+complete -c epicsync -l run -x -d 'With --rollback: the run to undo'
+complete -c epicsync -l list-runs -d 'List the runs that wrote to --epic'
 complete -c epicsync -l rollback -d 'Preview undoing the last sync'
 complete -c epicsync -l pull -d 'Write the epic from the tracker as the markdown file'
 complete -c epicsync -l pull-comments -d 'With --pull, write the comments too'

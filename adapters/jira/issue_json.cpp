@@ -302,6 +302,7 @@ epicsync::Result<json> create_payload(const tracker::IssueDraft& d,
     json value = {{"id", d.identity}};
     if (!d.epic_key.empty()) value["epic"] = d.epic_key;
     if (!d.base.empty()) value["base"] = d.base;
+    if (!d.run.empty()) value["run"] = value["created_by"] = d.run;
     payload["properties"] = json::array({{{"key", kPropertyKey}, {"value", value}}});
   }
   return payload;

@@ -6,6 +6,7 @@
 
 #include "jira/ascii.h"
 #include "jira/discovery.h"
+#include "jira/http_date.h"
 #include "richtext/adf.h"
 #include "richtext/normalize.h"
 #include "richtext/wiki.h"
@@ -171,9 +172,22 @@ epicsync::Result<std::vector<tracker::FieldSpec>> JiraTracker::fields_on_every_s
   return info_.fields;
 }
 
+epicsync::Result<std::string> JiraTracker::account() {
+  if (account_) return *account_;
+  auto me = call(Method::kGet, api("myself"));
+  if (!me) return me.error();
+  const char* member = info_.deployment == tracker::Deployment::kCloud ? "accountId" : "name";
+  account_ = me->is_object() && me->contains(member) && (*me)[member].is_string()
+                 ? (*me)[member].get<std::string>()
+                 : std::string();
+  return *account_;
+}
+
 epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& project_key) {
   // Both deployments answer serverInfo on v2; it decides which API the rest of the run uses.
+  const auto asked = std::chrono::system_clock::now();
   auto server = call(Method::kGet, "/rest/api/2/serverInfo");
+  const auto answered = std::chrono::system_clock::now();
   if (!server && server.error().kind == epicsync::ErrorKind::kNotFound) {
     // Every Jira answers serverInfo: a 404 means the URL's path is not where Jira's REST API is
     // (a context path missing or added), not that the epic is missing.
@@ -186,6 +200,14 @@ epicsync::Result<tracker::TrackerInfo> JiraTracker::connect(const std::string& p
   info_.deployment = deployment_from_server_info(*server);
   info_.server_title = server->value("serverTitle", "");
   info_.version = server->value("version", "");
+  // The server's clock read halfway through the round trip: good to half of it, which is what
+  // the run record's times need to bracket the run's changelog entries.
+  if (server->contains("serverTime") && (*server)["serverTime"].is_string()) {
+    if (auto t = parse_iso8601((*server)["serverTime"].get<std::string>())) {
+      clock_offset_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+          *t - (asked + (answered - asked) / 2));
+    }
+  }
   info_.project_key = project_key;
 
   // The field list and the project's issue types are independent: fetch them together.

@@ -73,6 +73,11 @@ class JiraTracker final : public tracker::Tracker {
   bool edits_carry_property() const override {
     return info_.deployment == tracker::Deployment::kCloud;
   }
+  std::chrono::milliseconds clock_offset() const override { return clock_offset_; }
+  epicsync::Result<std::string> account() override;
+  // adapters/jira/changelog.cpp
+  epicsync::Result<std::map<std::string, std::vector<tracker::ChangeHistory>>> changelogs(
+      const std::vector<tracker::IssueRef>& issues) override;
   // Bulk changes (adapters/jira/bulk_ops.cpp): Cloud, until Jira refuses them for this user.
   bool bulk() const override;
   std::vector<epicsync::Result<tracker::TransitionPath>> transition_many(
@@ -167,6 +172,8 @@ class JiraTracker final : public tracker::Tracker {
   std::shared_ptr<HttpClient> client_;
   JiraOptions options_;
   tracker::TrackerInfo info_;
+  std::chrono::milliseconds clock_offset_{0};
+  std::optional<std::string> account_;  // read once, when a run records itself
   FieldIds ids_;
   bool connected_ = false;
   // What connect read, kept to build the field table again with every screen.

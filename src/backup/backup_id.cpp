@@ -1,5 +1,6 @@
 #include "backup/backup_id.h"
 
+#include <cstdio>
 #include <ctime>
 #include <regex>
 
@@ -57,6 +58,29 @@ Result<TimePoint> parse_utc(std::string_view text) {
   tm.tm_min = std::stoi(m[5]);
   tm.tm_sec = std::stoi(m[6]);
   return std::chrono::system_clock::from_time_t(::timegm(&tm));
+}
+
+std::string format_utc_ms(TimePoint t) {
+  const auto ms = std::chrono::floor<std::chrono::milliseconds>(t);
+  const auto secs = std::chrono::floor<std::chrono::seconds>(ms);
+  std::string out = format_utc(secs);
+  const auto frac = (ms - secs).count();
+  char buf[8];
+  std::snprintf(buf, sizeof buf, ".%03d", static_cast<int>(frac));
+  out.insert(out.size() - 1, buf);
+  return out;
+}
+
+Result<TimePoint> parse_utc_ms(std::string_view text) {
+  static const std::regex form(R"(^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.(\d{3}))?Z$)");
+  std::string s(text);
+  std::smatch m;
+  if (!std::regex_match(s, m, form)) {
+    return Error{ErrorKind::kInputFile, "not a UTC time (YYYY-MM-DDTHH:MM:SS.mmmZ): " + s, ""};
+  }
+  auto whole = parse_utc(m[1].str() + "Z");
+  if (!whole) return whole.error();
+  return *whole + std::chrono::milliseconds(m[3].matched ? std::stoi(m[3]) : 0);
 }
 
 Result<Done> validate_epic_key(std::string_view key) {

@@ -17,6 +17,10 @@ using Clock = std::function<TimePoint()>;
 std::string format_utc(TimePoint t);
 // Accepts exactly the form format_utc writes.
 Result<TimePoint> parse_utc(std::string_view text);
+// "2025-01-13T15:00:00.123Z": milliseconds kept (the run record's times, compared with the
+// tracker's changelog). The parse accepts this form and format_utc's.
+std::string format_utc_ms(TimePoint t);
+Result<TimePoint> parse_utc_ms(std::string_view text);
 
 // A Jira issue key such as PROJ-123: the only epic names used as directory names. kUsage
 // otherwise (`../x`, `/etc`, `a/b`, empty, lower case, ...).

@@ -4,6 +4,29 @@
 #include "cli/interrupt.h"
 
 namespace epicsync::cli {
+namespace {
+
+// The run's entry in the epic's run record: how it ended and what it did.
+sync::RunSummary run_summary(const plan::Plan& plan, const ApplyOutcome& applied) {
+  const sync::ExecutionReport& r = applied.report;
+  sync::RunSummary s;
+  s.outcome = r.interrupted     ? "interrupted"
+              : r.lease_lost    ? "lease-lost"
+              : r.unknown()     ? "unknown"
+              : !r.ok()         ? "partial"
+              : applied.storage ? "partial"
+                                : "done";
+  if (applied.backup) s.backup = applied.backup->manifest.id;
+  s.counts = {{"operations", static_cast<long>(plan.operations.size())},
+              {"applied", static_cast<long>(r.applied)},
+              {"created", static_cast<long>(r.created.size())},
+              {"transitions", static_cast<long>(r.transitions.size())},
+              {"failed", static_cast<long>(r.failures.size() - r.unknown())},
+              {"unknown", static_cast<long>(r.unknown())}};
+  return s;
+}
+
+}  // namespace
 
 Result<ApplyOutcome> apply_plan(const ApplyRequest& rq, tracker::Tracker& tracker,
                                 std::ostream& out, std::ostream& err) {
@@ -48,7 +71,10 @@ Result<ApplyOutcome> apply_plan(const ApplyRequest& rq, tracker::Tracker& tracke
   eo.progress = [&bar](const std::string& label, size_t done, size_t total) {
     bar.update(label, done, total);
   };
-  if (rq.lease) eo.may_write = [lease = rq.lease] { return lease->held(); };
+  if (rq.lease) {
+    eo.may_write = [lease = rq.lease] { return lease->held(); };
+    eo.run_id = rq.lease->run_id();
+  }
   eo.interrupted = interrupt_requested;
   const size_t writes_before = tracker.writes_sent();
   result.report = [&] {
@@ -58,13 +84,16 @@ Result<ApplyOutcome> apply_plan(const ApplyRequest& rq, tracker::Tracker& tracke
   const bool wrote = tracker.writes_sent() != writes_before;
   bar.finish();
   const sync::ExecutionReport& report = result.report;
-  if (rq.lease && !rq.lease->release(report.created_ids)) {
+  // A journal that cannot be written is never a note: the executor stopped at it (exit 12).
+  if (log && log->failure()) result.storage = log->failure();
+  // A run that turned out to write nothing (every operation was in place) is no run to record:
+  // a rollback from the tracker undoes the last run that changed something.
+  std::optional<sync::RunSummary> summary;
+  if (wrote) summary = run_summary(*rq.plan, result);
+  if (rq.lease && !rq.lease->release(report.created_ids, summary)) {
     err << "warning: the epic's lease (issue property " << sync::kLeaseProperty << " on " << rq.epic
         << ") could not be released; other runs wait until it expires\n";
   }
-
-  // A journal that cannot be written is never a note: the executor stopped at it (exit 12).
-  if (log && log->failure()) result.storage = log->failure();
   // Unknown outcomes and interruptions leave the journal open: the same command continues the
   // run (same backup), settles them, and one --rollback still undoes both runs.
   if (journal && !result.storage && report.unknown() == 0 && !report.interrupted) {

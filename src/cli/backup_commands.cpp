@@ -271,6 +271,7 @@ int run_backup_command(const Options& o, std::ostream& out, std::ostream& err) {
     case Mode::kRollback:
     case Mode::kRestore:
     case Mode::kPull:
+    case Mode::kListRuns:
       break;
   }
   return fail(Error{ErrorKind::kInternal, "not a backup command", ""});

@@ -119,6 +119,11 @@ Result<std::unique_ptr<sync::TrackerLease>> take_lease(tracker::Tracker& tracker
                                                        bool quiet, std::ostream& err) {
   sync::LeaseOptions lo;
   lo.mode = mode;
+  // For the run record: the tracker's clock, and who the changelog will say wrote.
+  lo.clock_offset = tracker.clock_offset();
+  auto account = tracker.account();
+  if (!account) return account.error();
+  lo.account = *account;
   auto lease = sync::TrackerLease::acquire(tracker, epic, lo);
   if (!lease) return lease.error();
   const auto& previous = (*lease)->previous();

@@ -8,6 +8,7 @@
 #include "cli/backup_commands.h"
 #include "cli/diff_command.h"
 #include "cli/error_report.h"
+#include "cli/list_runs_command.h"
 #include "cli/options.h"
 #include "cli/pull_command.h"
 #include "cli/restore_command.h"
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
         return cli::run_restore(options, std::cout, std::cerr);
       case cli::Mode::kPull:
         return cli::run_pull(options, std::cout, std::cerr);
+      case cli::Mode::kListRuns:
+        return cli::run_list_runs(options, std::cout, std::cerr);
     }
     return 1;
   } catch (const std::exception& e) {

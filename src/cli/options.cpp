@@ -68,8 +68,10 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       "  epicsync -m EPIC.md -e PROJ-123 --plan-out plan.json   save the plan to review\n"
       "  epicsync --apply plan.json --no-confirm        apply exactly that plan\n"
       "  epicsync --diff-latest -e PROJ-123             what changed since the last backup\n"
-      "  epicsync --rollback -e PROJ-123 --execute      undo the last sync\n"
+      "  epicsync --rollback -e PROJ-123 --execute      undo the last sync (no local backup: from\n"
+      "                                                 Jira's changelog)\n"
       "  epicsync --list-backups -e PROJ-123            the backups, newest last\n"
+      "  epicsync --list-runs -e PROJ-123               the runs that wrote to it, newest first\n"
       "  epicsync --restore-backup ID -e PROJ-123 -x    go back to any backup\n"
       "\n"
       "Exit codes:\n"
@@ -140,6 +142,9 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   CLI::Option* keep_opt =
       app.add_option("--keep", o.keep, "How many backups --cleanup-backups keeps")->type_name("N");
   app.add_flag("--verify-backups", verify_backups, "Check every backup's checksums and files");
+  bool list_runs = false;
+  app.add_flag("--list-runs", list_runs,
+               "List the runs that wrote to --epic, newest first, as the tracker records them");
   std::vector<std::string> export_args;
   app.add_option("--export-backup", export_args,
                  "Write backup ID as one checksummed file FILE, to import elsewhere")
@@ -155,6 +160,12 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
       ->type_name("ID");
   app.add_flag("--rollback", rollback,
                "Preview undoing the last sync of --epic (apply with --execute)");
+  app.add_flag("--from-tracker", o.from_tracker,
+               "With --rollback: undo from Jira's changelog and the epic's run record, no local "
+               "backup needed");
+  app.add_option("--run", o.run_id,
+                 "With --rollback: the run to undo (an id of --list-runs); implies --from-tracker")
+      ->type_name("RUN_ID");
   app.add_option("--restore-backup", restore_backup,
                  "Preview bringing --epic back to this backup (apply with --execute)")
       ->type_name("ID");
@@ -234,12 +245,12 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
   const bool importing = !o.transfer_file.empty();
   const int backup_modes = list_backups + cleanup_backups + verify_backups +
                            !o.backup_name.empty() + diff_latest + !diff_backup.empty() + rollback +
-                           restore + exporting + importing;
+                           restore + exporting + importing + list_runs;
   if (backup_modes + validate + pull > 1) {
     return Error{ErrorKind::kUsage, "give one command at a time",
                  "--validate, --pull, --backup, --list-backups, --cleanup-backups, "
-                 "--verify-backups, --export-backup, --import-backup, --diff-latest, "
-                 "--diff-backup, --rollback or --restore-backup"};
+                 "--verify-backups, --export-backup, --import-backup, --list-runs, "
+                 "--diff-latest, --diff-backup, --rollback or --restore-backup"};
   }
   if (o.pull_comments && !pull) {
     return Error{ErrorKind::kUsage, "--pull-comments belongs to --pull", ""};
@@ -285,6 +296,27 @@ Result<ParsedCommandLine> parse_command_line(const std::vector<std::string>& arg
                                : "drop --execute for the preview; an applied run reports with -o "
                                  "text or json"};
     }
+  }
+  if (list_runs) {
+    o.mode = Mode::kListRuns;
+    if (o.epic.empty()) {
+      return Error{ErrorKind::kUsage, "which epic? give --epic KEY",
+                   "epicsync --list-runs --epic PROJ-123"};
+    }
+    if (o.execute || o.dry_run || o.no_confirm || o.force || o.prune || o.update_source ||
+        o.strict || o.phase != "all" || !o.stories.empty() || !o.issues.empty() ||
+        !o.plan_out.empty() || !o.apply_file.empty() || !o.markdown_paths.empty()) {
+      return Error{ErrorKind::kUsage, "--list-runs only reads the epic's run record",
+                   "epicsync --list-runs --epic PROJ-123 [-o json]"};
+    }
+    if (o.quiet && o.verbose) {
+      return Error{ErrorKind::kUsage, "--quiet and --verbose contradict each other", ""};
+    }
+    return ParsedCommandLine{o, {}};
+  }
+  if ((o.from_tracker || !o.run_id.empty()) && !rollback) {
+    return Error{ErrorKind::kUsage, "--from-tracker and --run belong to --rollback",
+                 "epicsync --rollback --epic PROJ-123 --run RUN_ID"};
   }
   if (diff || rollback || restore) {
     o.mode = diff ? Mode::kDiff : rollback ? Mode::kRollback : Mode::kRestore;

@@ -25,6 +25,7 @@ enum class Mode {
   kRollback,      // --rollback: undo the last sync
   kRestore,       // --restore-backup ID
   kPull,          // --pull: the tracker's epic written as an epic file
+  kListRuns,      // --list-runs: the epic's run record on the tracker
 };
 
 struct Options {
@@ -57,9 +58,13 @@ struct Options {
   std::vector<std::string> stories;
   std::vector<std::string> issues;  // --issue KEY: limits a rollback or restore
   std::string backup_id;            // --diff-backup / --restore-backup; empty: the latest
-  std::string transfer_file;        // --export-backup ID FILE, --import-backup FILE
-  bool force = false;               // rollback/restore: overwrite what others changed since
-  bool pull_comments = false;       // --pull-comments
+  // --rollback from the tracker's changelog and run record instead of a local backup
+  // (--from-tracker, or --run RUN_ID naming the run to undo).
+  bool from_tracker = false;
+  std::string run_id;
+  std::string transfer_file;   // --export-backup ID FILE, --import-backup FILE
+  bool force = false;          // rollback/restore: overwrite what others changed since
+  bool pull_comments = false;  // --pull-comments
   std::string phase = "all";
   std::string config_file;
   std::string jira_url;

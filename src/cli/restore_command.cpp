@@ -5,12 +5,15 @@
 
 #include <algorithm>
 
+#include "backup/backup_id.h"
 #include "backup/backup_store.h"
 #include "backup/interrupted_run.h"
 #include "cli/apply_session.h"
 #include "cli/error_report.h"
 #include "cli/execution_support.h"
+#include "cli/list_runs_command.h"
 #include "cli/terminal.h"
+#include "cli/tracker_rollback.h"
 #include "cli/tracker_session.h"
 #include "config/config.h"
 #include "plan/display_text.h"
@@ -91,11 +94,55 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   if (!cfg) return fail(cfg.error());
   backup::BackupStore store({cfg->backup_dir, kVersion, {}});
 
-  // No backup to go back to (or a damaged newest one): said at once, before the tracker is
-  // asked anything. The choice is made again under the lock below.
-  if (auto early = target_backup(o, store); !early) return fail(early.error());
+  // Where "before" comes from: a local backup, or (a rollback with none, or --from-tracker /
+  // --run) the tracker's run record and changelog. No backup and no rollback: said at once,
+  // before the tracker is asked anything. The choice is made again under the lock below.
+  const bool rollback = o.mode == Mode::kRollback;
+  bool from_tracker = rollback && (o.from_tracker || !o.run_id.empty());
+  std::string why_tracker;  // said when the rollback goes to the tracker on its own
+  std::optional<backup::BackupInfo> early_target;
+  if (!from_tracker) {
+    auto early = target_backup(o, store);
+    if (!early && !(rollback && early.error().kind == ErrorKind::kNotFound)) {
+      return fail(early.error());
+    }
+    if (early) {
+      early_target = *early;
+    } else {
+      from_tracker = true;
+      why_tracker = "no local backup of " + o.epic;
+    }
+  }
   auto session = open_tracker(*cfg, project_of(o.epic, *cfg), o.verbose, err);
   if (!session) return fail(session.error());
+  if (rollback && early_target) {
+    // The last sync may be one this store has no backup of (--no-backup in CI, another
+    // machine): the tracker's run record says so, and the rollback undoes that one.
+    auto record = read_run_record(*session->tracker, o.epic);
+    if (!record) return fail(record.error());
+    const sync::RunRecord* last = newest_sync(*record);
+    // The local backup is older than that sync when an older run of the record took it, or
+    // (a run that never recorded its end, an epicsync before the record) when it was taken
+    // before that sync started: backups are taken right after the lease, their times whole
+    // seconds of this machine's clock.
+    bool older = false;
+    if (last && last->backup != early_target->manifest.id) {
+      older = early_target->manifest.created_at + std::chrono::seconds(2) < last->started;
+      for (const auto& r : record->runs) {
+        older = older || (&r != last && r.backup == early_target->manifest.id);
+      }
+    }
+    if (older) {
+      from_tracker = true;
+      why_tracker = "the last sync of " + o.epic + " (run " + last->id + ", " +
+                    (last->backup.empty() ? "--no-backup" : "backup " + last->backup) +
+                    ") is not in the local backups";
+    }
+  }
+  if (from_tracker && !o.quiet && o.output != OutputFormat::kJson) {
+    err << (why_tracker.empty() ? std::string() : why_tracker + ": ")
+        << "rolling back from Jira's changelog and the epic's run record\n";
+  }
   std::optional<backup::EpicLock> lock;
   if (execute) {
     auto held = store.lock(o.epic);
@@ -106,16 +153,46 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
     if (!waited.ok()) return fail(waited.error());
   }
   // Chosen under the lock, so a sync finishing meanwhile cannot change which one is undone.
-  auto target = target_backup(o, store);
-  if (!target) return fail(target.error());
-  auto wanted = store.load_snapshot(*target);
-  if (!wanted) return fail(wanted.error());
+  std::optional<backup::BackupInfo> target;
+  std::optional<tracker::EpicSnapshot> wanted;
   restore::WriteHistory since, undo;
-  if (auto read = read_history(store, *target, since, undo); !read.ok()) {
-    return fail(read.error());
+  std::optional<sync::RunRecord> run;
+  RunRecordRead record;
+  std::vector<plan::Conflict> unrestorable;  // what the changelog cannot give back
+  std::vector<std::string> changelog_notes;
+  if (from_tracker) {
+    auto read = read_run_record(*session->tracker, o.epic);
+    if (!read) return fail(read.error());
+    record = std::move(*read);
+    auto chosen = run_to_undo(record, o.epic, o.run_id);
+    if (!chosen) return fail(chosen.error());
+    run = *chosen;
+  } else {
+    auto chosen = target_backup(o, store);
+    if (!chosen) return fail(chosen.error());
+    target = *chosen;
+    auto loaded = store.load_snapshot(*target);
+    if (!loaded) return fail(loaded.error());
+    wanted = std::move(*loaded);
+    if (auto read = read_history(store, *target, since, undo); !read.ok()) {
+      return fail(read.error());
+    }
   }
   auto current = session->tracker->read_epic(o.epic);
   if (!current) return fail(current.error());
+  // From the tracker, "before" and the run's writes are rebuilt from what it holds now.
+  auto rebuild = [&]() -> std::optional<Error> {
+    if (!run) return std::nullopt;
+    auto made = rebuild_before_run(*session->tracker, session->info, record, *run, *current);
+    if (!made) return made.error();
+    wanted = std::move(made->before);
+    since = made->writes;
+    undo = std::move(made->writes);
+    unrestorable = std::move(made->conflicts);
+    changelog_notes = std::move(made->notes);
+    return std::nullopt;
+  };
+  if (auto e = rebuild()) return fail(*e);
 
   restore::RestoreOptions ro;
   ro.mode =
@@ -133,6 +210,10 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
     auto p = restore::make_restore_plan(*wanted, *current, since, undo, ro);
     if (!p) return p.error();
     p->notes.insert(p->notes.end(), since.notes.begin(), since.notes.end());
+    p->notes.insert(p->notes.end(), changelog_notes.begin(), changelog_notes.end());
+    for (const auto& c : unrestorable) {
+      if (ro.issues.empty() || ro.issues.count(c.issue)) p->conflicts.push_back(c);
+    }
     made = std::move(*p);
     return std::nullopt;
   };
@@ -141,12 +222,19 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
 
   const Style style = detect_style(o.no_color);
   const report::RenderStyle rs{style.color};
-  const nlohmann::json backup_json = report::backup_json(target->manifest);
+  // What the run goes back to: a backup, or the state before a run as the tracker tells it.
+  const nlohmann::json backup_json =
+      target ? report::backup_json(target->manifest) : nlohmann::json();
+  // A rollback from the tracker: the run it undoes (no backup).
+  const nlohmann::json run_doc = run ? run_json(*run, record.lease) : nlohmann::json();
+  const std::string source =
+      target ? "backup " + target->manifest.id : "the state before run " + run->id;
+  const std::string source_id = target ? target->manifest.id : "run " + run->id;
   int conflict_exit = plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
 
   // A rollback (or restore) to the same backup that was killed before it sealed its journal is
   // continued: its pre-rollback backup holds the state before it, so undoing it stays one step.
-  const std::string pre_notes = std::string(mode) + " to " + target->manifest.id;
+  const std::string pre_notes = std::string(mode) + " to " + source_id;
   std::optional<backup::BackupInfo> resumed;
   if (execute) {
     auto open = backup::interrupted_run(store, o.epic, backup::Trigger::kPreRollback);
@@ -166,6 +254,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                             {"execute", false},
                             {"epic", o.epic},
                             {"backup", backup_json},
+                            {"run", run_doc},
                             {"plan", report::plan_to_json(plan)},
                             {"totals", report::restore_totals_json(report::restore_totals(plan))},
                             {"conflicts", report::conflicts_json(plan)},
@@ -177,27 +266,30 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
       out << report::render_restore_markdown(
           plan,
           std::string(o.mode == Mode::kRollback ? "rollback of " : "restore of ") + o.epic +
-              " to backup " + target->manifest.id + " (preview)",
+              " to " + source + " (preview)",
           report::render_restore_plan(plan, plain) + report::render_conflicts(plan, plain));
     } else if (o.quiet) {
       // -q: the summary line and the problems (conflicts) only.
       if (plan.empty()) {
         out << "Nothing to " << (o.mode == Mode::kRollback ? "undo" : "restore") << ": " << o.epic
-            << " already holds what backup " << target->manifest.id << " says\n";
+            << " already holds " << source << "\n";
       } else {
-        out << "Preview of the " << mode << " to backup " << target->manifest.id << ": "
+        out << "Preview of the " << mode << " to " << source << ": "
             << report::restore_summary(report::restore_totals(plan),
                                        static_cast<int>(plan.conflicts.size()))
             << " (nothing was changed; apply it with --execute)\n";
       }
       out << report::render_conflicts(plan, rs);
     } else {
-      out << (o.mode == Mode::kRollback ? "Rolling back the sync backed up in "
-                                        : "Restoring backup ")
-          << target->manifest.id << " of " << o.epic << "\n\n";
+      out << (run ? "Rolling back run " + run->id + " of " + o.epic + " from Jira's changelog"
+              : o.mode == Mode::kRollback
+                  ? "Rolling back the sync backed up in " + target->manifest.id + " of " + o.epic
+                  : "Restoring backup " + target->manifest.id + " of " + o.epic)
+          << "\n\n";
       if (plan.empty()) {
         out << "Nothing to " << (o.mode == Mode::kRollback ? "undo" : "restore") << ": " << o.epic
-            << " already holds what the backup says"
+            << (run ? " already holds what it held before that run"
+                    : " already holds what the backup says")
             << (plan.conflicts.empty() ? "" : ", apart from the conflicts below") << ".\n";
         out << report::render_conflicts(plan, rs);
         for (const auto& n : plan.notes) out << style.yellow("note") << ": " << n << "\n";
@@ -224,6 +316,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   std::unique_ptr<sync::TrackerLease> lease = std::move(*taken);
   current = session->tracker->read_epic(o.epic);
   if (!current) return fail(current.error());
+  if (auto e = rebuild()) return fail(*e);
   if (auto e = replan()) return fail(*e);
   conflict_exit = plan.conflicts.empty() ? 0 : exit_code(ErrorKind::kConflict);
 
@@ -298,6 +391,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
                           {"execute", true},
                           {"epic", o.epic},
                           {"backup", backup_json},
+                          {"run", run_doc},
                           {"plan", report::plan_to_json(plan)},
                           {"conflicts", report::conflicts_json(plan)},
                           {"notes", notes},
@@ -322,7 +416,7 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   out << (clean
               ? style.green(o.mode == Mode::kRollback ? "Rolled back" : "Restored")
               : style.yellow(o.mode == Mode::kRollback ? "Partly rolled back" : "Partly restored"))
-      << " " << o.epic << " to backup " << target->manifest.id << ": "
+      << " " << o.epic << " to " << source << ": "
       << report::restore_summary(totals, static_cast<int>(plan.conflicts.size())) << "\n";
   size_t hidden = plan::show_some(report.failures, [&](const sync::Failure& f) {
     out << "  " << (f.unknown() ? style.yellow("outcome unknown") : style.red("failed")) << ": "

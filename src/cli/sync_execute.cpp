@@ -94,7 +94,8 @@ int execute_plan(const ExecuteInput& in, tracker::Tracker& tracker, std::ostream
   }
 
   if (o.no_backup) {
-    err << "warning: --no-backup: no backup is taken, this sync cannot be rolled back\n";
+    err << "warning: --no-backup: no local backup is taken; --rollback undoes this sync from "
+           "Jira's changelog (docs/rollback.md)\n";
   }
   ApplyRequest rq;
   rq.store = &store;

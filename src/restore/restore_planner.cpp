@@ -560,9 +560,18 @@ class Restorer {
   void restore_property(const RemoteIssue& b, const RemoteIssue& now, const IssueWrites* mine) {
     if (o_.mode == RestoreMode::kRollback && !(mine && mine->property_written)) return;
     const std::string wanted = backup_property(b);
-    const json have = property_json(now);
+    // The run trace (the last run that wrote the issue) is no part of what is restored: the run
+    // that restores it stamps its own.
+    const auto untraced = [](json p) {
+      if (p.is_object()) {
+        p.erase("run");
+        p.erase("prior");
+      }
+      return p;
+    };
+    const json have = untraced(property_json(now));
     if ((wanted.empty() && have.is_null()) ||
-        (!wanted.empty() && json::parse(wanted, nullptr, false) == have)) {
+        (!wanted.empty() && untraced(json::parse(wanted, nullptr, false)) == have)) {
       return;
     }
     Operation op = op_on(now, OpKind::kSetProperty);

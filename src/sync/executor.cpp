@@ -13,6 +13,10 @@
 namespace epicsync::sync {
 namespace {
 
+// What the epicsync property may grow to with the run trace's prior values: Jira stores at most
+// 32,768 bytes per property value, and the rest of the property needs room.
+constexpr size_t kPropertyBudget = 30000;
+
 // A write the tracker confirmed, on issue `key`.
 backup::OutcomeRecord done(const std::string& key) {
   backup::OutcomeRecord r;
@@ -58,6 +62,13 @@ class Run {
     for (const auto& s : before.subtasks) remote_[s.key] = &s;
     total_ = plan.operations.size();
     bulk_ = tracker_.bulk();
+    // Issues whose property the plan sets itself (a restore) or that it deletes: not stamped
+    // with the run trace as the rest are (see apply_issue).
+    for (const auto& op : plan.operations) {
+      if (op.kind == OpKind::kSetProperty || op.kind == OpKind::kDeleteIssue) {
+        unstamped_.insert(op.issue_key);
+      }
+    }
   }
 
   ExecutionReport go() {
@@ -337,6 +348,7 @@ class Run {
     if (base.empty() || !tracker_.edits_carry_property()) return {};
     tracker::IdentityProperty next = property;
     for (const auto& [field, value] : base) next.base[field] = value;
+    if (!o_.run_id.empty()) next.run = o_.run_id;  // the run trace rides along
     return tracker::to_json_text(next);
   }
 
@@ -368,8 +380,11 @@ class Run {
       }
       property.epic = plan_.epic_key;
       if (auto b = created_base_.find(key); b != created_base_.end()) property.base = b->second;
+      if (!o_.run_id.empty()) property.run = property.created_by = o_.run_id;
       original = property;
     }
+    // The run trace: this run wrote the issue. Not where the plan sets the property itself (a
+    // restore: the value is stamped as it is sent) or deletes the issue.
     // Base entries confirmed by a write: recorded in the property, which the tracker holds
     // already when the write carried it.
     auto confirm = [&](const std::map<std::string, std::string>& base, bool carried) {
@@ -441,6 +456,7 @@ class Run {
       switch (op.kind) {
         case OpKind::kUpdate: {
           tracker::FieldChanges changes = op.changes;
+          keep_prior_description(key, op, property);
           const std::string riding = riding_property(property, op.base);
           if (!riding.empty()) changes.property_json = riding;
           // The restore's property, journalled before the request that carries it.
@@ -449,7 +465,7 @@ class Run {
               begin(*riding_restore, plan_.operations[*riding_restore])) {
             with = riding_restore;
             carried.insert(*with);
-            changes.property_json = plan_.operations[*with].property_json;
+            changes.property_json = stamped(plan_.operations[*with].property_json);
           }
           auto r = tracker_.update_issue(key, changes);
           if (r.ok()) {
@@ -603,8 +619,10 @@ class Run {
       if (record_op) fail(*record_op, stop_reason());
       return;
     }
-    // Rewritten anyway: it records the epic too, if an older epicsync did not.
+    // Rewritten anyway: it records the epic too, if an older epicsync did not, and the run trace
+    // (the run that wrote it) goes with it at no cost.
     if (!property.id.empty() && property.epic.empty()) property.epic = plan_.epic_key;
+    if (!o_.run_id.empty() && !unstamped_.count(key)) property.run = o_.run_id;
     if (bulk_) {
       // With the others, many issues to a request, once every issue's writes are done.
       std::string id = issue_id(key);
@@ -642,6 +660,39 @@ class Run {
 
   // The property as the backup holds it, naming the comments put back by their new ids (the
   // backup's ids are gone), or removed when the backup had none.
+  // The run trace keeps the description an update replaces, where the changelog would not give
+  // it back exactly (tracker/identity_property.h): Cloud, where the property rides with the
+  // update anyway. Not when the property would outgrow what Jira stores (32 KB a value).
+  void keep_prior_description(const std::string& key, const Operation& op,
+                              tracker::IdentityProperty& property) {
+    if (o_.run_id.empty() || !tracker_.edits_carry_property() || unstamped_.count(key) ||
+        (!op.changes.description_markdown && !op.changes.description_raw)) {
+      return;
+    }
+    // An earlier run's prior values are not this run's: gone with this run's first.
+    if (property.run != o_.run_id) property.prior.clear();
+    property.run = o_.run_id;
+    if (property.prior.count("description")) return;  // this run's first edit holds it
+    auto it = remote_.find(key);
+    if (it == remote_.end()) return;
+    const tracker::RichText& was = it->second->description;
+    const char* format = was.format == tracker::RichText::Format::kAdf    ? "adf"
+                         : was.format == tracker::RichText::Format::kWiki ? "wiki"
+                                                                          : "empty";
+    property.prior["description"] = nlohmann::json{{"format", format}, {"raw", was.raw}}.dump();
+    if (tracker::to_json_text(property).size() > kPropertyBudget) {
+      property.prior.erase("description");
+    }
+  }
+
+  // A property value the plan gives (a restore's), with this run's trace.
+  std::string stamped(const std::string& json_text) const {
+    auto value = nlohmann::json::parse(json_text, nullptr, false);
+    if (!value.is_object() || o_.run_id.empty()) return json_text;
+    value["run"] = o_.run_id;
+    return value.dump();
+  }
+
   Result<tracker::Done> restore_property(const std::string& key, const std::string& json_text,
                                          const std::map<std::string, std::string>& restored_ids) {
     if (json_text.empty()) return tracker_.delete_property(key, tracker::kPropertyKey);
@@ -653,6 +704,7 @@ class Run {
         if (it != restored_ids.end()) record["id"] = it->second;
       }
     }
+    if (value.is_object() && !o_.run_id.empty()) value["run"] = o_.run_id;
     return tracker_.set_property(key, tracker::kPropertyKey,
                                  value.is_discarded() ? json_text : value.dump());
   }
@@ -689,6 +741,7 @@ class Run {
         op.draft.parent_key = it->second;
       }
       drafts.push_back(op.draft);
+      drafts.back().run = o_.run_id;
       sent.push_back(i);
     }
     // The intents of the whole bulk create are made durable together, before any is sent.
@@ -976,6 +1029,7 @@ class Run {
   // The tracker's bulk API (tracker::Tracker::bulk): transitions and deletes of many issues in
   // one request, property writes gathered at the end of each phase.
   bool bulk_ = false;
+  std::set<std::string> unstamped_;
   // Filled before a phase's issues are applied, read (not changed) while they are.
   std::map<size_t, Walked> walked_;        // transition operations a bulk walk made, by index
   std::set<size_t> handled_;               // operations done (or failed) before their issue's turn

@@ -81,6 +81,10 @@ struct ExecutorOptions {
   // Asked before every request that writes; true stops the run there, as a graceful
   // interruption (Ctrl-C): requests in flight finish and are journalled. Unset: never.
   std::function<bool()> interrupted;
+  // The run's id (the epic's run record, sync/tracker_lease.h): recorded in the epicsync
+  // property of every issue the run writes, as `run`, and of every issue it creates, as
+  // `created_by` too, with no request of its own. Empty: no trace.
+  std::string run_id = {};
 };
 
 // Applies the plan: writes to existing issues concurrently (per issue in order), then stories in

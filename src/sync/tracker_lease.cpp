@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -68,7 +69,68 @@ Error held_by(const std::string& epic, const LeaseRecord& r) {
                    " and is then taken over"};
 }
 
+nlohmann::json run_to_json(const RunRecord& r) {
+  nlohmann::json j = {{"id", r.id},
+                      {"mode", r.mode},
+                      {"user", r.user},
+                      {"host", r.host},
+                      {"started", backup::format_utc_ms(r.started)},
+                      {"outcome", r.outcome}};
+  if (!r.account.empty()) j["account"] = r.account;
+  if (r.finished) j["finished"] = backup::format_utc_ms(*r.finished);
+  if (!r.backup.empty()) j["backup"] = r.backup;
+  if (!r.counts.empty()) j["counts"] = r.counts;
+  return j;
+}
+
+std::optional<RunRecord> run_from_json(const nlohmann::json& j) {
+  if (!j.is_object() || !j.contains("id") || !j["id"].is_string()) return std::nullopt;
+  auto text_of = [&](const char* k) {
+    return j.contains(k) && j[k].is_string() ? j[k].get<std::string>() : std::string();
+  };
+  RunRecord r;
+  r.id = text_of("id");
+  r.mode = text_of("mode");
+  r.user = text_of("user");
+  r.host = text_of("host");
+  r.account = text_of("account");
+  r.outcome = text_of("outcome");
+  r.backup = text_of("backup");
+  auto started = backup::parse_utc_ms(text_of("started"));
+  if (!started) return std::nullopt;
+  r.started = *started;
+  if (auto finished = backup::parse_utc_ms(text_of("finished"))) r.finished = *finished;
+  if (j.contains("counts") && j["counts"].is_object()) {
+    for (const auto& [name, n] : j["counts"].items()) {
+      if (n.is_number_integer()) r.counts[name] = n.get<long>();
+    }
+  }
+  return r;
+}
+
+// "20261207T231500Z-3f9a1c": sorts by time, and the token's first bytes keep two runs started
+// in the same second apart.
+std::string make_run_id(Clock::time_point t, const std::string& token) {
+  std::time_t secs = Clock::to_time_t(t);
+  std::tm tm{};
+  ::gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
+  return std::string(buf) + "-" + token.substr(0, 6);
+}
+
 }  // namespace
+
+std::vector<RunRecord> runs_of_lease(const std::string& lease_text) {
+  auto lease = lease_from_json(lease_text);
+  return lease ? lease->runs : std::vector<RunRecord>{};
+}
+
+bool run_is_live(const RunRecord& run, const std::optional<LeaseRecord>& lease,
+                 Clock::time_point now) {
+  return run.outcome == "running" && lease && lease->run == run.id && !lease->released &&
+         lease->expires > now;
+}
 
 std::string lease_to_json(const LeaseRecord& r) {
   nlohmann::json j = {{"holder", r.holder},
@@ -82,6 +144,11 @@ std::string lease_to_json(const LeaseRecord& r) {
     j["released"] = backup::format_utc(*r.released);
     j["created"] = r.created_ids;
     if (r.created_truncated) j["created_truncated"] = true;
+  }
+  if (!r.run.empty()) j["run"] = r.run;
+  if (!r.runs.empty()) {
+    j["runs"] = nlohmann::json::array();
+    for (const auto& run : r.runs) j["runs"].push_back(run_to_json(run));
   }
   return j.dump();
 }
@@ -110,6 +177,12 @@ std::optional<LeaseRecord> lease_from_json(const std::string& text) {
     }
   }
   r.created_truncated = j.value("created_truncated", false);
+  r.run = text_of("run");
+  if (j.contains("runs") && j["runs"].is_array()) {
+    for (const auto& one : j["runs"]) {
+      if (auto run = run_from_json(one)) r.runs.push_back(std::move(*run));
+    }
+  }
   return r;
 }
 
@@ -123,6 +196,7 @@ Result<std::unique_ptr<TrackerLease>> TrackerLease::acquire(tracker::Tracker& tr
   auto current = tracker.get_property(epic, kLeaseProperty);
   if (!current) return current.error();
   std::optional<LeaseRecord> previous;
+  std::vector<RunRecord> runs;  // the run record, carried forward
   if (*current) {
     // A lease that is not epicsync's, was released, or has expired, is taken over.
     previous = lease_from_json(**current);
@@ -131,6 +205,7 @@ Result<std::unique_ptr<TrackerLease>> TrackerLease::acquire(tracker::Tracker& tr
       return held_by(epic, *previous);
     }
     if (previous && !previous->released) previous->created_ids.clear();
+    if (previous) runs = previous->runs;
   }
   LeaseRecord mine;
   mine.holder = this_user();
@@ -140,6 +215,17 @@ Result<std::unique_ptr<TrackerLease>> TrackerLease::acquire(tracker::Tracker& tr
   mine.mode = options.mode;
   mine.acquired = options.now();
   mine.expires = mine.acquired + options.ttl;
+  mine.run = make_run_id(mine.acquired, mine.token);
+  RunRecord run;
+  run.id = mine.run;
+  run.mode = options.mode;
+  run.user = mine.holder;
+  run.host = mine.host;
+  run.account = options.account;
+  run.started = mine.acquired + options.clock_offset;
+  runs.push_back(std::move(run));
+  if (runs.size() > kRunsKept) runs.erase(runs.begin(), runs.end() - kRunsKept);
+  mine.runs = std::move(runs);
   const auto sent = std::chrono::steady_clock::now();
   if (auto put = tracker.set_property(epic, kLeaseProperty, lease_to_json(mine)); !put) {
     return put.error();
@@ -205,7 +291,8 @@ void TrackerLease::renew_loop() {
   }
 }
 
-bool TrackerLease::release(const std::vector<std::string>& created_ids) {
+bool TrackerLease::release(const std::vector<std::string>& created_ids,
+                           const std::optional<RunSummary>& summary) {
   {
     std::lock_guard lock(mu_);
     if (released_) return true;
@@ -223,6 +310,18 @@ bool TrackerLease::release(const std::vector<std::string>& created_ids) {
   if (!seen || seen->token != record_.token || seen->released) return true;
   LeaseRecord done = record_;
   done.released = options_.now();
+  for (auto it = done.runs.begin(); it != done.runs.end(); ++it) {
+    if (it->id != done.run) continue;
+    if (!summary) {
+      done.runs.erase(it);  // it wrote nothing: no run to record
+      break;
+    }
+    it->finished = *done.released + options_.clock_offset;
+    it->outcome = summary->outcome;
+    it->backup = summary->backup;
+    it->counts = summary->counts;
+    break;
+  }
   done.created_ids = created_ids;
   // A value has a 32 KB limit: past a few thousand ids the next run waits out the lag instead.
   if (done.created_ids.size() > 2000) {

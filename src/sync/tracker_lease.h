@@ -13,8 +13,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,8 +28,45 @@ namespace epicsync::sync {
 
 inline constexpr const char* kLeaseProperty = "epicsync.lease";
 
+// One run of epicsync that wrote to the epic, as the epic's run record keeps it (newest last,
+// the last kRunsKept): what `--list-runs` shows, and what a rollback without a local backup
+// starts from. It lives in the lease property, so recording it costs no request: the taker
+// carries the record it read forward in the lease it writes, and the release that already
+// happens adds the run's end. A run that loses the race for the lease wrote nothing, and its
+// entry is lost with its lease, as it should be.
+struct RunRecord {
+  std::string id;  // also in the epicsync property of each issue the run wrote (`run`)
+  std::string mode;
+  std::string user;  // the person or CI job (the login name), and the machine
+  std::string host;
+  // The tracker account the run wrote as: the author of its changelog entries.
+  std::string account;
+  // In the tracker's clock (ours corrected by what serverInfo said), to the millisecond, so that
+  // the run's entries in the changelog fall between them.
+  std::chrono::system_clock::time_point started{};
+  std::optional<std::chrono::system_clock::time_point> finished;
+  // "running" until the run releases the lease; then done, partial (some operations failed),
+  // unknown (some outcomes could not be confirmed), interrupted, lease-lost.
+  std::string outcome = "running";
+  std::string backup;                  // the local backup holding the state before it, if any
+  std::map<std::string, long> counts;  // operations, applied, created, transitions, failed, unknown
+};
+
+inline constexpr size_t kRunsKept = 20;
+
+// How a run ended, for its entry in the run record.
+struct RunSummary {
+  std::string outcome;
+  std::string backup;
+  std::map<std::string, long> counts;
+};
+
 struct LeaseOptions {
   std::string mode = "sync";  // what the holder is doing: sync, rollback, restore
+  // The tracker's clock minus ours (TrackerInfo::clock_offset) and the account the run writes
+  // as, for the run record.
+  std::chrono::milliseconds clock_offset{0};
+  std::string account;
   std::chrono::seconds ttl{120};
   std::chrono::seconds renew_every{30};
   // How long to wait after writing the lease before reading it back: long enough for any run that
@@ -52,7 +91,16 @@ struct LeaseRecord {
   std::optional<std::chrono::system_clock::time_point> released;
   std::vector<std::string> created_ids;
   bool created_truncated = false;  // too many to list: the next run waits out the lag instead
+  std::string run;                 // the holder's run id (its entry in `runs`)
+  std::vector<RunRecord> runs;     // the epic's run record, oldest first
 };
+
+// The run record an epic's lease property holds (empty when it has none or is not epicsync's).
+std::vector<RunRecord> runs_of_lease(const std::string& lease_text);
+// Whether a run that never recorded its end is still running (its lease is held and current)
+// or was stopped (killed, crashed) before it could.
+bool run_is_live(const RunRecord& run, const std::optional<LeaseRecord>& lease,
+                 std::chrono::system_clock::time_point now);
 
 std::string lease_to_json(const LeaseRecord& r);
 // nullopt when the text is not a lease epicsync wrote.
@@ -75,8 +123,12 @@ class TrackerLease {
   bool held() const { return !lost_; }
   // Frees the lease if it is still this run's, leaving the ids of the issues this run created
   // for the next holder; false when that failed (it then lingers until it expires). Idempotent.
-  bool release(const std::vector<std::string>& created_ids = {});
+  // `summary`: how the run ended, recorded in its run record entry; without one the run wrote
+  // nothing and its entry is dropped.
+  bool release(const std::vector<std::string>& created_ids = {},
+               const std::optional<RunSummary>& summary = std::nullopt);
   const LeaseRecord& record() const { return record_; }
+  const std::string& run_id() const { return record_.run; }
   // The lease as the previous holder left it when it finished, if it did (for its created ids).
   const std::optional<LeaseRecord>& previous() const { return previous_; }
 

@@ -23,6 +23,13 @@ IdentityProperty identity_property(const RemoteIssue& issue) {
       if (value.is_string()) out.base[field] = value.get<std::string>();
     }
   }
+  if (j.contains("run") && j["run"].is_string()) out.run = j["run"].get<std::string>();
+  if (j.contains("prior") && j["prior"].is_object()) {
+    for (const auto& [field, value] : j["prior"].items()) out.prior[field] = value.dump();
+  }
+  if (j.contains("created_by") && j["created_by"].is_string()) {
+    out.created_by = j["created_by"].get<std::string>();
+  }
   return out;
 }
 
@@ -35,6 +42,12 @@ std::string to_json_text(const IdentityProperty& p) {
   if (!p.epic.empty()) j["epic"] = p.epic;
   for (const auto& [key, c] : p.comments) j["comments"][key] = {{"hash", c.hash}, {"id", c.id}};
   if (!p.base.empty()) j["base"] = p.base;
+  if (!p.run.empty()) j["run"] = p.run;
+  if (!p.created_by.empty()) j["created_by"] = p.created_by;
+  for (const auto& [field, text] : p.prior) {
+    auto value = nlohmann::json::parse(text, nullptr, false);
+    j["prior"][field] = value.is_discarded() ? nlohmann::json(text) : value;
+  }
   return j.dump();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <optional>
@@ -130,6 +131,8 @@ struct IssueDraft {
   // The three-way base recorded with the identity (IdentityProperty::base): the values it is
   // created with.
   std::map<std::string, std::string> base;
+  // The run creating it (IdentityProperty::run and created_by); empty: none recorded.
+  std::string run = {};
 };
 
 // Fields to change on an existing issue; only those set are sent.
@@ -156,6 +159,24 @@ struct FieldChanges {
 struct IssueRef {
   std::string key;
   std::string id;  // empty: not known (the key is used)
+};
+
+// One entry of an issue's changelog, as the tracker keeps it: who changed which fields when,
+// each item with the value before and after (`from`/`to`: ids where the field has them,
+// `*_string`: the text Jira shows). Absent values are empty.
+struct ChangeItem {
+  std::string field;     // the name Jira gives ("status", "Story point estimate")
+  std::string field_id;  // "summary", "status", "customfield_10016"; empty on old entries
+  std::optional<std::string> from;
+  std::optional<std::string> from_string;
+  std::optional<std::string> to;
+  std::optional<std::string> to_string;
+};
+
+struct ChangeHistory {
+  std::string author;                               // account id (Cloud) or user name (Data Center)
+  std::chrono::system_clock::time_point created{};  // the tracker's clock
+  std::vector<ChangeItem> items;
 };
 
 // One issue's walk through the workflow, for Tracker::transition_many.

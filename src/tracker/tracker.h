@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -71,6 +72,21 @@ class Tracker {
   // in the same request: Jira Cloud's edit and transition take entity properties; where they do
   // not, the caller writes the property on its own.
   virtual bool edits_carry_property() const { return false; }
+
+  // The tracker's clock minus ours, as discovery measured it (Jira: serverInfo's serverTime).
+  // The run record's times are kept in the tracker's clock, to compare with its changelog.
+  virtual std::chrono::milliseconds clock_offset() const { return std::chrono::milliseconds(0); }
+  // The account this run writes as, as the changelog names its author (Jira Cloud: the account
+  // id; Data Center: the user name). Empty when the tracker cannot tell.
+  virtual Result<std::string> account() { return std::string(); }
+  // The changelog of each issue, oldest entry first, by issue key (Jira Cloud: bulk fetched,
+  // 1,000 issues a request; Data Center: searched with expand=changelog). kRejected where the
+  // tracker keeps none.
+  virtual Result<std::map<std::string, std::vector<ChangeHistory>>> changelogs(
+      const std::vector<IssueRef>& issues) {
+    (void)issues;
+    return Error{ErrorKind::kRejected, "this tracker keeps no changelog", ""};
+  }
 
   // Bulk changes (Jira Cloud's bulk API: one asynchronous task moves or deletes up to 1,000
   // issues). Trackers without it leave bulk() false and the executor writes issue by issue.

@@ -113,6 +113,13 @@ TEST_F(CliJsonSchemaTest, EveryDocumentOfEveryCommandMatchesItsSchema) {
   document("backups", {"--import-backup", dir_ + "/pre.json"});  // already there
   document("backups", {"--cleanup-backups", "--keep", "1", "-e", "PROJ-1"});
 
+  // The run record, and a rollback from the tracker (issue 16): no backup, the run instead.
+  json runs = document("runs", {"--list-runs", "-e", "PROJ-1"});
+  EXPECT_FALSE(runs["runs"].empty());
+  json tracked = document("rollback", {"--rollback", "-e", "PROJ-1", "--from-tracker"});
+  EXPECT_TRUE(tracked["backup"].is_null());
+  EXPECT_TRUE(tracked["run"].is_object());
+
   // Many epics in one run: each epic's document inside one.
   const std::string one = write("one.md",
                                 "# One\n\n## Epic Summary\n| Field | Value |\n|---|---|\n"

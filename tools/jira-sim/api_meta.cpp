@@ -204,6 +204,32 @@ void JiraApi::user_search(Call& c) {
   send_json(c.res, 200, out);
 }
 
+// One user: Cloud by accountId; Data Center by username or key (its changelog names users by
+// key). 404 with Jira's message when there is none.
+void JiraApi::user_get(Call& c) {
+  std::lock_guard lock(ctx_.mu);
+  Renderer r(ctx_, c.version);
+  const bool cloud = ctx_.state.cloud();
+  const std::string account = param(c.req, "accountId");
+  const std::string name = param(c.req, "username");
+  const std::string key = param(c.req, "key");
+  if (cloud ? account.empty() : name.empty() && key.empty()) {
+    return send_error(
+        c.res, 400,
+        {cloud ? "The query parameter 'accountId' is required."
+               : "Either the 'username' or the 'key' query parameter must be given."});
+  }
+  for (const auto& u : ctx_.state.users()) {
+    const bool hit =
+        cloud ? u.account_id == account
+              : (!name.empty() && u.name == name) || (!key.empty() && dc_user_key(u) == key);
+    if (hit) return send_json(c.res, 200, r.user(u.account_id));
+  }
+  send_error(c.res, 404,
+             {cloud ? "Specified user does not exist or you do not have required permissions"
+                    : "The user named '" + (name.empty() ? key : name) + "' does not exist"});
+}
+
 // Cloud pages issue types as {issueTypes, maxResults, startAt, total}; Data Center calls the
 // list `values` and adds isLast.
 void JiraApi::createmeta_types(Call& c) {

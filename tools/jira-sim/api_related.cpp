@@ -1,4 +1,5 @@
-// What hangs off an issue: comments, entity properties, links and the changelog.
+// What hangs off an issue: comments, entity properties and links (the changelog:
+// api_changelog.cpp).
 #include <algorithm>
 
 #include "adf_check.h"
@@ -241,34 +242,6 @@ void JiraApi::delete_link(Call& c) {
     }
   }
   send_error(c.res, 404, {"No issue link with id '" + c.args[0] + "' exists."});
-}
-
-void JiraApi::changelog(Call& c) {
-  std::lock_guard lock(ctx_.mu);
-  const Issue* issue = ctx_.state.find(c.args[0]);
-  if (!issue) return send_error(c.res, 404, {kIssueMissing});
-  int start = std::max(0, int_param(c.req, "startAt", 0));
-  int max = std::clamp(int_param(c.req, "maxResults", 100), 1, 100);
-  Renderer r(ctx_, c.version);
-  json values = json::array();
-  int total = static_cast<int>(issue->changelog.size());
-  for (int n = start; n < total && n < start + max; ++n) {
-    values.push_back(r.history(issue->changelog[static_cast<size_t>(n)]));
-  }
-  std::string self = r.api_base() + "/issue/" + issue->key + "/changelog";
-  bool last = start + static_cast<int>(values.size()) >= total;
-  json out = {
-      {"self", self + "?startAt=" + std::to_string(start) + "&maxResults=" + std::to_string(max)},
-      {"maxResults", max},
-      {"startAt", start},
-      {"total", total},
-      {"isLast", last},
-      {"values", values}};
-  if (!last) {
-    out["nextPage"] =
-        self + "?startAt=" + std::to_string(start + max) + "&maxResults=" + std::to_string(max);
-  }
-  send_json(c.res, 200, out);
 }
 
 }  // namespace jira_sim

@@ -22,6 +22,7 @@ struct SearchParams {
   std::string jql;
   std::vector<std::string> fields;
   std::vector<std::string> properties;
+  bool changelog = false;  // expand=changelog
   std::set<long> reconcile;
   int max_results = 50;
   int start_at = 0;
@@ -47,6 +48,11 @@ SearchParams read_params(const Call& c) {
     p.jql = b.value("jql", std::string());
     p.fields = strings_of(b.value("fields", json::array()));
     p.properties = strings_of(b.value("properties", json::array()));
+    // Cloud's search/jql takes expand as a comma-separated string, Data Center's search as an
+    // array of strings; both are read either way.
+    for (const auto& e : strings_of(b.value("expand", json::array()))) {
+      p.changelog = p.changelog || e == "changelog";
+    }
     const json reconcile = b.value("reconcileIssues", json::array());
     for (const auto& id : reconcile) {
       if (id.is_number_integer()) p.reconcile.insert(id.get<long>());
@@ -68,6 +74,9 @@ SearchParams read_params(const Call& c) {
   };
   collect("fields", p.fields);
   collect("properties", p.properties);
+  std::vector<std::string> expand;
+  collect("expand", expand);
+  p.changelog = std::find(expand.begin(), expand.end(), "changelog") != expand.end();
   std::vector<std::string> ids;
   collect("reconcileIssues", ids);
   for (const auto& id : ids) {
@@ -238,18 +247,18 @@ void JiraApi::search_jql(Call& c) {
     if (offset < 0) return send_error(c.res, 400, {kBadToken});
   }
   // Ids alone page up to 5000 at a time; full issues are capped lower, as Jira does.
-  int cap = p.fields.empty() ? 5000 : 100;
+  int cap = p.fields.empty() && !p.changelog ? 5000 : 100;
   int max = std::clamp(p.max_results <= 0 ? 50 : p.max_results, 1, cap);
   Renderer r(ctx_, c.version);
   json issues = json::array();
   int end = std::min(static_cast<int>(hits.size()), offset + max);
   for (int n = offset; n < end; ++n) {
     const Issue& i = *hits[static_cast<size_t>(n)];
-    if (p.fields.empty() && p.properties.empty()) {
+    if (p.fields.empty() && p.properties.empty() && !p.changelog) {
       issues.push_back({{"id", std::to_string(i.id)}});
     } else {
       // Issues asked for by reconcileIssues are read after their writes, properties included.
-      issues.push_back(r.issue(i, p.fields, p.properties, false, !p.reconcile.count(i.id)));
+      issues.push_back(r.issue(i, p.fields, p.properties, p.changelog, !p.reconcile.count(i.id)));
     }
   }
   bool last = end >= static_cast<int>(hits.size());
@@ -272,7 +281,8 @@ void JiraApi::search_classic(Call& c) {
   json issues = json::array();
   int total = static_cast<int>(hits.size());
   for (int n = start; n < total && n < start + max; ++n) {
-    issues.push_back(r.issue(*hits[static_cast<size_t>(n)], p.fields, p.properties, false, true));
+    issues.push_back(
+        r.issue(*hits[static_cast<size_t>(n)], p.fields, p.properties, p.changelog, true));
   }
   send_json(c.res, 200,
             {{"expand", "schema,names"},

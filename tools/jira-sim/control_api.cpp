@@ -52,17 +52,38 @@ void ControlApi::edit_issue(const std::string& key, const json& body, httplib::R
     if (!to) return control_error(res, 400, "unknown status " + name);
     if (to->id != issue->status_id) {
       const Status* from = ctx_.workflow.status_by_id(issue->status_id);
-      api_.record_change(*issue, user->account_id,
-                         json::array({{{"field", "status"},
-                                       {"fieldtype", "jira"},
-                                       {"fieldId", "status"},
-                                       {"from", issue->status_id},
-                                       {"fromString", from ? from->name : ""},
-                                       {"to", to->id},
-                                       {"toString", to->name}}}));
+      json items = json::array({{{"field", "status"},
+                                 {"fieldtype", "jira"},
+                                 {"fieldId", "status"},
+                                 {"from", issue->status_id},
+                                 {"fromString", from ? from->name : ""},
+                                 {"to", to->id},
+                                 {"toString", to->name}}});
+      // Outside done the resolution goes; entering done without one sets the first resolution.
+      std::string resolution = to->category == "done" ? issue->resolution_id : "";
+      if (to->category == "done" && resolution.empty() && !s.resolutions().empty()) {
+        resolution = s.resolutions().front().id;
+      }
+      if (resolution != issue->resolution_id) {
+        auto id_or_null = [](const std::string& id) {
+          return id.empty() ? json(nullptr) : json(id);
+        };
+        auto name = [&](const std::string& id) {
+          const Resolution* r = id.empty() ? nullptr : s.resolution(id);
+          return r ? json(r->name) : json(nullptr);
+        };
+        items.push_back({{"field", "resolution"},
+                         {"fieldtype", "jira"},
+                         {"fieldId", "resolution"},
+                         {"from", id_or_null(issue->resolution_id)},
+                         {"fromString", name(issue->resolution_id)},
+                         {"to", id_or_null(resolution)},
+                         {"toString", name(resolution)}});
+      }
+      // One history for the step, authored by the control API's user, as a transition's is.
+      api_.record_change(*issue, user->account_id, items);
       issue->status_id = to->id;
-      if (to->category != "done") issue->resolution_id.clear();
-      if (to->category == "done" && issue->resolution_id.empty()) issue->resolution_id = "10000";
+      issue->resolution_id = resolution;
     }
   }
   if (body.contains("comment")) {

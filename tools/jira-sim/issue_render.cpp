@@ -7,6 +7,16 @@
 #include "http_util.h"
 
 namespace jira_sim {
+namespace {
+
+// Cloud's expand=changelog holds at most the 100 most recent histories.
+constexpr size_t kExpandedChangelogLimit = 100;
+
+}  // namespace
+
+std::string dc_user_key(const User& u) {
+  return "JIRAUSER" + u.account_id.substr(u.account_id.size() - 4);
+}
 
 std::string Renderer::api_base() const {
   return ctx_.base_url + "/rest/api/" + std::to_string(version_);
@@ -26,7 +36,7 @@ json Renderer::user(const std::string& account_id) const {
   }
   return {{"self", api_base() + "/user?username=" + u->name},
           {"name", u->name},
-          {"key", "JIRAUSER" + u->account_id.substr(u->account_id.size() - 4)},
+          {"key", dc_user_key(*u)},
           {"emailAddress", u->email},
           {"displayName", u->display_name},
           {"active", true},
@@ -171,7 +181,38 @@ json Renderer::history(const json& stored) const {
   json out = stored;
   out["author"] = user(stored.value("author", std::string()));
   out["created"] = jira_time(stored.value("created", 0LL));
+  if (ctx_.state.cloud() || !out.contains("items") || !out["items"].is_array()) return out;
+  // Items store users by account id; Data Center records a user field's user key instead.
+  for (auto& item : out["items"]) {
+    const std::string id = item.value("fieldId", std::string());
+    const FieldDef* def = field_def(id);
+    if (id != "assignee" && id != "reporter" && !(def && def->kind == ValueKind::kUser)) continue;
+    for (const char* end : {"from", "to"}) {
+      if (!item.contains(end) || !item[end].is_string()) continue;
+      if (const User* u = ctx_.state.user_by_account(item[end].get<std::string>())) {
+        item[end] = dc_user_key(*u);
+      }
+    }
+  }
   return out;
+}
+
+json Renderer::expanded_changelog(const Issue& i) const {
+  json histories = json::array();
+  if (ctx_.state.cloud()) {
+    // Cloud: "sorted by date, starting from the most recent", the 100 most recent only.
+    for (auto h = i.changelog.rbegin();
+         h != i.changelog.rend() && histories.size() < kExpandedChangelogLimit; ++h) {
+      histories.push_back(history(*h));
+    }
+  } else {
+    // Data Center: every history, oldest first.
+    for (const auto& h : i.changelog) histories.push_back(history(h));
+  }
+  return {{"startAt", 0},
+          {"maxResults", histories.size()},
+          {"total", i.changelog.size()},
+          {"histories", histories}};
 }
 
 json Renderer::issue_ref(const Issue& issue) const {
@@ -330,14 +371,7 @@ json Renderer::issue(const Issue& i, const std::vector<std::string>& fields,
     }
     out["properties"] = props;
   }
-  if (with_changelog) {
-    json histories = json::array();
-    for (const auto& h : i.changelog) histories.push_back(history(h));
-    out["changelog"] = {{"startAt", 0},
-                        {"maxResults", i.changelog.size()},
-                        {"total", i.changelog.size()},
-                        {"histories", histories}};
-  }
+  if (with_changelog) out["changelog"] = expanded_changelog(i);
   return out;
 }
 

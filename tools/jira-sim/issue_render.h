@@ -13,6 +13,9 @@ using nlohmann::json;
 
 // Turns stored values into the JSON Jira returns, for one API version (2 or 3). The caller holds
 // the state mutex.
+// Data Center's user key, what its changelog records for a user field (GET user?key= finds it).
+std::string dc_user_key(const User& u);
+
 class Renderer {
  public:
   Renderer(const SimContext& ctx, int version) : ctx_(ctx), version_(version) {}
@@ -34,7 +37,12 @@ class Renderer {
   json comment(const Issue& issue, const Comment& c) const;
   json comments_page(const Issue& issue, int start_at, int max_results) const;
   json link(const IssueLink& l, const std::string& from_key) const;
-  json history(const json& stored) const;    // a changelog entry with its author expanded
+  // A changelog entry (Changelog) as Jira renders it: its author as the flavour's user object,
+  // `created` as Jira's timestamp, and on Data Center user fields' from/to as user keys.
+  json history(const json& stored) const;
+  // expand=changelog (PageOfChangelogs): Cloud gives the 100 most recent histories, newest
+  // first; Data Center all of them, oldest first. `total` counts them all.
+  json expanded_changelog(const Issue& issue) const;
   json issue_ref(const Issue& issue) const;  // {id, key, self, fields:{summary,status,...}}
   json field_value(const Issue& issue, const std::string& field) const;
   // `fields` is the request's list: empty means none, "*all"/"*navigable" mean everything,

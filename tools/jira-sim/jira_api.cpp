@@ -18,6 +18,7 @@ JiraApi::JiraApi(SimContext& ctx) : ctx_(ctx), tasks_(ctx.mu, ctx.options.bulk_t
       {"GET", {"resolution", "search"}, &JiraApi::resolution_search},
       {"GET", {"issueLinkType"}, &JiraApi::issue_link_types},
       {"GET", {"user", "search"}, &JiraApi::user_search},
+      {"GET", {"user"}, &JiraApi::user_get},
       {"GET", {"issue", "createmeta", "*", "issuetypes"}, &JiraApi::createmeta_types},
       {"GET", {"issue", "createmeta", "*", "issuetypes", "*"}, &JiraApi::createmeta_fields},
       {"POST", {"issue", "bulk"}, &JiraApi::bulk_create},
@@ -44,7 +45,10 @@ JiraApi::JiraApi(SimContext& ctx) : ctx_(ctx), tasks_(ctx.mu, ctx.options.bulk_t
       {"GET", {"issue", "*", "properties", "*"}, &JiraApi::get_property},
       {"PUT", {"issue", "*", "properties", "*"}, &JiraApi::put_property},
       {"DELETE", {"issue", "*", "properties", "*"}, &JiraApi::delete_property},
+      // Cloud only: Jira Server/Data Center has no changelog resource (expand=changelog only).
       {"GET", {"issue", "*", "changelog"}, &JiraApi::changelog, true, false},
+      {"POST", {"issue", "*", "changelog", "list"}, &JiraApi::changelog_list, true, false},
+      {"POST", {"changelog", "bulkfetch"}, &JiraApi::bulk_changelog, true, false},
       {"POST", {"issueLink"}, &JiraApi::create_link},
       {"GET", {"issueLink", "*"}, &JiraApi::get_link},
       {"DELETE", {"issueLink", "*"}, &JiraApi::delete_link},

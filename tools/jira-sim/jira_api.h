@@ -66,6 +66,7 @@ class JiraApi {
   void createmeta_fields(Call& c);
   void editmeta(Call& c);
   void user_search(Call& c);
+  void user_get(Call& c);
   // Issues: api_issues.cpp
   void create_issue(Call& c);
   void bulk_create(Call& c);
@@ -79,7 +80,7 @@ class JiraApi {
   // Workflow: api_transitions.cpp
   void get_transitions(Call& c);
   void do_transition(Call& c);
-  // Comments, properties, links, changelog: api_related.cpp
+  // Comments, properties, links: api_related.cpp
   void list_comments(Call& c);
   void add_comment(Call& c);
   void get_comment(Call& c);
@@ -92,7 +93,10 @@ class JiraApi {
   void create_link(Call& c);
   void get_link(Call& c);
   void delete_link(Call& c);
+  // The changelog APIs (Cloud only): api_changelog.cpp
   void changelog(Call& c);
+  void changelog_list(Call& c);
+  void bulk_changelog(Call& c);
   // Cloud's bulk operations and their progress: api_bulk.cpp
   void bulk_transitions_available(Call& c);
   void bulk_transition(Call& c);
