@@ -127,6 +127,7 @@ std::unique_ptr<JiraTracker> JiraTracker::sibling() const {
   other->all_fields_ = all_fields_;
   other->story_screen_ = story_screen_;
   other->project_key_ = project_key_;
+  other->clock_offset_ = clock_offset_;
   return other;
 }
 

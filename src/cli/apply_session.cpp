@@ -10,8 +10,9 @@ namespace {
 sync::RunSummary run_summary(const plan::Plan& plan, const ApplyOutcome& applied) {
   const sync::ExecutionReport& r = applied.report;
   sync::RunSummary s;
+  // A run that lost its lease cannot record its end (the lease is another run's): it shows as
+  // stopped.
   s.outcome = r.interrupted     ? "interrupted"
-              : r.lease_lost    ? "lease-lost"
               : r.unknown()     ? "unknown"
               : !r.ok()         ? "partial"
               : applied.storage ? "partial"
@@ -86,6 +87,11 @@ Result<ApplyOutcome> apply_plan(const ApplyRequest& rq, tracker::Tracker& tracke
   const sync::ExecutionReport& report = result.report;
   // A journal that cannot be written is never a note: the executor stopped at it (exit 12).
   if (log && log->failure()) result.storage = log->failure();
+  // Unknown outcomes and interruptions leave the journal open: the same command continues the
+  // run (same backup), settles them, and one --rollback still undoes both runs.
+  if (journal && !result.storage && report.unknown() == 0 && !report.interrupted) {
+    if (auto sealed = journal->seal(); !sealed.ok()) result.storage = sealed.error();
+  }
   // A run that turned out to write nothing (every operation was in place) is no run to record:
   // a rollback from the tracker undoes the last run that changed something.
   std::optional<sync::RunSummary> summary;
@@ -93,11 +99,6 @@ Result<ApplyOutcome> apply_plan(const ApplyRequest& rq, tracker::Tracker& tracke
   if (rq.lease && !rq.lease->release(report.created_ids, summary)) {
     err << "warning: the epic's lease (issue property " << sync::kLeaseProperty << " on " << rq.epic
         << ") could not be released; other runs wait until it expires\n";
-  }
-  // Unknown outcomes and interruptions leave the journal open: the same command continues the
-  // run (same backup), settles them, and one --rollback still undoes both runs.
-  if (journal && !result.storage && report.unknown() == 0 && !report.interrupted) {
-    if (auto sealed = journal->seal(); !sealed.ok()) result.storage = sealed.error();
   }
   if (result.storage || report.interrupted || report.lease_lost) return result;
 

@@ -127,7 +127,9 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
     // seconds of this machine's clock.
     bool older = false;
     if (last && last->backup != early_target->manifest.id) {
-      older = early_target->manifest.created_at + std::chrono::seconds(2) < last->started;
+      older = early_target->manifest.created_at + session->tracker->clock_offset() +
+                  std::chrono::seconds(2) <
+              last->started;
       for (const auto& r : record->runs) {
         older = older || (&r != last && r.backup == early_target->manifest.id);
       }
@@ -160,13 +162,18 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   RunRecordRead record;
   std::vector<plan::Conflict> unrestorable;  // what the changelog cannot give back
   std::vector<std::string> changelog_notes;
-  if (from_tracker) {
+  // The run to undo, from the epic's run record as the tracker holds it now.
+  auto choose_run = [&]() -> std::optional<Error> {
     auto read = read_run_record(*session->tracker, o.epic);
-    if (!read) return fail(read.error());
+    if (!read) return read.error();
     record = std::move(*read);
     auto chosen = run_to_undo(record, o.epic, o.run_id);
-    if (!chosen) return fail(chosen.error());
+    if (!chosen) return chosen.error();
     run = *chosen;
+    return std::nullopt;
+  };
+  if (from_tracker) {
+    if (auto e = choose_run()) return fail(*e);
   } else {
     auto chosen = target_backup(o, store);
     if (!chosen) return fail(chosen.error());
@@ -314,6 +321,11 @@ int run_restore(const Options& o, std::ostream& out, std::ostream& err) {
   auto taken = take_lease(*session->tracker, o.epic, mode, cfg->search_wait, o.quiet || json, err);
   if (!taken) return fail(taken.error());
   std::unique_ptr<sync::TrackerLease> lease = std::move(*taken);
+  // Again under the lease: a run that wrote while the person was asked bounds the run's
+  // stretch of the changelog, and may be the newest sync itself.
+  if (run) {
+    if (auto e = choose_run()) return fail(*e);
+  }
   current = session->tracker->read_epic(o.epic);
   if (!current) return fail(current.error());
   if (auto e = rebuild()) return fail(*e);

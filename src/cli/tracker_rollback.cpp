@@ -75,8 +75,21 @@ Result<restore::ChangelogRollback> rebuild_before_run(tracker::Tracker& tracker,
   const sync::RunRecord* after =
       at != record.runs.end() && std::next(at) != record.runs.end() ? &*std::next(at) : nullptr;
   if (before) tracked.from = std::max(tracked.from, before->finished.value_or(before->started));
-  tracked.to = run.finished ? *run.finished + kSlack
-                            : std::chrono::system_clock::now() + tracker.clock_offset();
+  if (run.finished) {
+    tracked.to = *run.finished + kSlack;
+  } else if (after) {
+    tracked.to = after->started;
+  } else if (record.lease && record.lease->run == run.id) {
+    // Stopped before it could record its end (killed): it wrote nothing after its lease ran
+    // out, and what its account did since is not the run's.
+    tracked.to = record.lease->expires + tracker.clock_offset();
+  } else {
+    return Error{ErrorKind::kNotFound,
+                 "run " + run.id +
+                     " recorded no end and no later run follows it, so its "
+                     "changes cannot be told apart in the changelog",
+                 "roll it back from a backup (epicsync --list-backups)"};
+  }
   if (after) tracked.to = std::min(tracked.to, after->started);
 
   std::vector<tracker::IssueRef> refs = {{current.epic.key, current.epic.id}};

@@ -303,6 +303,19 @@ ChangelogRollback rollback_from_changelog(
         property["base"].erase(base_key(field));
       }
     }
+    // A comment the run replaced (Related Commits): its body is in no changelog.
+    const auto trace = tracker::identity_property(now);
+    if (trace.run == run.id) {
+      for (const auto& [what, was] : trace.prior) {
+        if (what.rfind("comment:", 0) != 0) continue;
+        const json id = json::parse(was, nullptr, false);
+        out.conflicts.push_back(
+            {now.key, "comment",
+             "replaced comment " + (id.is_string() ? id.get<std::string>() : was),
+             "not restored: the run replaced it, and Jira keeps no copy of a deleted comment", "",
+             ""});
+      }
+    }
     if (!links.empty()) {
       out.notes.push_back(now.key + ": the run changed " + std::to_string(links.size()) +
                           " issue link(s); a rollback from the changelog leaves links as they "
@@ -349,8 +362,8 @@ ChangelogRollback rollback_from_changelog(
     }
   }
   out.notes.push_back(
-      "rolled back from Jira's changelog (no local backup): comments the run replaced or "
-      "deleted and issues it deleted are not in the changelog and are not brought back");
+      "rolled back from Jira's changelog (no local backup): issues the run deleted are not in "
+      "the changelog and are not brought back");
   return out;
 }
 

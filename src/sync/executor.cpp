@@ -137,6 +137,23 @@ class Run {
       if (first > 0 && first < ops.size()) {
         before[key].assign(ops.begin(), ops.begin() + static_cast<long>(first));
         rest[key].assign(ops.begin() + static_cast<long>(first), ops.end());
+        // A restore's property goes with its update where the tracker takes it there (one
+        // request, not two): it holds the backup's value, which the walk does not change.
+        auto& later = rest[key];
+        const bool updates = std::any_of(before[key].begin(), before[key].end(), [&](size_t i) {
+          return plan_.operations[i].kind == OpKind::kUpdate;
+        });
+        auto property = std::find_if(later.begin(), later.end(), [&](size_t i) {
+          return plan_.operations[i].kind == OpKind::kSetProperty;
+        });
+        // Not when comments put back rename ids in it: it is written after them.
+        const bool renames = std::any_of(later.begin(), later.end(), [&](size_t i) {
+          return plan_.operations[i].kind == OpKind::kRestoreComment;
+        });
+        if (updates && !renames && property != later.end() && tracker_.edits_carry_property()) {
+          before[key].push_back(*property);
+          later.erase(property);
+        }
       } else {
         rest[key] = ops;
       }
@@ -575,6 +592,11 @@ class Run {
           if (r.ok()) {
             if (!op.comment_id.empty()) (void)tracker_.delete_comment(key, op.comment_id);
             property.comments[op.comment_key] = {op.comment_hash, *r};
+            // No changelog keeps the body it replaced: the trace says so, for a rollback
+            // without a backup to report it rather than leave it unsaid.
+            if (!op.comment_id.empty() && !unstamped_.count(key)) {
+              keep_prior(property, "comment:" + op.comment_key, nlohmann::json(op.comment_id));
+            }
             auto o = done(key);
             o.comment_id = *r;
             o.replaced = op.comment_id;
@@ -665,31 +687,39 @@ class Run {
   // update anyway. Not when the property would outgrow what Jira stores (32 KB a value).
   void keep_prior_description(const std::string& key, const Operation& op,
                               tracker::IdentityProperty& property) {
+    // Only where the property rides with the edit anyway (a sync's edit records its base).
     if (o_.run_id.empty() || !tracker_.edits_carry_property() || unstamped_.count(key) ||
-        (!op.changes.description_markdown && !op.changes.description_raw)) {
+        op.base.empty() || (!op.changes.description_markdown && !op.changes.description_raw)) {
       return;
     }
-    // An earlier run's prior values are not this run's: gone with this run's first.
-    if (property.run != o_.run_id) property.prior.clear();
-    property.run = o_.run_id;
-    if (property.prior.count("description")) return;  // this run's first edit holds it
     auto it = remote_.find(key);
     if (it == remote_.end()) return;
     const tracker::RichText& was = it->second->description;
     const char* format = was.format == tracker::RichText::Format::kAdf    ? "adf"
                          : was.format == tracker::RichText::Format::kWiki ? "wiki"
                                                                           : "empty";
-    property.prior["description"] = nlohmann::json{{"format", format}, {"raw", was.raw}}.dump();
-    if (tracker::to_json_text(property).size() > kPropertyBudget) {
-      property.prior.erase("description");
-    }
+    keep_prior(property, "description", nlohmann::json{{"format", format}, {"raw", was.raw}});
+  }
+
+  // Records in the run trace what `field` held before this run's first change of it. An
+  // earlier run's prior values are not this run's: they go with this run's first.
+  void keep_prior(tracker::IdentityProperty& property, const std::string& field,
+                  const nlohmann::json& was) {
+    if (o_.run_id.empty()) return;
+    if (property.run != o_.run_id) property.prior.clear();
+    property.run = o_.run_id;
+    if (property.prior.count(field)) return;  // this run's first change holds it
+    property.prior[field] = was.dump();
+    if (tracker::to_json_text(property).size() > kPropertyBudget) property.prior.erase(field);
   }
 
   // A property value the plan gives (a restore's), with this run's trace.
+  // The prior values are the run's named there, not this run's: they go with its name.
   std::string stamped(const std::string& json_text) const {
     auto value = nlohmann::json::parse(json_text, nullptr, false);
     if (!value.is_object() || o_.run_id.empty()) return json_text;
     value["run"] = o_.run_id;
+    value.erase("prior");
     return value.dump();
   }
 
@@ -704,7 +734,10 @@ class Run {
         if (it != restored_ids.end()) record["id"] = it->second;
       }
     }
-    if (value.is_object() && !o_.run_id.empty()) value["run"] = o_.run_id;
+    if (value.is_object() && !o_.run_id.empty()) {
+      value["run"] = o_.run_id;
+      value.erase("prior");
+    }
     return tracker_.set_property(key, tracker::kPropertyKey,
                                  value.is_discarded() ? json_text : value.dump());
   }

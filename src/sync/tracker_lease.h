@@ -46,7 +46,7 @@ struct RunRecord {
   std::chrono::system_clock::time_point started{};
   std::optional<std::chrono::system_clock::time_point> finished;
   // "running" until the run releases the lease; then done, partial (some operations failed),
-  // unknown (some outcomes could not be confirmed), interrupted, lease-lost.
+  // unknown (some outcomes could not be confirmed), interrupted.
   std::string outcome = "running";
   std::string backup;                  // the local backup holding the state before it, if any
   std::map<std::string, long> counts;  // operations, applied, created, transitions, failed, unknown

@@ -169,5 +169,21 @@ TEST(ChangelogRollback, StatusesComeBackByIdAndTheRunsCommentsGo) {
   EXPECT_TRUE(p["comments"].empty());
 }
 
+TEST(ChangelogRollback, ACommentTheRunReplacedIsAConflictNotASilentLoss) {
+  tracker::EpicSnapshot now;
+  now.epic = issue("PROJ-1", "Epic", nullptr);
+  now.stories.push_back(issue("PROJ-2", "S",
+                              {{"id", "US-1"},
+                               {"run", kRun.id},
+                               {"comments", {{"commits", {{"id", "12"}}}}},
+                               {"prior", {{"comment:commits", "11"}}}}));
+  now.stories[0].comments = {{"12", {}, "me", "1970-01-01T00:00:02.000+0000", ""}};
+  const auto out = rollback_from_changelog(now, {}, kRun, kStatuses, "", {}, true);
+  EXPECT_TRUE(out.before.stories[0].comments.empty());  // the new one goes
+  ASSERT_EQ(out.conflicts.size(), 1u);
+  EXPECT_EQ(out.conflicts[0].field, "comment");
+  EXPECT_NE(out.conflicts[0].wrote.find("11"), std::string::npos);
+}
+
 }  // namespace changelog_rollback_test
 }  // namespace epicsync::restore
