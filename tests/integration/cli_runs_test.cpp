@@ -324,7 +324,16 @@ TEST_P(CliTrackerRollbackTest, FromAnEmptyBackupFolderWhatOthersChangedSinceIsAC
 }
 
 TEST_P(CliTrackerRollbackTest, RunPicksTheRunAndOnlyARollbackTakesIt) {
+  // The seeded epic only; the sync is --no-backup and the backup folder stays empty.
+  const json before = managed_state(sim().state());
   ASSERT_EQ(sync(fixture("checkout.md")).exit_code, 0);
+  int kept = 0;  // the lock file may be there; no backup is
+  if (std::filesystem::exists(backups() + "/PROJ-1")) {
+    for (const auto& e : std::filesystem::directory_iterator(backups() + "/PROJ-1")) {
+      kept += e.path().filename().string().rfind("backup_", 0) == 0;
+    }
+  }
+  ASSERT_EQ(kept, 0);
   const std::string first = runs()[0].value("id", "");
   auto unknown = run({"--rollback", "-e", "PROJ-1", "--run", "20200101T000000Z-000000"});
   EXPECT_EQ(unknown.exit_code, 7) << unknown.out << unknown.err;
@@ -334,6 +343,10 @@ TEST_P(CliTrackerRollbackTest, RunPicksTheRunAndOnlyARollbackTakesIt) {
   auto named = rollback({"--run", first});
   ASSERT_EQ(named.exit_code, 0) << named.out << named.err;
   EXPECT_EQ(sim().state()["issues"].size(), 1u);  // what the run created is gone
+  // Every managed field and status of the epic as before the sync, its epicsync property too
+  // (it had none).
+  const json after = managed_state(sim().state());
+  EXPECT_EQ(after, before) << differences(before, after);
 }
 
 INSTANTIATE_TEST_SUITE_P(Flavours, CliTrackerRollbackTest, ::testing::Values("cloud", "datacenter"),
