@@ -21,8 +21,6 @@ namespace changelog_api {
 
 using nlohmann::json;
 
-const std::string kSimAccount = "557058:0f3c1a2b-sim-0001";
-const std::string kOtherAccount = "557058:0f3c1a2b-sim-0002";
 const std::string kBulkFetch = "/rest/api/3/changelog/bulkfetch";
 
 // One history of a bulkfetch answer with the issue it was listed under.

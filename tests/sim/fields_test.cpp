@@ -17,8 +17,6 @@ namespace managed_fields {
 
 using nlohmann::json;
 
-const std::string kSimAccount = "557058:0f3c1a2b-sim-0001";
-const std::string kOtherAccount = "557058:0f3c1a2b-sim-0002";
 const std::string kNotOnScreen = "cannot be set. It is not on the appropriate screen, or unknown.";
 
 // The parameter: true for Data Center. Every test runs on both flavours.

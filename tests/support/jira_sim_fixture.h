@@ -82,6 +82,11 @@ class JiraSim {
 };
 
 // A test whose SetUp starts a fresh simulator; override sim_args() for other options.
+// The seeded users' Cloud account ids: the API client (sim@example.com) and "Other User", who
+// makes the control API's edits.
+inline const std::string kSimAccount = "557058:0f3c1a2b-sim-0001";
+inline const std::string kOtherAccount = "557058:0f3c1a2b-sim-0002";
+
 class JiraSimTest : public ::testing::Test {
  protected:
   void SetUp() override { sim_ = std::make_unique<JiraSim>(sim_args()); }
